@@ -1,0 +1,143 @@
+package io.chainrule.autograd;
+
+import io.chainrule.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Entry points of the autograd engine that are not methods of {@link Tensor}: gradients without touching
+ * {@code grad()}, grad-mode scopes, and anomaly detection.
+ *
+ * <pre>{@code
+ * try (var g = Autograd.noGrad()) { w.subi(w.grad().mul(0.1)); }   // an SGD step, not recorded
+ * }</pre>
+ */
+public final class Autograd {
+    private static volatile boolean detectAnomaly;
+
+    private Autograd() {}
+
+    /** A grad-mode scope; closing it restores the mode that was in force when it opened. */
+    public static final class Scope implements AutoCloseable {
+        private final boolean previous;
+        private boolean closed;
+
+        private Scope(boolean enabled) {
+            this.previous = GradMode.set(enabled);
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                GradMode.set(previous);
+            }
+        }
+    }
+
+    /** Opens a scope in which nothing is recorded on this thread: {@code try (var g = Autograd.noGrad()) {...}}. */
+    public static Scope noGrad() {
+        return new Scope(false);
+    }
+
+    /** Opens a scope in which recording is on again (inside a {@link #noGrad()} scope, say). */
+    public static Scope enableGrad() {
+        return new Scope(true);
+    }
+
+    /** Whether ops record the graph on this thread. */
+    public static boolean isGradEnabled() {
+        return GradMode.isEnabled();
+    }
+
+    /**
+     * While on, each recorded op keeps the stack trace of its forward call, and a NaN produced in backward fails
+     * with the op's name and that trace as the cause. Costs a stack trace per op: for debugging only.
+     */
+    public static void setDetectAnomaly(boolean on) {
+        detectAnomaly = on;
+    }
+
+    public static boolean isDetectAnomaly() {
+        return detectAnomaly;
+    }
+
+    /**
+     * The gradients of {@code outputs} with respect to {@code inputs}, without touching any {@code grad()} (like
+     * {@code torch.autograd.grad}). {@code gradOutputs} may be null when every output is a scalar. With
+     * {@code createGraph} the results are themselves differentiable.
+     *
+     * @throws IllegalStateException if an output or input does not require grad, or an input was not used to
+     *                               compute the outputs
+     */
+    public static List<Tensor> grad(List<Tensor> outputs, List<Tensor> inputs, List<Tensor> gradOutputs,
+                                    boolean retainGraph, boolean createGraph) {
+        if (outputs.isEmpty()) throw new IllegalArgumentException("Autograd.grad: outputs is empty");
+        if (gradOutputs != null && gradOutputs.size() != outputs.size()) {
+            throw new IllegalArgumentException("Autograd.grad: " + outputs.size() + " outputs but "
+                    + gradOutputs.size() + " gradOutputs");
+        }
+        List<Node> roots = new ArrayList<>();
+        List<Tensor> seeds = new ArrayList<>();
+        for (int i = 0; i < outputs.size(); i++) {
+            Tensor out = outputs.get(i);
+            Tensor seed = gradOutputs == null ? null : gradOutputs.get(i);
+            roots.add(rootNode(out, "Autograd.grad: output " + i));
+            seeds.add(seedFor(out, seed, "Autograd.grad"));
+        }
+        List<Node> targets = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            Tensor in = inputs.get(i);
+            if (!in.requiresGrad()) {
+                throw new IllegalStateException("Autograd.grad: input " + i + " (shape " + java.util.Arrays.toString(in.shape())
+                        + ") does not require grad");
+            }
+            targets.add(in.gradNode());
+        }
+        Tensor[] grads = Engine.run(roots, seeds, retainGraph, createGraph, targets);
+        List<Tensor> result = new ArrayList<>(grads.length);
+        for (int i = 0; i < grads.length; i++) {
+            if (grads[i] == null) {
+                throw new IllegalStateException("Autograd.grad: input " + i + " (shape "
+                        + java.util.Arrays.toString(inputs.get(i).shape()) + ") was not used to compute the outputs");
+            }
+            result.add(grads[i]);
+        }
+        return result;
+    }
+
+    /**
+     * Runs backward from {@code output} into the leaves' {@code grad()}: what {@link Tensor#backward(Tensor,
+     * boolean, boolean)} calls.
+     */
+    public static void backward(Tensor output, Tensor gradOutput, boolean retainGraph, boolean createGraph) {
+        Node root = rootNode(output, "backward");
+        Tensor seed = seedFor(output, gradOutput, "backward");
+        Engine.run(List.of(root), List.of(seed), retainGraph, createGraph, null);
+    }
+
+    private static Node rootNode(Tensor out, String what) {
+        if (!out.requiresGrad()) {
+            throw new IllegalStateException(what + ": the tensor (shape " + java.util.Arrays.toString(out.shape())
+                    + ") does not require grad and has no grad_fn; nothing to differentiate");
+        }
+        return out.gradNode();
+    }
+
+    private static Tensor seedFor(Tensor out, Tensor seed, String op) {
+        if (seed == null) {
+            if (out.numel() != 1) {
+                throw new IllegalStateException(op + ": grad can be implicitly created only for scalar outputs, "
+                        + "but the output has shape " + java.util.Arrays.toString(out.shape())
+                        + "; pass a gradOutput of that shape");
+            }
+            return Tensor.ones(out.dtype(), out.shape());
+        }
+        if (!java.util.Arrays.equals(seed.shape(), out.shape())) {
+            throw new IllegalArgumentException(op + ": gradOutput has shape " + java.util.Arrays.toString(seed.shape())
+                    + " but the output has shape " + java.util.Arrays.toString(out.shape()));
+        }
+        return seed.dtype() == out.dtype() ? seed : seed.to(out.dtype());
+    }
+}

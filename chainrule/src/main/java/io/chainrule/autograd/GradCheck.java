@@ -1,0 +1,181 @@
+package io.chainrule.autograd;
+
+import io.chainrule.DType;
+import io.chainrule.Generator;
+import io.chainrule.Tensor;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Checks autograd against central finite differences in float64, like {@code torch.autograd.gradcheck}.
+ *
+ * <pre>{@code
+ * Tensor x = Tensor.randn(3, 4).to(DType.FLOAT64).requiresGrad(true);
+ * GradCheck.check(in -> in.get(0).tanh().sum(), List.of(x));
+ * }</pre>
+ *
+ * <p>Inputs that require grad are checked; others are constants. Float32 inputs are checked through float64 copies.
+ * Each output element's gradient row comes from one backward pass and each input element's column from two forward
+ * passes, so it suits tensors of up to about a thousand elements.
+ */
+public final class GradCheck {
+    /** PyTorch's defaults. */
+    public static final double EPS = 1e-6, ATOL = 1e-5, RTOL = 1e-3;
+
+    private GradCheck() {}
+
+    /** Thrown when autograd and finite differences disagree. */
+    public static final class GradCheckException extends IllegalStateException {
+        GradCheckException(String message) {
+            super(message);
+        }
+    }
+
+    /** Checks with eps 1e-6, atol 1e-5, rtol 1e-3; returns true or throws {@link GradCheckException}. */
+    public static boolean check(Function<List<Tensor>, Tensor> f, List<Tensor> inputs) {
+        return check(f, inputs, EPS, ATOL, RTOL);
+    }
+
+    /**
+     * Checks every entry of the Jacobian: |analytical − numerical| ≤ atol + rtol·|numerical|. Returns true, or
+     * throws naming the worst entry: the input index, the element, both values.
+     */
+    public static boolean check(Function<List<Tensor>, Tensor> f, List<Tensor> inputs, double eps, double atol, double rtol) {
+        List<Tensor> xs = toFloat64Leaves(inputs);
+        Tensor out = f.apply(xs);
+        int m = out.numel();
+        double[][][] analytical = new double[xs.size()][][];
+        List<Integer> diff = new ArrayList<>();
+        List<Tensor> diffInputs = new ArrayList<>();
+        for (int i = 0; i < xs.size(); i++) {
+            if (xs.get(i).requiresGrad()) {
+                diff.add(i);
+                diffInputs.add(xs.get(i));
+                analytical[i] = new double[m][];
+            }
+        }
+        if (diff.isEmpty()) throw new IllegalArgumentException("GradCheck: no input requires grad");
+        if (!out.requiresGrad()) {
+            for (int i : diff) for (int j = 0; j < m; j++) analytical[i][j] = new double[xs.get(i).numel()];
+        } else {
+            for (int j = 0; j < m; j++) {
+                double[] seed = new double[m];
+                seed[j] = 1;
+                Tensor gradOut = Tensor.of(seed).reshape(out.shape()).to(out.dtype());
+                List<Tensor> grads = gradsAllowingUnused(out, diffInputs, gradOut);
+                for (int k = 0; k < diff.size(); k++) analytical[diff.get(k)][j] = grads.get(k).toDoubleArray();
+            }
+        }
+        Worst worst = new Worst();
+        for (int i : diff) {
+            Tensor x = xs.get(i);
+            int n = x.numel();
+            for (int e = 0; e < n; e++) {
+                double[] plus = evalPerturbed(f, xs, x, e, eps);
+                double[] minus = evalPerturbed(f, xs, x, e, -eps);
+                for (int j = 0; j < m; j++) {
+                    double numerical = (plus[j] - minus[j]) / (2 * eps);
+                    double a = analytical[i][j][e];
+                    double excess = Math.abs(a - numerical) - (atol + rtol * Math.abs(numerical));
+                    if (!(excess <= 0) && (worst.input < 0 || !(excess <= worst.excess))) {
+                        worst.set(excess, i, e, j, a, numerical, x.shape(), m);
+                    }
+                }
+            }
+        }
+        if (worst.input >= 0) throw new GradCheckException(worst.describe(atol, rtol));
+        return true;
+    }
+
+    /**
+     * Checks second derivatives (like {@code torch.autograd.gradgradcheck}): the gradients of f, taken with
+     * createGraph against a fixed random gradOutput, must themselves pass {@link #check}.
+     */
+    public static boolean gradGradCheck(Function<List<Tensor>, Tensor> f, List<Tensor> inputs) {
+        return gradGradCheck(f, inputs, EPS, ATOL, RTOL);
+    }
+
+    public static boolean gradGradCheck(Function<List<Tensor>, Tensor> f, List<Tensor> inputs, double eps, double atol, double rtol) {
+        List<Tensor> xs = toFloat64Leaves(inputs);
+        int[] outShape = f.apply(xs).shape();
+        Tensor v = Tensor.randn(new Generator(0), outShape).to(DType.FLOAT64);
+        Function<List<Tensor>, Tensor> gradient = in -> {
+            Tensor out = f.apply(in);
+            List<Tensor> diffInputs = new ArrayList<>();
+            for (Tensor t : in) if (t.requiresGrad()) diffInputs.add(t);
+            List<Tensor> grads = Autograd.grad(List.of(out), diffInputs, List.of(v.to(out.dtype())), true, true);
+            List<Tensor> flat = new ArrayList<>();
+            for (Tensor g : grads) flat.add(g.reshape(-1));
+            return Tensor.cat(flat, 0);
+        };
+        return check(gradient, xs, eps, atol, rtol);
+    }
+
+    private static List<Tensor> gradsAllowingUnused(Tensor out, List<Tensor> inputs, Tensor gradOut) {
+        List<Tensor> result = new ArrayList<>();
+        for (Tensor in : inputs) {
+            try {
+                result.add(Autograd.grad(List.of(out), List.of(in), List.of(gradOut), true, false).get(0));
+            } catch (IllegalStateException unused) {
+                if (!String.valueOf(unused.getMessage()).contains("was not used")) throw unused;
+                result.add(Tensor.zeros(in.dtype(), in.shape()));
+            }
+        }
+        return result;
+    }
+
+    private static List<Tensor> toFloat64Leaves(List<Tensor> inputs) {
+        List<Tensor> xs = new ArrayList<>();
+        for (Tensor t : inputs) {
+            if (t.dtype().isFloatingPoint()) {
+                // A private contiguous copy: perturbing it in place must reach every element, never the caller's tensor.
+                xs.add(t.detach().to(DType.FLOAT64).clone().requiresGrad(t.requiresGrad()));
+            } else {
+                xs.add(t);
+            }
+        }
+        return xs;
+    }
+
+    /** f with element e of x shifted by delta (restored afterwards), as a flat double array. */
+    private static double[] evalPerturbed(Function<List<Tensor>, Tensor> f, List<Tensor> xs, Tensor x, int e, double delta) {
+        Tensor flat = x.detach().reshape(-1);
+        double original = flat.get(e);
+        try (var g = Autograd.noGrad()) {
+            flat.narrow(0, e, 1).fill(original + delta);
+            return f.apply(xs).toDoubleArray();
+        } finally {
+            try (var g = Autograd.noGrad()) {
+                flat.narrow(0, e, 1).fill(original);
+            }
+        }
+    }
+
+    private static final class Worst {
+        double excess;
+        int input = -1, element, output, outputs;
+        double analytical, numerical;
+        int[] shape;
+
+        void set(double excess, int input, int element, int output, double a, double n, int[] shape, int outputs) {
+            this.excess = excess;
+            this.input = input;
+            this.element = element;
+            this.output = output;
+            this.analytical = a;
+            this.numerical = n;
+            this.shape = shape;
+            this.outputs = outputs;
+        }
+
+        String describe(double atol, double rtol) {
+            return "GradCheck: Jacobian mismatch for input " + input + " (shape " + Arrays.toString(shape) + "), element "
+                    + element + ", output element " + output + " of " + outputs + ": analytical " + analytical
+                    + " vs numerical " + numerical + " (|diff| " + Math.abs(analytical - numerical) + " > atol " + atol
+                    + " + rtol " + rtol + " * |numerical|)";
+        }
+    }
+}

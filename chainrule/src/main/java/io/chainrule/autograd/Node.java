@@ -1,0 +1,97 @@
+package io.chainrule.autograd;
+
+import io.chainrule.DType;
+import io.chainrule.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * One recorded operation in the graph: it knows the nodes that produced its inputs and how to turn the gradient
+ * of its output into gradients of its inputs. The engine, not the node, sums each input gradient back to the
+ * input's shape and dtype (broadcasting is undone in one place).
+ */
+public abstract class Node {
+    private final String name;
+    private final Node[] next;
+    private final int[][] inputShapes;
+    private final DType[] inputTypes;
+    private final Throwable forwardTrace;
+    private List<Consumer<Tensor>> gradHooks;
+
+    /**
+     * @param next        for each input, the node its gradient flows to, or null where no gradient is needed
+     * @param inputShapes each input's shape, to which its gradient is summed
+     * @param inputTypes  each input's dtype, to which its gradient is cast
+     */
+    protected Node(String name, Node[] next, int[][] inputShapes, DType[] inputTypes) {
+        this.name = name;
+        this.next = next;
+        this.inputShapes = inputShapes;
+        this.inputTypes = inputTypes;
+        this.forwardTrace = Autograd.isDetectAnomaly() ? new Throwable("forward call of " + name) : null;
+    }
+
+    /** The op's name as PyTorch prints it, e.g. {@code MulBackward0}. */
+    public final String name() {
+        return name;
+    }
+
+    /** Number of inputs. */
+    public final int inputCount() {
+        return next.length;
+    }
+
+    /** The node input {@code i}'s gradient flows to, or null. */
+    public final Node next(int i) {
+        return next[i];
+    }
+
+    final int[] inputShape(int i) {
+        return inputShapes[i];
+    }
+
+    final DType inputType(int i) {
+        return inputTypes[i];
+    }
+
+    /** Where this node's op was called from, recorded only while anomaly detection is on. */
+    public final Throwable forwardTrace() {
+        return forwardTrace;
+    }
+
+    /** Calls {@code hook} with the total gradient of this node's output each time backward reaches it. */
+    public final void addGradHook(Consumer<Tensor> hook) {
+        if (gradHooks == null) gradHooks = new ArrayList<>(1);
+        gradHooks.add(hook);
+    }
+
+    final void runGradHooks(Tensor grad) {
+        if (gradHooks != null) for (Consumer<Tensor> h : gradHooks) h.accept(grad);
+    }
+
+    /**
+     * Gradients of the inputs given the gradient of the output, one per input (null where none is needed). They
+     * may have the output's broadcast shape: the engine reduces them.
+     */
+    protected abstract Tensor[] apply(Tensor gradOutput);
+
+    /** Drops saved tensors after a backward pass that does not retain the graph. */
+    protected void release() {}
+
+    /** True for the node that accumulates into a leaf's {@code grad()}. */
+    protected boolean isLeafAccumulator() {
+        return false;
+    }
+
+    /** For leaf accumulators: adds {@code grad} into the leaf's {@code grad()}. */
+    protected void accumulate(Tensor grad, boolean createGraph) {
+        throw new UnsupportedOperationException(name + " is not a leaf accumulator");
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,142 @@
+package io.chainrule.tensor;
+
+// Each op is a switch case around its own loop so the JIT compiles one tight loop per op (no per-element dispatch).
+
+/** Elementwise kernels on flat arrays: unary maps, broadcasting binary ops and comparisons. */
+public final class Pointwise {
+    private Pointwise() {}
+
+    /** Elementwise unary functions; {@code p} and {@code q} are the op's scalar parameters where it has them. */
+    public enum Unary { NEG, EXP, LOG, SQRT, ABS, SIN, COS, TANH, SIGMOID, RELU, LEAKY_RELU, GELU, ERF, CLAMP, POW, SQUARE, RECIPROCAL, SIGN }
+
+    /** Elementwise binary arithmetic (NaN-propagating maximum and minimum, as in PyTorch). */
+    public enum Binary { ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM }
+
+    /** Elementwise comparisons producing booleans. */
+    public enum Compare { EQ, NE, GT, GE, LT, LE }
+
+
+    /** {@code y[yo..yo+n) = op(x[xo..xo+n))}. */
+    public static void unary(Unary op, double p, double q, float[] xs, int xo, float[] ys, int yo, int n) {
+        float fp = (float) p, fq = (float) q;
+        switch (op) {
+            case NEG -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = -x; } }
+            case EXP -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = (float) Math.exp(x); } }
+            case LOG -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = (float) Math.log(x); } }
+            case SQRT -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = (float) Math.sqrt(x); } }
+            case ABS -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = Math.abs(x); } }
+            case SIN -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = (float) Math.sin(x); } }
+            case COS -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = (float) Math.cos(x); } }
+            case TANH -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = (float) Math.tanh(x); } }
+            case SIGMOID -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = (float) MathFns.sigmoid(x); } }
+            case RELU -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = x > 0 ? x : 0f; } }
+            case LEAKY_RELU -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = x > 0 ? x : x * fp; } }
+            case GELU -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = (float) MathFns.gelu(x); } }
+            case ERF -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = (float) MathFns.erf(x); } }
+            case CLAMP -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = x < fp ? fp : (x > fq ? fq : x); } }
+            case POW -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = (float) Math.pow(x, p); } }
+            case SQUARE -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = x * x; } }
+            case RECIPROCAL -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = 1f / x; } }
+            case SIGN -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = x > 0 ? 1f : (x < 0 ? -1f : 0f); } }
+        }
+    }
+
+    /** One row: {@code o[oo+i] = op(a[ao+i*as], b[bo+i*bs])} for i in [0, n). */
+    public static void binaryRow(Binary op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] o, int oo, int n) {
+        if (as == 1 && bs == 1) {
+            switch (op) {
+                case ADD -> { for (int i = 0; i < n; i++) { float x = a[ao + i], y = b[bo + i]; o[oo + i] = x + y; } }
+                case SUB -> { for (int i = 0; i < n; i++) { float x = a[ao + i], y = b[bo + i]; o[oo + i] = x - y; } }
+                case MUL -> { for (int i = 0; i < n; i++) { float x = a[ao + i], y = b[bo + i]; o[oo + i] = x * y; } }
+                case DIV -> { for (int i = 0; i < n; i++) { float x = a[ao + i], y = b[bo + i]; o[oo + i] = x / y; } }
+                case POW -> { for (int i = 0; i < n; i++) { float x = a[ao + i], y = b[bo + i]; o[oo + i] = (float) Math.pow(x, y); } }
+                case MAXIMUM -> { for (int i = 0; i < n; i++) { float x = a[ao + i], y = b[bo + i]; o[oo + i] = Math.max(x, y); } }
+                case MINIMUM -> { for (int i = 0; i < n; i++) { float x = a[ao + i], y = b[bo + i]; o[oo + i] = Math.min(x, y); } }
+            }
+            return;
+        }
+        switch (op) {
+            case ADD -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = x + y; } }
+            case SUB -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = x - y; } }
+            case MUL -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = x * y; } }
+            case DIV -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = x / y; } }
+            case POW -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = (float) Math.pow(x, y); } }
+            case MAXIMUM -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = Math.max(x, y); } }
+            case MINIMUM -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = Math.min(x, y); } }
+        }
+    }
+
+    /** One row of comparisons: {@code o[oo+i] = a[ao+i*as] op b[bo+i*bs]}. */
+    public static void compareRow(Compare op, float[] a, int ao, int as, float[] b, int bo, int bs, boolean[] o, int oo, int n) {
+        switch (op) {
+            case EQ -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = x == y; } }
+            case NE -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = x != y; } }
+            case GT -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = x > y; } }
+            case GE -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = x >= y; } }
+            case LT -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = x < y; } }
+            case LE -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = x <= y; } }
+        }
+    }
+
+    /** {@code y[yo..yo+n) = op(x[xo..xo+n))}. */
+    public static void unary(Unary op, double p, double q, double[] xs, int xo, double[] ys, int yo, int n) {
+        
+        switch (op) {
+            case NEG -> { for (int i = 0; i < n; i++) { double x = xs[xo + i]; ys[yo + i] = -x; } }
+            case EXP -> { for (int i = 0; i < n; i++) { double x = xs[xo + i]; ys[yo + i] = Math.exp(x); } }
+            case LOG -> { for (int i = 0; i < n; i++) { double x = xs[xo + i]; ys[yo + i] = Math.log(x); } }
+            case SQRT -> { for (int i = 0; i < n; i++) { double x = xs[xo + i]; ys[yo + i] = Math.sqrt(x); } }
+            case ABS -> { for (int i = 0; i < n; i++) { double x = xs[xo + i]; ys[yo + i] = Math.abs(x); } }
+            case SIN -> { for (int i = 0; i < n; i++) { double x = xs[xo + i]; ys[yo + i] = Math.sin(x); } }
+            case COS -> { for (int i = 0; i < n; i++) { double x = xs[xo + i]; ys[yo + i] = Math.cos(x); } }
+            case TANH -> { for (int i = 0; i < n; i++) { double x = xs[xo + i]; ys[yo + i] = Math.tanh(x); } }
+            case SIGMOID -> { for (int i = 0; i < n; i++) { double x = xs[xo + i]; ys[yo + i] = MathFns.sigmoid(x); } }
+            case RELU -> { for (int i = 0; i < n; i++) { double x = xs[xo + i]; ys[yo + i] = x > 0 ? x : 0d; } }
+            case LEAKY_RELU -> { for (int i = 0; i < n; i++) { double x = xs[xo + i]; ys[yo + i] = x > 0 ? x : x * p; } }
+            case GELU -> { for (int i = 0; i < n; i++) { double x = xs[xo + i]; ys[yo + i] = MathFns.gelu(x); } }
+            case ERF -> { for (int i = 0; i < n; i++) { double x = xs[xo + i]; ys[yo + i] = MathFns.erf(x); } }
+            case CLAMP -> { for (int i = 0; i < n; i++) { double x = xs[xo + i]; ys[yo + i] = x < p ? p : (x > q ? q : x); } }
+            case POW -> { for (int i = 0; i < n; i++) { double x = xs[xo + i]; ys[yo + i] = Math.pow(x, p); } }
+            case SQUARE -> { for (int i = 0; i < n; i++) { double x = xs[xo + i]; ys[yo + i] = x * x; } }
+            case RECIPROCAL -> { for (int i = 0; i < n; i++) { double x = xs[xo + i]; ys[yo + i] = 1d / x; } }
+            case SIGN -> { for (int i = 0; i < n; i++) { double x = xs[xo + i]; ys[yo + i] = x > 0 ? 1d : (x < 0 ? -1d : 0d); } }
+        }
+    }
+
+    /** One row: {@code o[oo+i] = op(a[ao+i*as], b[bo+i*bs])} for i in [0, n). */
+    public static void binaryRow(Binary op, double[] a, int ao, int as, double[] b, int bo, int bs, double[] o, int oo, int n) {
+        if (as == 1 && bs == 1) {
+            switch (op) {
+                case ADD -> { for (int i = 0; i < n; i++) { double x = a[ao + i], y = b[bo + i]; o[oo + i] = x + y; } }
+                case SUB -> { for (int i = 0; i < n; i++) { double x = a[ao + i], y = b[bo + i]; o[oo + i] = x - y; } }
+                case MUL -> { for (int i = 0; i < n; i++) { double x = a[ao + i], y = b[bo + i]; o[oo + i] = x * y; } }
+                case DIV -> { for (int i = 0; i < n; i++) { double x = a[ao + i], y = b[bo + i]; o[oo + i] = x / y; } }
+                case POW -> { for (int i = 0; i < n; i++) { double x = a[ao + i], y = b[bo + i]; o[oo + i] = Math.pow(x, y); } }
+                case MAXIMUM -> { for (int i = 0; i < n; i++) { double x = a[ao + i], y = b[bo + i]; o[oo + i] = Math.max(x, y); } }
+                case MINIMUM -> { for (int i = 0; i < n; i++) { double x = a[ao + i], y = b[bo + i]; o[oo + i] = Math.min(x, y); } }
+            }
+            return;
+        }
+        switch (op) {
+            case ADD -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = x + y; } }
+            case SUB -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = x - y; } }
+            case MUL -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = x * y; } }
+            case DIV -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = x / y; } }
+            case POW -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = Math.pow(x, y); } }
+            case MAXIMUM -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = Math.max(x, y); } }
+            case MINIMUM -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = Math.min(x, y); } }
+        }
+    }
+
+    /** One row of comparisons: {@code o[oo+i] = a[ao+i*as] op b[bo+i*bs]}. */
+    public static void compareRow(Compare op, double[] a, int ao, int as, double[] b, int bo, int bs, boolean[] o, int oo, int n) {
+        switch (op) {
+            case EQ -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = x == y; } }
+            case NE -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = x != y; } }
+            case GT -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = x > y; } }
+            case GE -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = x >= y; } }
+            case LT -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = x < y; } }
+            case LE -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = x <= y; } }
+        }
+    }
+}
