@@ -10,6 +10,7 @@ import io.chainrule.Tensor;
 public class AdaptiveAvgPool2d extends Module {
     private final int outH, outW;
 
+    /** Output height and width. */
     public AdaptiveAvgPool2d(int outH, int outW) {
         if (outH < 1 || outW < 1) {
             throw new IllegalArgumentException("AdaptiveAvgPool2d: output size must be positive, got [" + outH + ", " + outW + "]");

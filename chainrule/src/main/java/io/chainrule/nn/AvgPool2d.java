@@ -9,10 +9,12 @@ import io.chainrule.Tensor;
 public class AvgPool2d extends Module {
     private final int kernel, stride, padding;
 
+    /** Stride equal to the kernel, no padding. */
     public AvgPool2d(int kernel) {
         this(kernel, kernel, 0);
     }
 
+    /** Zero padding (at most kernel/2), counted in every window's divisor. */
     public AvgPool2d(int kernel, int stride, int padding) {
         if (kernel < 1 || stride < 1 || padding < 0 || padding > kernel / 2) {
             throw new IllegalArgumentException("AvgPool2d: kernel and stride must be positive and padding between 0 and "

@@ -19,6 +19,7 @@ public abstract class BatchNorm extends Module {
     private final int numFeatures;
     private final double eps, momentum;
 
+    /** {@code numFeatures} channels; {@code eps} is added to the variance, {@code momentum} weighs the running update. */
     protected BatchNorm(int numFeatures, double eps, double momentum) {
         String name = getClass().getSimpleName();
         if (numFeatures < 1) throw new IllegalArgumentException(name + ": numFeatures must be positive, got " + numFeatures);

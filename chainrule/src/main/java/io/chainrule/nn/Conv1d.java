@@ -16,6 +16,7 @@ public class Conv1d extends Module {
         this(in, out, kernel, 1, 0);
     }
 
+    /** With the given stride and zero padding on both ends, with bias. */
     public Conv1d(int in, int out, int kernel, int stride, int padding) {
         if (in < 1 || out < 1 || kernel < 1 || stride < 1 || padding < 0) {
             throw new IllegalArgumentException("Conv1d: channels, kernel and stride must be positive and padding "

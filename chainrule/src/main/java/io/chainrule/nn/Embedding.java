@@ -12,6 +12,7 @@ import io.chainrule.Tensor;
 public class Embedding extends Module {
     private final int num, dim;
 
+    /** {@code num} embeddings of size {@code dim}. */
     public Embedding(int num, int dim) {
         if (num < 1 || dim < 1) {
             throw new IllegalArgumentException("Embedding: num and dim must be positive, got " + num + " and " + dim);

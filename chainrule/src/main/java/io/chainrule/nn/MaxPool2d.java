@@ -10,10 +10,12 @@ import io.chainrule.Tensor;
 public class MaxPool2d extends Module {
     private final int kernel, stride, padding;
 
+    /** Stride equal to the kernel, no padding. */
     public MaxPool2d(int kernel) {
         this(kernel, kernel, 0);
     }
 
+    /** Padding (at most kernel/2) counts as −∞. */
     public MaxPool2d(int kernel, int stride, int padding) {
         if (kernel < 1 || stride < 1 || padding < 0 || padding > kernel / 2) {
             throw new IllegalArgumentException("MaxPool2d: kernel and stride must be positive and padding between 0 and "
