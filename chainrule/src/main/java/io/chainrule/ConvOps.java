@@ -1,0 +1,374 @@
+package io.chainrule;
+
+import io.chainrule.tensor.Loops;
+import io.chainrule.tensor.Parallel;
+
+import java.util.Arrays;
+
+import static io.chainrule.Graph.inputs;
+import static io.chainrule.Graph.record;
+
+/**
+ * The primitives behind convolution and pooling, each forward next to its derivative. They come in adjoint pairs —
+ * unfold (im2col) and fold (col2im), pad and crop (pad with negated widths) — so each one's gradient is the other and
+ * derivatives of every order follow. Max pooling saves its argmax and scatters the gradient there with
+ * {@link Tensor#scatterAdd}, whose own gradient is a gather.
+ *
+ * <p>Kernels work on one (sample, channel) plane at a time with plain array loops, planes split over threads by
+ * {@link Parallel#forChunks} in a partition that depends only on the sizes: no plane is written by two chunks, so
+ * results are bit-identical on any thread count.
+ */
+final class ConvOps {
+    private ConvOps() {}
+
+    /** A 2-D sliding window (kernel, stride, padding, dilation for height and width), validated when made. */
+    record Window(int kH, int kW, int sH, int sW, int pH, int pW, int dH, int dW) {
+        /** Each array holds one value (used for both dimensions) or two (height, width). */
+        static Window of(String op, int[] kernel, int[] stride, int[] padding, int[] dilation) {
+            int[] k = pair(op, "kernel", kernel), s = pair(op, "stride", stride);
+            int[] p = pair(op, "padding", padding), d = pair(op, "dilation", dilation);
+            if (k[0] < 1 || k[1] < 1 || s[0] < 1 || s[1] < 1 || d[0] < 1 || d[1] < 1 || p[0] < 0 || p[1] < 0) {
+                throw new IllegalArgumentException(op + ": kernel, stride and dilation must be positive and padding "
+                        + "non-negative, got kernel " + Arrays.toString(k) + ", stride " + Arrays.toString(s)
+                        + ", padding " + Arrays.toString(p) + ", dilation " + Arrays.toString(d));
+            }
+            return new Window(k[0], k[1], s[0], s[1], p[0], p[1], d[0], d[1]);
+        }
+
+        private static int[] pair(String op, String what, int[] v) {
+            if (v == null || v.length < 1 || v.length > 2) {
+                throw new IllegalArgumentException(op + ": " + what + " must hold 1 or 2 values, got "
+                        + (v == null ? "null" : Arrays.toString(v)));
+            }
+            return v.length == 1 ? new int[] {v[0], v[0]} : v.clone();
+        }
+
+        /** Output height for input height {@code h}; fails when the dilated kernel does not fit the padded input. */
+        int outH(String op, int h, int[] inputShape) {
+            return out(op, h, kH, sH, pH, dH, "height", inputShape);
+        }
+
+        int outW(String op, int w, int[] inputShape) {
+            return out(op, w, kW, sW, pW, dW, "width", inputShape);
+        }
+
+        private int out(String op, int size, int k, int s, int p, int d, String dim, int[] inputShape) {
+            long span = (long) d * (k - 1) + 1;
+            if (size + 2L * p < span) {
+                throw new IllegalArgumentException(op + ": the kernel (" + k + " with dilation " + d + ", spanning "
+                        + span + ") is larger than the padded input " + dim + " " + (size + 2L * p) + " (input shape "
+                        + Arrays.toString(inputShape) + ", padding " + p + ")");
+            }
+            return (int) ((size + 2L * p - span) / s + 1);
+        }
+
+        int[] kernel() {
+            return new int[] {kH, kW};
+        }
+
+        int[] stride() {
+            return new int[] {sH, sW};
+        }
+
+        int[] padding() {
+            return new int[] {pH, pW};
+        }
+
+        int[] dilation() {
+            return new int[] {dH, dW};
+        }
+
+        @Override
+        public String toString() {
+            return "kernel [" + kH + ", " + kW + "], stride [" + sH + ", " + sW + "], padding [" + pH + ", " + pW
+                    + "], dilation [" + dH + ", " + dW + "]";
+        }
+    }
+
+    private static Tensor[] one(Tensor g) {
+        return new Tensor[] {g};
+    }
+
+    private static void checkFloat(String op, Tensor x) {
+        if (!x.dtype.isFloatingPoint()) {
+            throw new IllegalArgumentException(op + ": expects a floating-point tensor, got " + x.dtype + " (shape "
+                    + Arrays.toString(x.shape) + ")");
+        }
+    }
+
+    /** Chunks of whole planes, each about {@link Loops#GRAIN} elements of work: enough to pay for a task. */
+    private static int planeGrain(long workPerPlane) {
+        return (int) Math.max(1, Loops.GRAIN / Math.max(1, workPerPlane));
+    }
+
+    // ----------------------------------------------------------------------------------------- unfold (im2col)
+
+    /** [N, C, H, W] → [N, C·kH·kW, L] (or unbatched [C, H, W] → [C·kH·kW, L]); rows ordered (c, ki, kj). */
+    static Tensor unfold(Tensor input, Window w) {
+        checkFloat("unfold", input);
+        if (input.shape.length == 3) return unfold(input.unsqueeze(0), w).squeeze(0);
+        if (input.shape.length != 4) {
+            throw new IllegalArgumentException("unfold: expects a 3-D [C, H, W] or 4-D [N, C, H, W] input, got shape "
+                    + Arrays.toString(input.shape));
+        }
+        int n = input.shape[0], c = input.shape[1], h = input.shape[2], wd = input.shape[3];
+        int oh = w.outH("unfold", h, input.shape), ow = w.outW("unfold", wd, input.shape);
+        int kk = w.kH * w.kW, l = oh * ow;
+        Tensor x = input.contiguousRaw();
+        Tensor out = Tensor.allocate(input.dtype, new int[] {n, c * kk, l});
+        Object src = x.data(), dst = out.data();
+        int xOff = x.offset;
+        Parallel.forChunks(n * c, planeGrain((long) kk * l), (from, to) -> {
+            for (int plane = from; plane < to; plane++) {
+                // Plane (n, c) of the input maps to rows c·kk … (c+1)·kk − 1 of sample n: the same flat offset plane·kk·l.
+                if (src instanceof float[] f) im2col(f, xOff + plane * h * wd, (float[]) dst, plane * kk * l, h, wd, w, oh, ow);
+                else im2col((double[]) src, xOff + plane * h * wd, (double[]) dst, plane * kk * l, h, wd, w, oh, ow);
+            }
+        });
+        int[] size = {h, wd};
+        return record(out, "Im2ColBackward0", (g, need) -> one(fold(g, size, w)), inputs(input));
+    }
+
+    /** First output column whose input column {@code base + x·s} is ≥ 0. */
+    private static int firstValid(int base, int s) {
+        return base >= 0 ? 0 : (-base + s - 1) / s;
+    }
+
+    /** One past the last output column whose input column {@code base + x·s} is < size, at most {@code count}. */
+    private static int endValid(int base, int s, int size, int count) {
+        if (base >= size) return 0;
+        return Math.min(count, (size - 1 - base) / s + 1);
+    }
+
+    private static void im2col(float[] x, int xo, float[] cols, int co, int h, int wd, Window w, int oh, int ow) {
+        for (int ki = 0; ki < w.kH; ki++) {
+            for (int kj = 0; kj < w.kW; kj++) {
+                int row = co + (ki * w.kW + kj) * oh * ow;
+                int iw0 = kj * w.dW - w.pW;
+                int lo = firstValid(iw0, w.sW), hi = endValid(iw0, w.sW, wd, ow);
+                for (int y = 0; y < oh; y++) {
+                    int ih = y * w.sH - w.pH + ki * w.dH;
+                    if (ih < 0 || ih >= h || lo >= hi) continue; // padding: the output is already zero
+                    int s = xo + ih * wd + iw0, d = row + y * ow;
+                    if (w.sW == 1) System.arraycopy(x, s + lo, cols, d + lo, hi - lo);
+                    else for (int i = lo; i < hi; i++) cols[d + i] = x[s + i * w.sW];
+                }
+            }
+        }
+    }
+
+    private static void im2col(double[] x, int xo, double[] cols, int co, int h, int wd, Window w, int oh, int ow) {
+        for (int ki = 0; ki < w.kH; ki++) {
+            for (int kj = 0; kj < w.kW; kj++) {
+                int row = co + (ki * w.kW + kj) * oh * ow;
+                int iw0 = kj * w.dW - w.pW;
+                int lo = firstValid(iw0, w.sW), hi = endValid(iw0, w.sW, wd, ow);
+                for (int y = 0; y < oh; y++) {
+                    int ih = y * w.sH - w.pH + ki * w.dH;
+                    if (ih < 0 || ih >= h || lo >= hi) continue;
+                    int s = xo + ih * wd + iw0, d = row + y * ow;
+                    if (w.sW == 1) System.arraycopy(x, s + lo, cols, d + lo, hi - lo);
+                    else for (int i = lo; i < hi; i++) cols[d + i] = x[s + i * w.sW];
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------- fold (col2im)
+
+    /** [N, C·kH·kW, L] → [N, C, H, W] (or unbatched), summing where windows overlap: the adjoint of unfold. */
+    static Tensor fold(Tensor cols, int[] outputSize, Window w) {
+        checkFloat("fold", cols);
+        if (outputSize == null || outputSize.length != 2 || outputSize[0] < 1 || outputSize[1] < 1) {
+            throw new IllegalArgumentException("fold: outputSize must be two positive sizes [H, W], got "
+                    + (outputSize == null ? "null" : Arrays.toString(outputSize)));
+        }
+        if (cols.shape.length == 2) return fold(cols.unsqueeze(0), outputSize, w).squeeze(0);
+        if (cols.shape.length != 3) {
+            throw new IllegalArgumentException("fold: expects a 2-D [C·kH·kW, L] or 3-D [N, C·kH·kW, L] input, got shape "
+                    + Arrays.toString(cols.shape));
+        }
+        int h = outputSize[0], wd = outputSize[1];
+        int[] imageShape = {cols.shape[0], -1, h, wd};
+        int oh = w.outH("fold", h, imageShape), ow = w.outW("fold", wd, imageShape);
+        int kk = w.kH * w.kW, l = oh * ow;
+        int n = cols.shape[0], rows = cols.shape[1];
+        if (rows % kk != 0 || cols.shape[2] != l) {
+            throw new IllegalArgumentException("fold: input of shape " + Arrays.toString(cols.shape) + " does not match "
+                    + w + " and output size " + Arrays.toString(outputSize) + ": dimension 1 must be a multiple of "
+                    + kk + " and dimension 2 must be " + l + " (" + oh + "×" + ow + " windows)");
+        }
+        int c = rows / kk;
+        Tensor x = cols.contiguousRaw();
+        Tensor out = Tensor.allocate(cols.dtype, new int[] {n, c, h, wd});
+        Object src = x.data(), dst = out.data();
+        int xOff = x.offset;
+        Parallel.forChunks(n * c, planeGrain((long) kk * l), (from, to) -> {
+            for (int plane = from; plane < to; plane++) {
+                if (src instanceof float[] f) col2im(f, xOff + plane * kk * l, (float[]) dst, plane * h * wd, h, wd, w, oh, ow);
+                else col2im((double[]) src, xOff + plane * kk * l, (double[]) dst, plane * h * wd, h, wd, w, oh, ow);
+            }
+        });
+        return record(out, "Col2ImBackward0", (g, need) -> one(unfold(g, w)), inputs(cols));
+    }
+
+    private static void col2im(float[] cols, int co, float[] x, int xo, int h, int wd, Window w, int oh, int ow) {
+        for (int ki = 0; ki < w.kH; ki++) {
+            for (int kj = 0; kj < w.kW; kj++) {
+                int row = co + (ki * w.kW + kj) * oh * ow;
+                int iw0 = kj * w.dW - w.pW;
+                int lo = firstValid(iw0, w.sW), hi = endValid(iw0, w.sW, wd, ow);
+                for (int y = 0; y < oh; y++) {
+                    int ih = y * w.sH - w.pH + ki * w.dH;
+                    if (ih < 0 || ih >= h) continue; // a padding position: its gradient has nowhere to go
+                    int d = xo + ih * wd + iw0, s = row + y * ow;
+                    for (int i = lo; i < hi; i++) x[d + i * w.sW] += cols[s + i];
+                }
+            }
+        }
+    }
+
+    private static void col2im(double[] cols, int co, double[] x, int xo, int h, int wd, Window w, int oh, int ow) {
+        for (int ki = 0; ki < w.kH; ki++) {
+            for (int kj = 0; kj < w.kW; kj++) {
+                int row = co + (ki * w.kW + kj) * oh * ow;
+                int iw0 = kj * w.dW - w.pW;
+                int lo = firstValid(iw0, w.sW), hi = endValid(iw0, w.sW, wd, ow);
+                for (int y = 0; y < oh; y++) {
+                    int ih = y * w.sH - w.pH + ki * w.dH;
+                    if (ih < 0 || ih >= h) continue;
+                    int d = xo + ih * wd + iw0, s = row + y * ow;
+                    for (int i = lo; i < hi; i++) x[d + i * w.sW] += cols[s + i];
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------ pad
+
+    /**
+     * Constant zero padding in PyTorch's order: (left, right) of the last dimension, then (top, bottom) of the one
+     * before, and so on; negative widths crop. Its adjoint is the same op with every width negated.
+     */
+    static Tensor pad(Tensor x, int[] padding) {
+        if (padding == null || padding.length % 2 != 0 || padding.length / 2 > x.shape.length) {
+            throw new IllegalArgumentException("pad: padding must hold an even number of values, at most 2 per dimension "
+                    + "(" + 2 * x.shape.length + " for shape " + Arrays.toString(x.shape) + "), got "
+                    + (padding == null ? "null" : Arrays.toString(padding)));
+        }
+        int r = x.shape.length;
+        int[] outShape = x.shape.clone(), srcStart = new int[r], dstStart = new int[r], len = x.shape.clone();
+        for (int i = 0; i < padding.length / 2; i++) {
+            int d = r - 1 - i, before = padding[2 * i], after = padding[2 * i + 1];
+            long size = (long) x.shape[d] + before + after;
+            if (size < 0 || size > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("pad: padding " + Arrays.toString(padding) + " gives dimension " + d
+                        + " of shape " + Arrays.toString(x.shape) + " the invalid size " + size);
+            }
+            outShape[d] = (int) size;
+            srcStart[d] = Math.max(0, -before);
+            dstStart[d] = Math.max(0, before);
+            len[d] = Math.max(0, Math.min(x.shape[d] - srcStart[d], outShape[d] - dstStart[d]));
+        }
+        Tensor out = Tensor.allocate(x.dtype, outShape);
+        boolean empty = false;
+        for (int v : len) empty |= v == 0;
+        if (!empty) {
+            int so = x.offset, dOff = 0;
+            for (int d = 0; d < r; d++) {
+                so += srcStart[d] * x.strides[d];
+                dOff += dstStart[d] * out.strides[d];
+            }
+            Loops.copy(x.data(), so, x.strides, out.data(), dOff, out.strides, len);
+        }
+        int[] back = new int[padding.length];
+        for (int i = 0; i < padding.length; i++) back[i] = -padding[i];
+        return record(out, "ConstantPadNdBackward0", (g, need) -> one(pad(g, back)), inputs(x));
+    }
+
+    // -------------------------------------------------------------------------------------------------- maxPool2d
+
+    /**
+     * Max pooling over [N, C, H, W] (or [C, H, W]); padding counts as −∞, so it never wins. The gradient goes to the
+     * first maximum of each window in row-major order (PyTorch's tie rule); a NaN in a window wins, as in PyTorch.
+     */
+    static Tensor maxPool2d(Tensor input, Window w) {
+        checkFloat("maxPool2d", input);
+        if (input.shape.length == 3) return maxPool2d(input.unsqueeze(0), w).squeeze(0);
+        if (input.shape.length != 4) {
+            throw new IllegalArgumentException("maxPool2d: expects a 3-D [C, H, W] or 4-D [N, C, H, W] input, got shape "
+                    + Arrays.toString(input.shape));
+        }
+        checkHalfKernelPadding("maxPool2d", w);
+        int n = input.shape[0], c = input.shape[1], h = input.shape[2], wd = input.shape[3];
+        int oh = w.outH("maxPool2d", h, input.shape), ow = w.outW("maxPool2d", wd, input.shape);
+        checkNoPaddingOnlyWindow(h, w.kH, w.sH, w.pH, w.dH, oh, "height", input.shape, w);
+        checkNoPaddingOnlyWindow(wd, w.kW, w.sW, w.pW, w.dW, ow, "width", input.shape, w);
+        Tensor x = input.contiguousRaw();
+        Tensor out = Tensor.allocate(input.dtype, new int[] {n, c, oh, ow});
+        long[] argmax = new long[n * c * oh * ow];
+        Object src = x.data(), dst = out.data();
+        int xOff = x.offset;
+        Parallel.forChunks(n * c, planeGrain((long) w.kH * w.kW * oh * ow), (from, to) -> {
+            for (int plane = from; plane < to; plane++) {
+                maxPlane(src, xOff + plane * h * wd, dst, argmax, plane * oh * ow, h, wd, w, oh, ow);
+            }
+        });
+        Tensor indices = Tensor.wrap(argmax, DType.INT64, n * c, oh * ow);
+        int[] inShape = input.shape;
+        return record(out, "MaxPool2DWithIndicesBackward0", (g, need) -> one(Tensor.zeros(g.dtype, n * c, h * wd)
+                .scatterAdd(1, indices, g.reshape(n * c, oh * ow)).reshape(inShape)), inputs(input));
+    }
+
+    /** PyTorch's rule for pooling: pad ≤ kernel / 2, so that no window is padding only. */
+    static void checkHalfKernelPadding(String op, Window w) {
+        if (w.pH > w.kH / 2 || w.pW > w.kW / 2) {
+            throw new IllegalArgumentException(op + ": padding must be at most half the kernel size, got " + w);
+        }
+    }
+
+    /** A large dilation can make a window skip every real row or column; such a window would have no maximum. */
+    private static void checkNoPaddingOnlyWindow(int size, int k, int s, int p, int d, int out, String dim, int[] shape, Window w) {
+        for (int o = 0; o < out; o++) {
+            boolean any = false;
+            for (int j = 0; j < k && !any; j++) {
+                int i = o * s - p + j * d;
+                any = i >= 0 && i < size;
+            }
+            if (!any) {
+                throw new IllegalArgumentException("maxPool2d: window " + o + " along the " + dim + " covers only padding "
+                        + "(input shape " + Arrays.toString(shape) + ", " + w + ")");
+            }
+        }
+    }
+
+    private static void maxPlane(Object src, int xo, Object dst, long[] argmax, int oo, int h, int wd, Window w,
+                                 int oh, int ow) {
+        float[] xf = src instanceof float[] f ? f : null;
+        double[] xd = src instanceof double[] d ? d : null;
+        for (int y = 0; y < oh; y++) {
+            for (int x = 0; x < ow; x++) {
+                double best = Double.NEGATIVE_INFINITY;
+                int bestAt = -1;
+                for (int ki = 0; ki < w.kH; ki++) {
+                    int ih = y * w.sH - w.pH + ki * w.dH;
+                    if (ih < 0 || ih >= h) continue;
+                    for (int kj = 0; kj < w.kW; kj++) {
+                        int iw = x * w.sW - w.pW + kj * w.dW;
+                        if (iw < 0 || iw >= wd) continue;
+                        int at = ih * wd + iw;
+                        double v = xf != null ? xf[xo + at] : xd[xo + at];
+                        // Strictly greater keeps the first maximum; a NaN always takes over, as in PyTorch.
+                        if (v > best || bestAt < 0 || Double.isNaN(v)) {
+                            best = v;
+                            bestAt = at;
+                        }
+                    }
+                }
+                argmax[oo + y * ow + x] = bestAt;
+                if (dst instanceof float[] o) o[oo + y * ow + x] = (float) best;
+                else ((double[]) dst)[oo + y * ow + x] = best;
+            }
+        }
+    }
+}

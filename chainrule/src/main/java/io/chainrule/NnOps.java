@@ -1,0 +1,50 @@
+package io.chainrule;
+
+/**
+ * Low-level, differentiable primitives behind convolution and pooling in {@code io.chainrule.nn.F}: sliding-window
+ * extraction ({@link #unfold}) and its adjoint ({@link #fold}), constant padding and max pooling. Each has a gradient
+ * built from the others, so derivatives of every order are available.
+ *
+ * <p>Window arguments ({@code kernel}, {@code stride}, {@code padding}, {@code dilation}) hold one value, used for both
+ * spatial dimensions, or two: height then width. Images are NCHW; a 3-D input is taken as one unbatched image.
+ *
+ * <pre>{@code
+ * Tensor cols = NnOps.unfold(x, new int[] {3, 3}, new int[] {1}, new int[] {1}, new int[] {1}); // [N, C·9, H·W]
+ * }</pre>
+ */
+public final class NnOps {
+    private NnOps() {}
+
+    /**
+     * Extracts sliding windows (im2col), like {@code torch.nn.functional.unfold}: [N, C, H, W] →
+     * [N, C·kH·kW, L], L the number of window positions, rows ordered by channel then kernel row then kernel column.
+     * Padding is zeros. Its gradient is {@link #fold}.
+     */
+    public static Tensor unfold(Tensor input, int[] kernel, int[] stride, int[] padding, int[] dilation) {
+        return ConvOps.unfold(input, ConvOps.Window.of("unfold", kernel, stride, padding, dilation));
+    }
+
+    /**
+     * The adjoint of {@link #unfold} (col2im), like {@code torch.nn.functional.fold}: [N, C·kH·kW, L] →
+     * [N, C, outputSize[0], outputSize[1]], summing the values that overlapping windows put on one pixel.
+     */
+    public static Tensor fold(Tensor cols, int[] outputSize, int[] kernel, int[] stride, int[] padding, int[] dilation) {
+        return ConvOps.fold(cols, outputSize, ConvOps.Window.of("fold", kernel, stride, padding, dilation));
+    }
+
+    /**
+     * Zero padding in PyTorch's order, last dimension first: {@code pad(x, 1, 2)} adds one column on the left and two on
+     * the right; {@code pad(x, 1, 1, 2, 2)} also adds two rows on top and bottom. Negative widths crop. Any dtype.
+     */
+    public static Tensor pad(Tensor input, int... padding) {
+        return ConvOps.pad(input, padding);
+    }
+
+    /**
+     * 2-D max pooling; padding never wins (it counts as −∞) and must be at most half the kernel. The gradient goes to
+     * the first maximum of each window, as in PyTorch.
+     */
+    public static Tensor maxPool2d(Tensor input, int[] kernel, int[] stride, int[] padding, int[] dilation) {
+        return ConvOps.maxPool2d(input, ConvOps.Window.of("maxPool2d", kernel, stride, padding, dilation));
+    }
+}
