@@ -176,7 +176,20 @@ final class IndexOps {
             forEachIndex(index.shape, s.strides, out.strides, d, idx,
                     (p, sp, t) -> Loops.write(to, t, Loops.read(to, t) + Loops.read(from, base + sp)));
         }
+        int[] srcShape = src.shape;
         return record(out, "ScatterAddBackward0", (g, need) ->
-                new Tensor[] {g, need[1] ? g.gather(d, index) : null}, inputs(self, src), index);
+                new Tensor[] {g, need[1] ? padTo(g.gather(d, index), srcShape) : null}, inputs(self, src), index);
+    }
+
+    /** Zero-pads {@code g} at the end of each dimension up to {@code shape}: src entries no index reads get no gradient. */
+    private static Tensor padTo(Tensor g, int[] shape) {
+        Tensor r = g;
+        for (int i = 0; i < shape.length; i++) {
+            if (r.shape[i] == shape[i]) continue;
+            int[] s = r.shape.clone();
+            s[i] = shape[i];
+            r = ShapeOps.unnarrow(r, s, i, 0);
+        }
+        return r;
     }
 }

@@ -140,17 +140,18 @@ public final class GradCheck {
         return xs;
     }
 
-    /** f with element e of x shifted by delta (restored afterwards), as a flat double array. */
+    /**
+     * f with element e of x shifted by delta (restored afterwards), as a flat double array. f runs in grad mode:
+     * for gradGradCheck, f itself differentiates.
+     */
     private static double[] evalPerturbed(Function<List<Tensor>, Tensor> f, List<Tensor> xs, Tensor x, int e, double delta) {
-        Tensor flat = x.detach().reshape(-1);
-        double original = flat.get(e);
-        try (var g = Autograd.noGrad()) {
-            flat.narrow(0, e, 1).fill(original + delta);
+        Tensor slot = x.detach().reshape(-1).narrow(0, e, 1);
+        double original = slot.item();
+        try {
+            slot.fill(original + delta);
             return f.apply(xs).toDoubleArray();
         } finally {
-            try (var g = Autograd.noGrad()) {
-                flat.narrow(0, e, 1).fill(original);
-            }
+            slot.fill(original);
         }
     }
 
