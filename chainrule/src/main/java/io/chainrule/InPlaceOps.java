@@ -49,20 +49,24 @@ final class InPlaceOps {
         }
     }
 
-    private static void checkTarget(String op, Tensor self, Tensor other) {
+    private static void checkTarget(Kind kind, Tensor self, Tensor other) {
+        String op = kind.op;
         int[] shape = Shapes.broadcast(op, self.shape, other.shape);
         if (!Arrays.equals(shape, self.shape)) {
             throw new IllegalArgumentException(op + ": the result of shape " + Arrays.toString(shape) + " does not fit "
                     + "the in-place target of shape " + Arrays.toString(self.shape));
         }
-        if (!self.dtype.isFloatingPoint() && other.dtype.isFloatingPoint()) {
-            throw new IllegalArgumentException(op + ": a " + other.dtype + " result cannot be written into a " + self.dtype
-                    + " tensor");
+        // True division of integers gives floats (as div does), which an integer tensor cannot hold: PyTorch's rule.
+        DType result = kind == Kind.DIV ? PointwiseOps.floatType(DType.promote(self.dtype, other.dtype))
+                : DType.promote(self.dtype, other.dtype);
+        if (!self.dtype.isFloatingPoint() && result.isFloatingPoint()) {
+            throw new IllegalArgumentException(op + ": the " + result + " result cannot be written into the " + self.dtype
+                    + " tensor of shape " + Arrays.toString(self.shape));
         }
     }
 
     static Tensor binary(Tensor self, Tensor other, Kind kind) {
-        checkTarget(kind.op, self, other);
+        checkTarget(kind, self, other);
         checkWritable(kind.op, self, other);
         boolean recording = Graph.recording(self, other);
         Tensor old = recording && kind != Kind.ADD && kind != Kind.SUB ? self.cloneRaw() : null;

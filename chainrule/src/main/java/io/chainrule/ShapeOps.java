@@ -117,9 +117,9 @@ final class ShapeOps {
     }
 
     static Tensor flatten(Tensor x, int startDim, int endDim) {
-        if (x.shape.length == 0) return x.reshape(1);
         int s = Shapes.normalizeDim("flatten", startDim, x.shape.length);
         int e = Shapes.normalizeDim("flatten", endDim, x.shape.length);
+        if (x.shape.length == 0) return x.reshape(1);
         if (s > e) throw new IllegalArgumentException("flatten: startDim " + startDim + " comes after endDim " + endDim);
         int[] shape = new int[x.shape.length - (e - s)];
         int j = 0;
@@ -133,8 +133,8 @@ final class ShapeOps {
 
     static Tensor transpose(Tensor x, int dim0, int dim1) {
         int r = x.shape.length;
-        if (r == 0) return x;
         int a = Shapes.normalizeDim("transpose", dim0, r), b = Shapes.normalizeDim("transpose", dim1, r);
+        if (r == 0) return x;
         int[] shape = x.shape.clone(), strides = x.strides.clone();
         shape[a] = x.shape[b];
         shape[b] = x.shape[a];
@@ -182,8 +182,8 @@ final class ShapeOps {
     }
 
     static Tensor squeeze(Tensor x, int dim) {
-        if (x.shape.length == 0) return x;
         int d = Shapes.normalizeDim("squeeze", dim, x.shape.length);
+        if (x.shape.length == 0) return x;
         if (x.shape[d] != 1) return x;
         int[] shape = new int[x.shape.length - 1], strides = new int[x.shape.length - 1];
         for (int i = 0, j = 0; i < x.shape.length; i++) {

@@ -36,7 +36,8 @@ public final class Tensor {
     private Node gradFn;
     private Graph.AccumulateGrad accumulator;
     private Tensor grad;
-    private boolean retainsGrad;
+    /** Set by {@link #retainGrad()}: fills {@link #grad} from the gradient reaching {@link #gradFn}. */
+    private java.util.function.Consumer<Tensor> retainGradHook;
     /** Set on views made while their base required grad: in-place writes through them are refused. */
     boolean isViewOfGradTensor;
 
@@ -570,12 +571,13 @@ public final class Tensor {
             throw new IllegalStateException("retainGrad: the tensor (shape " + Arrays.toString(shape)
                     + ") does not require grad");
         }
-        if (gradFn == null || retainsGrad) return;
-        retainsGrad = true;
-        gradFn.addGradHook(g -> {
-            Tensor copy = GradMode.isEnabled() ? g : g.detach().cloneRaw();
+        if (gradFn == null || retainGradHook != null) return;
+        retainGradHook = g -> {
+            // A private copy: the engine passes the same gradient on to this node's inputs.
+            Tensor copy = GradMode.isEnabled() ? g.clone() : g.detach().cloneRaw();
             grad = grad == null ? copy : grad.add(g);
-        });
+        };
+        gradFn.addGradHook(retainGradHook);
     }
 
     /** A tensor sharing this one's storage, with no history and not requiring grad. */
@@ -583,8 +585,12 @@ public final class Tensor {
         return new Tensor(storage, dtype, shape, strides, offset);
     }
 
-    /** Makes this tensor the output of {@code node}. */
+    /** Makes this tensor the output of {@code node} (again, after an in-place op: a retainGrad hook moves along). */
     void attach(Node node) {
+        if (retainGradHook != null) {
+            gradFn.removeGradHook(retainGradHook);
+            node.addGradHook(retainGradHook);
+        }
         this.gradFn = node;
         this.requiresGrad = true;
     }
