@@ -49,8 +49,23 @@ final class InPlaceOps {
         }
     }
 
+    /**
+     * An expanded view (stride 0 on a dimension longer than 1) has several elements in one memory location: writing
+     * a different value to each is meaningless, so it is refused like PyTorch does.
+     */
+    private static void checkNoInternalOverlap(String op, Tensor self) {
+        for (int d = 0; d < self.shape.length; d++) {
+            if (self.strides[d] == 0 && self.shape[d] > 1) {
+                throw new IllegalArgumentException(op + ": the in-place target of shape " + Arrays.toString(self.shape)
+                        + " is an expanded view (strides " + Arrays.toString(self.strides) + "): several of its elements "
+                        + "share one memory location; write into a contiguous() copy instead");
+            }
+        }
+    }
+
     private static void checkTarget(Kind kind, Tensor self, Tensor other) {
         String op = kind.op;
+        checkNoInternalOverlap(op, self);
         int[] shape = Shapes.broadcast(op, self.shape, other.shape);
         if (!Arrays.equals(shape, self.shape)) {
             throw new IllegalArgumentException(op + ": the result of shape " + Arrays.toString(shape) + " does not fit "
@@ -97,6 +112,7 @@ final class InPlaceOps {
             throw new IllegalArgumentException("copyFrom: source of shape " + Arrays.toString(src.shape)
                     + " cannot be broadcast to the target shape " + Arrays.toString(self.shape));
         }
+        checkNoInternalOverlap("copyFrom", self);
         checkWritable("copyFrom", self, src);
         Tensor s = src.storage == self.storage ? src.cloneRaw() : src;
         Loops.copy(s.data(), s.offset, Shapes.broadcastStrides(s.shape, s.strides, self.shape),

@@ -23,6 +23,14 @@ final class ShapeOps {
         return v;
     }
 
+    /**
+     * A new view of all of {@code x}: what a view op returns when the layout does not change. Never {@code x}
+     * itself, so requiresGrad, retainGrad or a gradient on the result cannot touch {@code x} (as in PyTorch).
+     */
+    static Tensor alias(Tensor x, String name) {
+        return record(view(x, x.shape, x.strides, x.offset), name, (g, need) -> new Tensor[] {g}, inputs(x));
+    }
+
     // --------------------------------------------------------------------------------------- type and copies
 
     static Tensor to(Tensor x, DType type) {
@@ -134,7 +142,7 @@ final class ShapeOps {
     static Tensor transpose(Tensor x, int dim0, int dim1) {
         int r = x.shape.length;
         int a = Shapes.normalizeDim("transpose", dim0, r), b = Shapes.normalizeDim("transpose", dim1, r);
-        if (r == 0) return x;
+        if (r == 0) return alias(x, "TransposeBackward0");
         int[] shape = x.shape.clone(), strides = x.strides.clone();
         shape[a] = x.shape[b];
         shape[b] = x.shape[a];
@@ -183,8 +191,7 @@ final class ShapeOps {
 
     static Tensor squeeze(Tensor x, int dim) {
         int d = Shapes.normalizeDim("squeeze", dim, x.shape.length);
-        if (x.shape.length == 0) return x;
-        if (x.shape[d] != 1) return x;
+        if (x.shape.length == 0 || x.shape[d] != 1) return alias(x, "SqueezeBackward1");
         int[] shape = new int[x.shape.length - 1], strides = new int[x.shape.length - 1];
         for (int i = 0, j = 0; i < x.shape.length; i++) {
             if (i == d) continue;
@@ -199,7 +206,7 @@ final class ShapeOps {
     static Tensor squeezeAll(Tensor x) {
         int keep = 0;
         for (int s : x.shape) if (s != 1) keep++;
-        if (keep == x.shape.length) return x;
+        if (keep == x.shape.length) return alias(x, "SqueezeBackward0");
         int[] shape = new int[keep], strides = new int[keep];
         for (int i = 0, j = 0; i < x.shape.length; i++) {
             if (x.shape[i] == 1) continue;
@@ -241,7 +248,6 @@ final class ShapeOps {
                         + "; only size-1 dimensions can grow)");
             }
         }
-        if (Arrays.equals(shape, x.shape)) return x;
         return record(view(x, shape, strides, x.offset), "ExpandBackward0", (g, need) -> new Tensor[] {g}, inputs(x));
     }
 

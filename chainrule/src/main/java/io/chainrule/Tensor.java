@@ -397,13 +397,13 @@ public final class Tensor {
     /** Matrix product with torch.matmul semantics: 1-D, 2-D, and batched with broadcast batch dimensions. */
     public Tensor matmul(Tensor other) { return LinalgOps.matmul(this, other); }
 
-    /** The transpose of a 2-D tensor (a 0-D or 1-D tensor is returned as is). */
+    /** The transpose of a 2-D tensor (of a 0-D or 1-D tensor: a view of it unchanged). */
     public Tensor t() {
         if (shape.length > 2) {
             throw new IllegalArgumentException("t: expects a tensor with <= 2 dimensions, got shape " + Arrays.toString(shape)
                     + "; use transpose(dim0, dim1)");
         }
-        return shape.length < 2 ? this : transpose(0, 1);
+        return shape.length < 2 ? ShapeOps.alias(this, "TBackward0") : transpose(0, 1);
     }
 
     // ---------------------------------------------------------------------------------------------------- shape
