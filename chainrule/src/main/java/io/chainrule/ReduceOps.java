@@ -146,6 +146,10 @@ final class ReduceOps {
         String op = max ? "argmax" : "argmin";
         int d = Shapes.normalizeDim(op, dim, x.shape.length);
         if (x.shape.length == 0) return Tensor.scalar(0, DType.INT64);
+        if (x.shape[d] == 0) {
+            throw new IllegalArgumentException(op + ": cannot reduce over the empty dimension " + d + " (shape "
+                    + Arrays.toString(x.shape) + ")");
+        }
         long[][] idx = new long[1][];
         reduceRaw(x, d, keepDim, max ? Reduce.Kind.MAX : Reduce.Kind.MIN, idx);
         return Tensor.wrap(idx[0], DType.INT64, reducedShape(x.shape, d, keepDim));

@@ -72,22 +72,26 @@ public final class Tensor {
 
     // ------------------------------------------------------------------------------------------------ creation
 
-    /** A FLOAT32 tensor holding a copy of {@code data}; with no shape, 1-D. */
+    /**
+     * A FLOAT32 tensor holding a copy of {@code data}; with no shape, 1-D. An empty shape array counts as no shape
+     * (Java cannot tell them apart), so rebuild a tensor of any shape, 0-d included, with
+     * {@code Tensor.of(data).reshape(shape)}.
+     */
     public static Tensor of(float[] data, int... shape) {
         return wrap(data.clone(), DType.FLOAT32, Creation.shapeFor("Tensor.of", data.length, shape));
     }
 
-    /** A FLOAT64 tensor holding a copy of {@code data}; with no shape, 1-D. */
+    /** A FLOAT64 tensor holding a copy of {@code data}; with no shape (or an empty one), 1-D. */
     public static Tensor of(double[] data, int... shape) {
         return wrap(data.clone(), DType.FLOAT64, Creation.shapeFor("Tensor.of", data.length, shape));
     }
 
-    /** An INT64 tensor holding a copy of {@code data}; with no shape, 1-D. */
+    /** An INT64 tensor holding a copy of {@code data}; with no shape (or an empty one), 1-D. */
     public static Tensor of(long[] data, int... shape) {
         return wrap(data.clone(), DType.INT64, Creation.shapeFor("Tensor.of", data.length, shape));
     }
 
-    /** A BOOL tensor holding a copy of {@code data}; with no shape, 1-D. */
+    /** A BOOL tensor holding a copy of {@code data}; with no shape (or an empty one), 1-D. */
     public static Tensor of(boolean[] data, int... shape) {
         return wrap(data.clone(), DType.BOOL, Creation.shapeFor("Tensor.of", data.length, shape));
     }

@@ -157,6 +157,11 @@ class ErrorsTest {
         fails(IllegalArgumentException.class, () -> Tensor.randint(5, 5, 2), "randint", "5");
         fails(IllegalArgumentException.class, () -> Tensor.ones(2).clamp(1, 0), "clamp");
         fails(IllegalArgumentException.class, () -> Tensor.zeros(0).max(), "max", "[0]");
+        fails(IllegalArgumentException.class, () -> Tensor.zeros(2, 0).argmax(1, false), "argmax", "[2, 0]");
+        fails(IllegalArgumentException.class, () -> Tensor.zeros(2, 0).min(-1, false), "min", "[2, 0]");
+        fails(IllegalArgumentException.class, () -> Tensor.zeros(2).expand(-1, 2), "expand", "-1");
+        fails(IllegalArgumentException.class, () -> Tensor.zeros(2).split(0, 0), "split", "0");
+        fails(IllegalArgumentException.class, () -> Tensor.zeros(1 << 16, 1 << 16), "zeros", "65536");
     }
 
     @Test

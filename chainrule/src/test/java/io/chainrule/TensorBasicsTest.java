@@ -58,6 +58,17 @@ class TensorBasicsTest {
     }
 
     @Test
+    void ofWithAnEmptyShapeArrayIsOneDimensionalAndReshapeRoundTripsEveryShape() {
+        // Java cannot tell of(data) from of(data, new int[0]): both mean "no shape", 1-D
+        assertArrayEquals(new int[] {1}, Tensor.of(new double[] {5}, new int[0]).shape());
+        for (Tensor t : List.of(Tensor.scalar(5, DType.FLOAT64), Tensor.zeros(DType.FLOAT64, 2, 0), Tensor.ones(DType.FLOAT64, 2, 3))) {
+            Tensor back = Tensor.of(t.toDoubleArray()).reshape(t.shape());
+            assertArrayEquals(t.shape(), back.shape());
+            assertArrayEquals(t.toDoubleArray(), back.toDoubleArray());
+        }
+    }
+
+    @Test
     void ofTwoDimensionalArrays() {
         Tensor f = Tensor.of(new float[][] {{1, 2, 3}, {4, 5, 6}});
         assertArrayEquals(new int[] {2, 3}, f.shape());

@@ -274,6 +274,20 @@ class OpGradCheckTest {
             cases.add(c("logSoftmax(" + dim + ")", xs -> a(xs).logSoftmax(dim), n(3, 4)));
         }
         cases.add(c("softmax 3-D middle", xs -> a(xs).softmax(1), n(2, 3, 2)));
+        // strided inputs (transposed, narrowed with an offset, expanded) into every kind of kernel
+        cases.add(c("exp of narrow", xs -> a(xs).narrow(0, 1, 2).exp(), n(3, 4)));
+        cases.add(c("mul of transposes", xs -> a(xs).t().mul(b(xs).narrow(1, 1, 4)), n(4, 3), n(3, 5)));
+        cases.add(c("sum(dim) of transpose", xs -> a(xs).transpose(0, 2).sum(1, false), n(2, 3, 4)));
+        cases.add(c("softmax of transpose", xs -> a(xs).t().softmax(1), n(3, 4)));
+        cases.add(c("max(dim) of narrow", xs -> a(xs).narrow(1, 1, 3).max(1, false), distinct(3, 5)));
+        cases.add(c("gather of transpose", xs -> a(xs).t().gather(1, gatherIndex.narrow(1, 0, 2)), n(4, 3)));
+        cases.add(c("indexSelect of narrow", xs -> a(xs).narrow(0, 1, 2).indexSelect(1, rowIndex), n(3, 3)));
+        cases.add(c("cat of views", xs -> Tensor.cat(List.of(a(xs).t(), b(xs).narrow(0, 1, 2)), 0), n(3, 2), n(4, 3)));
+        cases.add(c("where of transposes", xs -> Tensor.where(cond.t(), a(xs).t(), b(xs)), n(3, 3), n(3)));
+        cases.add(c("reshape of expand", xs -> a(xs).expand(2, 3, 4).reshape(6, 4), n(3, 1)));
+        cases.add(c("reshape of permute", xs -> a(xs).permute(1, 2, 0).reshape(3, 8), n(2, 3, 4)));
+        cases.add(c("prod of select", xs -> a(xs).select(1, 2).prod(), away(3, 4)));
+        cases.add(c("scatterAdd into transpose", xs -> a(xs).t().scatterAdd(1, gatherIndex.narrow(1, 0, 1), b(xs)), n(4, 3), n(3, 1)));
         cases.add(c("composite: cross-entropy", xs -> a(xs).logSoftmax(1).gather(1, Tensor.of(new long[] {2, 0, 1}, 3, 1)).mean().neg(),
                 n(3, 4)));
         return cases.stream();
