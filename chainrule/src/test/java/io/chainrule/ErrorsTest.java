@@ -155,6 +155,7 @@ class ErrorsTest {
         fails(IllegalArgumentException.class, () -> Tensor.arange(0, 1, 0), "arange", "step");
         fails(IllegalArgumentException.class, () -> Tensor.arange(1, 0, 1), "arange");
         fails(IllegalArgumentException.class, () -> Tensor.randint(5, 5, 2), "randint", "5");
+        fails(IllegalArgumentException.class, () -> Tensor.randint(Long.MIN_VALUE, Long.MAX_VALUE, 2), "randint");
         fails(IllegalArgumentException.class, () -> Tensor.ones(2).clamp(1, 0), "clamp");
         fails(IllegalArgumentException.class, () -> Tensor.zeros(0).max(), "max", "[0]");
         fails(IllegalArgumentException.class, () -> Tensor.zeros(2, 0).argmax(1, false), "argmax", "[2, 0]");

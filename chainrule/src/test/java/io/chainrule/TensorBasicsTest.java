@@ -156,6 +156,28 @@ class TensorBasicsTest {
     }
 
     @Test
+    void theDefaultGeneratorIsSafeToShareBetweenThreads() throws InterruptedException {
+        // Each call takes a consecutive block of the default stream: two threads together draw exactly the values
+        // one thread would, in some order.
+        Tensor.manualSeed(5);
+        List<Float> sequential = new java.util.ArrayList<>();
+        for (int i = 0; i < 400; i++) for (float v : Tensor.randn(50).toFloatArray()) sequential.add(v);
+        Tensor.manualSeed(5);
+        List<Float> shared = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        Runnable draw = () -> {
+            for (int i = 0; i < 200; i++) for (float v : Tensor.randn(50).toFloatArray()) shared.add(v);
+        };
+        Thread a = new Thread(draw), b = new Thread(draw);
+        a.start();
+        b.start();
+        a.join();
+        b.join();
+        java.util.Collections.sort(sequential);
+        java.util.Collections.sort(shared);
+        assertEquals(sequential, shared);
+    }
+
+    @Test
     void randomDistributionsHaveTheRightRangeAndMoments() {
         Generator g = new Generator(2024);
         double[] n = Tensor.randn(g, 20000).to(DType.FLOAT64).toDoubleArray();
