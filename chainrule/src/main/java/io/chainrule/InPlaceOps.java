@@ -13,7 +13,7 @@ import static io.chainrule.Graph.record;
 /**
  * In-place ops ({@code addi}, {@code muli}, {@code copyFrom}, ...). Each bumps the storage's version, so a backward
  * that saved the old values fails loudly. Under grad mode they are refused on a leaf that requires grad (PyTorch's
- * rule) and on views of tensors that require grad; on other tensors the history is extended, so gradients stay right.
+ * rule) and, when they must be recorded, on views; on other tensors the history is extended, so gradients stay right.
  */
 final class InPlaceOps {
     enum Kind {
@@ -42,10 +42,13 @@ final class InPlaceOps {
             throw new IllegalStateException(op + ": a leaf tensor that requires grad (shape " + Arrays.toString(self.shape)
                     + ") is being used in an in-place operation; do it inside Autograd.noGrad() or on a detach()ed copy");
         }
+        // A recorded write through a view would give the view a history its base never sees: the base's gradient
+        // would silently miss it. (PyTorch rebases the base's history; chainrule refuses instead.)
         boolean recording = self.requiresGrad() || (other != null && other.requiresGrad());
-        if (recording && self.isViewOfGradTensor) {
-            throw new IllegalStateException(op + ": in-place writes through a view of a tensor that requires grad are not "
-                    + "supported (shape " + Arrays.toString(self.shape) + "); use the out-of-place op instead");
+        if (recording && self.isView) {
+            throw new IllegalStateException(op + ": in-place writes that autograd must record are not supported on a view "
+                    + "(shape " + Arrays.toString(self.shape) + "); build the result out of place (cat, stack, where, "
+                    + "indexAdd, scatterAdd) or write under Autograd.noGrad()");
         }
     }
 

@@ -19,7 +19,7 @@ final class ShapeOps {
 
     private static Tensor view(Tensor x, int[] shape, int[] strides, int offset) {
         Tensor v = x.viewRaw(shape, strides, offset);
-        v.isViewOfGradTensor = x.requiresGrad() || x.isViewOfGradTensor;
+        v.isView = true;
         return v;
     }
 

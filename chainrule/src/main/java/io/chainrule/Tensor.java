@@ -38,8 +38,8 @@ public final class Tensor {
     private Tensor grad;
     /** Set by {@link #retainGrad()}: fills {@link #grad} from the gradient reaching {@link #gradFn}. */
     private java.util.function.Consumer<Tensor> retainGradHook;
-    /** Set on views made while their base required grad: in-place writes through them are refused. */
-    boolean isViewOfGradTensor;
+    /** Set on views made by shape ops: recorded in-place writes through them are refused (see InPlaceOps). */
+    boolean isView;
 
     Tensor(Storage storage, DType dtype, int[] shape, int[] strides, int offset) {
         this.storage = storage;

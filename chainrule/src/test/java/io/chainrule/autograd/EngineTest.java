@@ -389,6 +389,27 @@ class EngineTest {
         assertArrayEquals(new double[] {2, 2}, x.grad().toDoubleArray());
     }
 
+    @Test
+    void recordedWritesThroughViewsAreRefusedInsteadOfLosingGradients() {
+        Tensor x = vec(1, 2);
+        Tensor buffer = Tensor.zeros(DType.FLOAT64, 2, 2);
+        // the buffer would never learn that its row came from x: refuse rather than drop x's gradient
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> buffer.select(0, 0).copyFrom(x.mul(2.0)));
+        assertTrue(e.getMessage().contains("copyFrom") && e.getMessage().contains("view"), e.getMessage());
+        Tensor h = x.mul(2.0);
+        assertThrows(IllegalStateException.class, () -> h.narrow(0, 0, 1).muli(3.0));
+        assertThrows(IllegalStateException.class, () -> h.t().addi(1.0));
+        // writes that record nothing are fine, and the out-of-place way records everything
+        buffer.select(0, 1).copyFrom(Tensor.of(new double[] {5, 6}));
+        try (var g = Autograd.noGrad()) {
+            h.narrow(0, 1, 1).fill(0.0);
+        }
+        assertArrayEquals(new double[] {2, 0}, h.toDoubleArray());
+        Tensor stacked = Tensor.stack(List.of(x.mul(2.0), buffer.select(0, 1)), 0);
+        stacked.sum().backward();
+        assertArrayEquals(new double[] {2, 2}, x.grad().toDoubleArray());
+    }
+
     // ----------------------------------------------------------------------------------------- anomaly mode
 
     @Test
