@@ -157,14 +157,14 @@ final class ReduceOps {
 
     static Tensor any(Tensor x) {
         boolean[] b = x.toBooleanArray();
-        for (boolean v : b) if (v) return Tensor.of(new boolean[] {true}).reshape();
-        return Tensor.of(new boolean[] {false}).reshape();
+        for (boolean v : b) if (v) return Tensor.scalar(1, DType.BOOL);
+        return Tensor.scalar(0, DType.BOOL);
     }
 
     static Tensor all(Tensor x) {
         boolean[] b = x.toBooleanArray();
-        for (boolean v : b) if (!v) return Tensor.of(new boolean[] {false}).reshape();
-        return Tensor.of(new boolean[] {true}).reshape();
+        for (boolean v : b) if (!v) return Tensor.scalar(0, DType.BOOL);
+        return Tensor.scalar(1, DType.BOOL);
     }
 
     // ---------------------------------------------------------------------------------------------------- prod
@@ -232,7 +232,7 @@ final class ReduceOps {
         int d = Shapes.normalizeDim("logSumExp", dim, x.shape.length);
         Tensor m = finiteOrZero(x.detach().max(d, true));
         Tensor lse = x.sub(m).exp().sum(d, true).log().add(m);
-        return keepDim ? lse : lse.squeeze(d);
+        return keepDim ? lse : lse.squeeze(d).ownsStorage();
     }
 
     private static Tensor finiteOrZero(Tensor m) {

@@ -608,6 +608,15 @@ public final class Tensor {
         return scalar(v, DType.FLOAT32);
     }
 
+    /**
+     * Marks a view of a private temporary (a composite op's intermediate) as not a view: nothing else can see that
+     * storage, so in-place ops on it are as safe as on any fresh result. Returns this.
+     */
+    Tensor ownsStorage() {
+        isView = false;
+        return this;
+    }
+
     /** A view of this storage with another layout (no graph). */
     Tensor viewRaw(int[] shape, int[] strides, int offset) {
         return new Tensor(storage, dtype, shape, strides, offset);

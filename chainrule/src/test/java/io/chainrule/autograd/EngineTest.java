@@ -405,6 +405,13 @@ class EngineTest {
             h.narrow(0, 1, 1).fill(0.0);
         }
         assertArrayEquals(new double[] {2, 0}, h.toDoubleArray());
+        // results of composite ops are not views of anything the caller holds: in place on them is recorded fine
+        Tensor dot = x.matmul(Tensor.of(new double[] {3, 4}));
+        dot.muli(2.0);
+        Tensor lse = Tensor.of(new double[][] {{0, 0}}).logSumExp(1, false);
+        lse.addi(x.sum());
+        assertArrayEquals(new double[] {7, 9}, // 2·[3, 4] + [1, 1]
+                Autograd.grad(List.of(dot.add(lse.sum())), List.of(x), null, false, false).get(0).toDoubleArray());
         Tensor stacked = Tensor.stack(List.of(x.mul(2.0), buffer.select(0, 1)), 0);
         stacked.sum().backward();
         assertArrayEquals(new double[] {2, 2}, x.grad().toDoubleArray());
