@@ -57,6 +57,7 @@ final class InPlaceOps {
      * a different value to each is meaningless, so it is refused like PyTorch does.
      */
     private static void checkNoInternalOverlap(String op, Tensor self) {
+        if (self.numel() == 0) return;
         for (int d = 0; d < self.shape.length; d++) {
             if (self.strides[d] == 0 && self.shape[d] > 1) {
                 throw new IllegalArgumentException(op + ": the in-place target of shape " + Arrays.toString(self.shape)

@@ -217,7 +217,9 @@ final class PointwiseOps {
     /** The gradient passes where min ≤ x ≤ max, boundaries included (PyTorch's clamp). */
     static Tensor clamp(Tensor x, double min, double max) {
         if (min > max) throw new IllegalArgumentException("clamp: min (" + min + ") must not exceed max (" + max + ")");
-        Tensor out = map(x, Unary.CLAMP, min, max, true);
+        // An integer tensor stays integer unless a bound has a fraction (then float32, as PyTorch promotes).
+        boolean integralBounds = min == Math.rint(min) && max == Math.rint(max);
+        Tensor out = map(x, Unary.CLAMP, min, max, integralBounds);
         return record(out, "ClampBackward1", (g, need) -> one(g.mul(x.ge(min)).mul(x.le(max))), inputs(x), x);
     }
 

@@ -293,6 +293,7 @@ public final class Tensor {
     private Object flatCopy() {
         Object d = data();
         int n = numel();
+        int offset = n == 0 ? 0 : this.offset; // an empty view's offset may lie past the end of its (empty) storage
         if (d instanceof float[] f) return Arrays.copyOfRange(f, offset, offset + n);
         if (d instanceof double[] x) return Arrays.copyOfRange(x, offset, offset + n);
         if (d instanceof long[] l) return Arrays.copyOfRange(l, offset, offset + n);

@@ -392,6 +392,12 @@ class TensorBasicsTest {
         assertArrayEquals(new float[] {3.5f, -3.5f}, q.toFloatArray());
         assertEquals(DType.FLOAT32, Tensor.of(new long[] {7}).div(2.0).dtype());
         assertEquals(DType.FLOAT64, Tensor.of(new long[] {7}).div(f64.narrow(0, 0, 1)).dtype());
+        // clamp keeps integers unless a bound has a fraction
+        Tensor ints = Tensor.of(new long[] {-5, 0, 5});
+        assertEquals(DType.INT64, ints.clamp(-1, 2).dtype());
+        assertArrayEquals(new long[] {-1, 0, 2}, ints.clamp(-1, 2).toLongArray());
+        assertEquals(DType.FLOAT32, ints.clamp(-1.5, 2.5).dtype());
+        assertArrayEquals(new float[] {-1.5f, 0, 2.5f}, ints.clamp(-1.5, 2.5).toFloatArray());
     }
 
     @Test
