@@ -146,6 +146,9 @@ public final class GradCheck {
         double original = flat.get(e);
         try (var g = Autograd.noGrad()) {
             flat.narrow(0, e, 1).fill(original + delta);
+        }
+        try {
+            // f runs in the caller's grad mode: gradGradCheck's f differentiates inside, which no-grad would forbid.
             return f.apply(xs).toDoubleArray();
         } finally {
             try (var g = Autograd.noGrad()) {
