@@ -297,6 +297,48 @@ public final class F {
         return target.dtype() == input.dtype() ? target : target.to(input.dtype());
     }
 
+    // ------------------------------------------------------ convolution, pooling, padding, embedding (see Convolutions)
+
+    /** 1-D convolution of [N, C, L] with weight [out, C, k]; bias may be null. */
+    public static Tensor conv1d(Tensor input, Tensor weight, Tensor bias, int stride, int padding) {
+        return Convolutions.conv1d(input, weight, bias, stride, padding);
+    }
+
+    /** 2-D convolution of NCHW input with weight [out, in, kH, kW]; bias may be null. */
+    public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, int stride, int padding) {
+        return Convolutions.conv2d(input, weight, bias, stride, padding);
+    }
+
+    /** 2-D convolution with per-axis stride, padding and dilation, and grouped channels (weight [out, in/groups, kH, kW]). */
+    public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
+        return Convolutions.conv2d(input, weight, bias, stride, padding, dilation, groups);
+    }
+
+    /** Max pooling over kernel×kernel windows; the gradient goes to each window's first maximum. */
+    public static Tensor maxPool2d(Tensor input, int kernel, int stride, int padding) {
+        return Convolutions.maxPool2d(input, kernel, stride, padding);
+    }
+
+    /** Average pooling over kernel×kernel windows (zero padding counted, as PyTorch's default). */
+    public static Tensor avgPool2d(Tensor input, int kernel, int stride, int padding) {
+        return Convolutions.avgPool2d(input, kernel, stride, padding);
+    }
+
+    /** Average pooling to an outH×outW grid with PyTorch's window boundaries. */
+    public static Tensor adaptiveAvgPool2d(Tensor input, int outH, int outW) {
+        return Convolutions.adaptiveAvgPool2d(input, outH, outW);
+    }
+
+    /** Zero padding in PyTorch's order: (left, right) of the last dimension first, then the one before, ... */
+    public static Tensor pad(Tensor input, int... padding) {
+        return Convolutions.pad(input, padding);
+    }
+
+    /** Rows of {@code weight} picked by INT64 {@code indices}; only the rows used receive gradient. */
+    public static Tensor embedding(Tensor indices, Tensor weight) {
+        return Convolutions.embedding(indices, weight);
+    }
+
     private static DType floatType(Tensor x) {
         return x.dtype().isFloatingPoint() ? x.dtype() : DType.FLOAT32;
     }
