@@ -203,6 +203,8 @@ public final class ConjugateGradient extends Optimizer {
         out.put("param_groups.tolerance_grad", StateReader.scalar(toleranceGrad));
         out.put("param_groups.tolerance_change", StateReader.scalar(toleranceChange));
         out.put("param_groups.restart_every", StateReader.scalar(restartEvery));
+        out.put("param_groups.c1", StateReader.scalar(c1));
+        out.put("param_groups.c2", StateReader.scalar(c2));
     }
 
     @Override
@@ -213,6 +215,8 @@ public final class ConjugateGradient extends Optimizer {
         double tg = checkRange(op, "tolerance", r.number("param_groups.tolerance_grad"), 0, false, Double.MAX_VALUE, false);
         double tc = checkRange(op, "tolerance", r.number("param_groups.tolerance_change"), 0, false, Double.MAX_VALUE, false);
         int re = (int) r.integer("param_groups.restart_every", -1, Integer.MAX_VALUE);
+        double wc1 = checkRange(op, "c1", r.number("param_groups.c1"), 0, true, 1, true);
+        double wc2 = checkRange(op, "c2", r.number("param_groups.c2"), wc1, true, 1, true);
         State s = new State();
         int n = flat.numel;
         if (r.has(key(0, "func_evals"))) {
@@ -233,6 +237,8 @@ public final class ConjugateGradient extends Optimizer {
             toleranceGrad = tg;
             toleranceChange = tc;
             restartEvery = re == 0 ? -1 : re;
+            c1 = wc1;
+            c2 = wc2;
             state = s;
         };
     }

@@ -126,7 +126,8 @@ public final class SGD extends Optimizer {
     @Override
     Runnable read(StateReader r) {
         double mu = checkRange("SGD.loadStateDict", "momentum", r.number("param_groups.momentum"), 0, false, Double.MAX_VALUE, false);
-        double tau = r.number("param_groups.dampening");
+        double tau = checkRange("SGD.loadStateDict", "dampening", r.number("param_groups.dampening"), -Double.MAX_VALUE,
+                false, Double.MAX_VALUE, false);
         boolean nest = r.flag("param_groups.nesterov");
         double wd = checkRange("SGD.loadStateDict", "weight decay", r.number("param_groups.weight_decay"), 0, false, Double.MAX_VALUE, false);
         Tensor[] buffers = new Tensor[params.size()];
