@@ -136,4 +136,53 @@ final class InPlaceOps {
         }
         return self;
     }
+
+    // ------------------------------------------------------------------ in-place ops without a recorded derivative
+
+    /** Refuses a write that autograd would have to record: these ops have no backward. */
+    private static void checkNotRecorded(String op, Tensor self, Tensor other) {
+        checkWritable(op, self, other);
+        if (Graph.recording(self, other)) {
+            throw new IllegalStateException(op + ": has no derivative and cannot be recorded (the tensor of shape "
+                    + Arrays.toString(self.shape) + " requires grad); use it inside Autograd.noGrad() on tensors that "
+                    + "don't require grad, or the out-of-place op");
+        }
+        if (!self.dtype.isFloatingPoint()) {
+            throw new IllegalArgumentException(op + ": needs a floating-point tensor, got " + self.dtype + " (shape "
+                    + Arrays.toString(self.shape) + ")");
+        }
+    }
+
+    static Tensor sqrt(Tensor self) {
+        checkNotRecorded("sqrti", self, null);
+        if (self.isContiguous()) {
+            Loops.unary(io.chainrule.tensor.Pointwise.Unary.SQRT, 0, 0, self.data(), self.offset, self.data(), self.offset,
+                    self.numel());
+        } else {
+            Tensor result = self.detach().contiguousRaw().cloneRaw();
+            Loops.unary(io.chainrule.tensor.Pointwise.Unary.SQRT, 0, 0, result.data(), 0, result.data(), 0, result.numel());
+            Loops.copy(result.data(), 0, result.strides, self.data(), self.offset, self.strides, self.shape);
+        }
+        self.storage.bumpVersion();
+        return self;
+    }
+
+    static Tensor maximum(Tensor self, Tensor other) {
+        int[] shape = Shapes.broadcast("maximumi", self.shape, other.shape);
+        if (!Arrays.equals(shape, self.shape)) {
+            throw new IllegalArgumentException("maximumi: the result of shape " + Arrays.toString(shape) + " does not fit "
+                    + "the in-place target of shape " + Arrays.toString(self.shape));
+        }
+        checkNotRecorded("maximumi", self, other);
+        Tensor src = other.castRaw(self.dtype);
+        if (self.isContiguous() && src.storage != self.storage) {
+            Loops.binary(Binary.MAXIMUM, self.data(), self.offset, self.strides, src.data(), src.offset,
+                    Shapes.broadcastStrides(src.shape, src.strides, self.shape), self.data(), self.offset, self.strides, self.shape);
+        } else {
+            Tensor result = PointwiseOps.binaryRaw("maximumi", Binary.MAXIMUM, self, src, self.dtype);
+            Loops.copy(result.data(), 0, result.strides, self.data(), self.offset, self.strides, self.shape);
+        }
+        self.storage.bumpVersion();
+        return self;
+    }
 }

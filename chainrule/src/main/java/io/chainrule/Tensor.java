@@ -496,6 +496,13 @@ public final class Tensor {
     public Tensor copyFrom(Tensor src) { return InPlaceOps.copyFrom(this, src); }
     public Tensor fill(double v) { return InPlaceOps.fill(this, v); }
     public Tensor zero() { return InPlaceOps.fill(this, 0); }
+    /**
+     * {@code this = sqrt(this)}; returns this. Not recorded (no derivative): for tensors that don't require grad,
+     * such as optimizer state, so an optimizer step needs no temporary tensor.
+     */
+    public Tensor sqrti() { return InPlaceOps.sqrt(this); }
+    /** {@code this = maximum(this, other)} (other broadcast to this shape); returns this. Not recorded, like {@link #sqrti()}. */
+    public Tensor maximumi(Tensor other) { return InPlaceOps.maximum(this, other); }
 
     // ------------------------------------------------------------------------------------------------- autograd
 
