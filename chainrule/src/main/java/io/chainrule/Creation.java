@@ -67,7 +67,9 @@ final class Creation {
     static Tensor randn(Generator g, int... shape) {
         int[] s = Shapes.checkShape("randn", shape);
         double[] values = new double[Shapes.numel(s)];
-        g.fillNormal(values);
+        synchronized (g) { // the default generator is shared by every thread
+            g.fillNormal(values);
+        }
         float[] f = new float[values.length];
         for (int i = 0; i < f.length; i++) f[i] = (float) values[i];
         return Tensor.wrap(f, DType.FLOAT32, s);
@@ -76,20 +78,25 @@ final class Creation {
     static Tensor rand(Generator g, int... shape) {
         int[] s = Shapes.checkShape("rand", shape);
         float[] f = new float[Shapes.numel(s)];
-        for (int i = 0; i < f.length; i++) {
-            float v = (float) g.nextDouble();
-            f[i] = v < 1f ? v : Math.nextDown(1f); // rounding to float must not reach 1
+        synchronized (g) {
+            for (int i = 0; i < f.length; i++) {
+                float v = (float) g.nextDouble();
+                f[i] = v < 1f ? v : Math.nextDown(1f); // rounding to float must not reach 1
+            }
         }
         return Tensor.wrap(f, DType.FLOAT32, s);
     }
 
     static Tensor randint(Generator g, long low, long high, int... shape) {
-        if (high <= low) {
-            throw new IllegalArgumentException("randint: high must be greater than low, got low=" + low + " high=" + high);
+        if (high <= low || high - low <= 0) { // the second: a range wider than a long holds
+            throw new IllegalArgumentException("randint: high must be greater than low by at most Long.MAX_VALUE, got low="
+                    + low + " high=" + high);
         }
         int[] s = Shapes.checkShape("randint", shape);
         long[] l = new long[Shapes.numel(s)];
-        for (int i = 0; i < l.length; i++) l[i] = low + g.nextLong(high - low);
+        synchronized (g) {
+            for (int i = 0; i < l.length; i++) l[i] = low + g.nextLong(high - low);
+        }
         return Tensor.wrap(l, DType.INT64, s);
     }
 }

@@ -117,7 +117,8 @@ final class Graph {
         protected void accumulate(Tensor g, boolean createGraph) {
             Tensor current = leaf.grad();
             if (createGraph) {
-                leaf.setGrad(current == null ? g : current.add(g));
+                // clone, not g itself: the incoming gradient may be shared (as below), and must stay differentiable.
+                leaf.setGrad(current == null ? g.clone() : current.add(g));
             } else if (current == null) {
                 // A private copy: the incoming gradient may be shared (an add passes one tensor to both inputs).
                 leaf.setGrad(g.detach().cloneRaw());

@@ -13,7 +13,7 @@ import static io.chainrule.Graph.record;
 /**
  * In-place ops ({@code addi}, {@code muli}, {@code copyFrom}, ...). Each bumps the storage's version, so a backward
  * that saved the old values fails loudly. Under grad mode they are refused on a leaf that requires grad (PyTorch's
- * rule) and on views of tensors that require grad; on other tensors the history is extended, so gradients stay right.
+ * rule) and, when they must be recorded, on views; on other tensors the history is extended, so gradients stay right.
  */
 final class InPlaceOps {
     enum Kind {
@@ -42,27 +42,50 @@ final class InPlaceOps {
             throw new IllegalStateException(op + ": a leaf tensor that requires grad (shape " + Arrays.toString(self.shape)
                     + ") is being used in an in-place operation; do it inside Autograd.noGrad() or on a detach()ed copy");
         }
+        // A recorded write through a view would give the view a history its base never sees: the base's gradient
+        // would silently miss it. (PyTorch rebases the base's history; chainrule refuses instead.)
         boolean recording = self.requiresGrad() || (other != null && other.requiresGrad());
-        if (recording && self.isViewOfGradTensor) {
-            throw new IllegalStateException(op + ": in-place writes through a view of a tensor that requires grad are not "
-                    + "supported (shape " + Arrays.toString(self.shape) + "); use the out-of-place op instead");
+        if (recording && self.isView) {
+            throw new IllegalStateException(op + ": in-place writes that autograd must record are not supported on a view "
+                    + "(shape " + Arrays.toString(self.shape) + "); build the result out of place (cat, stack, where, "
+                    + "indexAdd, scatterAdd) or write under Autograd.noGrad()");
         }
     }
 
-    private static void checkTarget(String op, Tensor self, Tensor other) {
+    /**
+     * An expanded view (stride 0 on a dimension longer than 1) has several elements in one memory location: writing
+     * a different value to each is meaningless, so it is refused like PyTorch does.
+     */
+    private static void checkNoInternalOverlap(String op, Tensor self) {
+        if (self.numel() == 0) return;
+        for (int d = 0; d < self.shape.length; d++) {
+            if (self.strides[d] == 0 && self.shape[d] > 1) {
+                throw new IllegalArgumentException(op + ": the in-place target of shape " + Arrays.toString(self.shape)
+                        + " is an expanded view (strides " + Arrays.toString(self.strides) + "): several of its elements "
+                        + "share one memory location; write into a contiguous() copy instead");
+            }
+        }
+    }
+
+    private static void checkTarget(Kind kind, Tensor self, Tensor other) {
+        String op = kind.op;
+        checkNoInternalOverlap(op, self);
         int[] shape = Shapes.broadcast(op, self.shape, other.shape);
         if (!Arrays.equals(shape, self.shape)) {
             throw new IllegalArgumentException(op + ": the result of shape " + Arrays.toString(shape) + " does not fit "
                     + "the in-place target of shape " + Arrays.toString(self.shape));
         }
-        if (!self.dtype.isFloatingPoint() && other.dtype.isFloatingPoint()) {
-            throw new IllegalArgumentException(op + ": a " + other.dtype + " result cannot be written into a " + self.dtype
-                    + " tensor");
+        // True division of integers gives floats (as div does), which an integer tensor cannot hold: PyTorch's rule.
+        DType result = kind == Kind.DIV ? PointwiseOps.floatType(DType.promote(self.dtype, other.dtype))
+                : DType.promote(self.dtype, other.dtype);
+        if (!self.dtype.isFloatingPoint() && result.isFloatingPoint()) {
+            throw new IllegalArgumentException(op + ": the " + result + " result cannot be written into the " + self.dtype
+                    + " tensor of shape " + Arrays.toString(self.shape));
         }
     }
 
     static Tensor binary(Tensor self, Tensor other, Kind kind) {
-        checkTarget(kind.op, self, other);
+        checkTarget(kind, self, other);
         checkWritable(kind.op, self, other);
         boolean recording = Graph.recording(self, other);
         Tensor old = recording && kind != Kind.ADD && kind != Kind.SUB ? self.cloneRaw() : null;
@@ -93,6 +116,7 @@ final class InPlaceOps {
             throw new IllegalArgumentException("copyFrom: source of shape " + Arrays.toString(src.shape)
                     + " cannot be broadcast to the target shape " + Arrays.toString(self.shape));
         }
+        checkNoInternalOverlap("copyFrom", self);
         checkWritable("copyFrom", self, src);
         Tensor s = src.storage == self.storage ? src.cloneRaw() : src;
         Loops.copy(s.data(), s.offset, Shapes.broadcastStrides(s.shape, s.strides, self.shape),
@@ -110,6 +134,55 @@ final class InPlaceOps {
             // Constant now: gradients stop here.
             return record(self, "FillBackward0", (g, need) -> new Tensor[] {null}, inputs(self));
         }
+        return self;
+    }
+
+    // ------------------------------------------------------------------ in-place ops without a recorded derivative
+
+    /** Refuses a write that autograd would have to record: these ops have no backward. */
+    private static void checkNotRecorded(String op, Tensor self, Tensor other) {
+        checkWritable(op, self, other);
+        if (Graph.recording(self, other)) {
+            throw new IllegalStateException(op + ": has no derivative and cannot be recorded (the tensor of shape "
+                    + Arrays.toString(self.shape) + " requires grad); use it inside Autograd.noGrad() on tensors that "
+                    + "don't require grad, or the out-of-place op");
+        }
+        if (!self.dtype.isFloatingPoint()) {
+            throw new IllegalArgumentException(op + ": needs a floating-point tensor, got " + self.dtype + " (shape "
+                    + Arrays.toString(self.shape) + ")");
+        }
+    }
+
+    static Tensor sqrt(Tensor self) {
+        checkNotRecorded("sqrti", self, null);
+        if (self.isContiguous()) {
+            Loops.unary(io.chainrule.tensor.Pointwise.Unary.SQRT, 0, 0, self.data(), self.offset, self.data(), self.offset,
+                    self.numel());
+        } else {
+            Tensor result = self.detach().contiguousRaw().cloneRaw();
+            Loops.unary(io.chainrule.tensor.Pointwise.Unary.SQRT, 0, 0, result.data(), 0, result.data(), 0, result.numel());
+            Loops.copy(result.data(), 0, result.strides, self.data(), self.offset, self.strides, self.shape);
+        }
+        self.storage.bumpVersion();
+        return self;
+    }
+
+    static Tensor maximum(Tensor self, Tensor other) {
+        int[] shape = Shapes.broadcast("maximumi", self.shape, other.shape);
+        if (!Arrays.equals(shape, self.shape)) {
+            throw new IllegalArgumentException("maximumi: the result of shape " + Arrays.toString(shape) + " does not fit "
+                    + "the in-place target of shape " + Arrays.toString(self.shape));
+        }
+        checkNotRecorded("maximumi", self, other);
+        Tensor src = other.castRaw(self.dtype);
+        if (self.isContiguous() && src.storage != self.storage) {
+            Loops.binary(Binary.MAXIMUM, self.data(), self.offset, self.strides, src.data(), src.offset,
+                    Shapes.broadcastStrides(src.shape, src.strides, self.shape), self.data(), self.offset, self.strides, self.shape);
+        } else {
+            Tensor result = PointwiseOps.binaryRaw("maximumi", Binary.MAXIMUM, self, src, self.dtype);
+            Loops.copy(result.data(), 0, result.strides, self.data(), self.offset, self.strides, self.shape);
+        }
+        self.storage.bumpVersion();
         return self;
     }
 }

@@ -136,10 +136,10 @@ final class IndexOps {
     }
 
     static Tensor gather(Tensor x, int dim, Tensor index) {
-        if (x.shape.length == 0) return x.clone();
         int d = Shapes.normalizeDim("gather", dim, x.shape.length);
         checkGatherShapes("gather", x, index, d, null);
-        long[] idx = checkedIndices("gather", index, x.shape[d], d);
+        long[] idx = checkedIndices("gather", index, x.shape.length == 0 ? 1 : x.shape[d], d);
+        if (x.shape.length == 0) return x.clone(); // a 0-d tensor and the index 0: itself
         Tensor c = x.contiguousRaw();
         Tensor out = Tensor.allocate(x.dtype, index.shape.clone());
         Object src = c.data(), dst = out.data();

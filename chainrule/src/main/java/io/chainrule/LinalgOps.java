@@ -24,10 +24,11 @@ final class LinalgOps {
         }
         if (ra == 1 && rb == 1) {
             checkInner(a.shape, b.shape, a.shape[0], b.shape[0]);
-            return batched(a.unsqueeze(0), b.unsqueeze(1)).reshape();
+            return batched(a.unsqueeze(0), b.unsqueeze(1)).reshape().ownsStorage();
         }
-        if (ra == 1) return batched(a.unsqueeze(0), b).squeeze(-2);
-        if (rb == 1) return batched(a, b.unsqueeze(1)).squeeze(-1);
+        // views of a fresh product: the result is the only handle on that storage
+        if (ra == 1) return batched(a.unsqueeze(0), b).squeeze(-2).ownsStorage();
+        if (rb == 1) return batched(a, b.unsqueeze(1)).squeeze(-1).ownsStorage();
         return batched(a, b);
     }
 

@@ -95,11 +95,14 @@ final class PointwiseOps {
         return record(out, "PowBackward0", (g, need) -> one(p == 0 ? g.mul(0.0) : g.mul(a.pow(p - 1).mul(p))), inputs(a), a);
     }
 
-    /** a^b; d/db is masked to 0 where a = 0 and b ≥ 0 (PyTorch's convention, avoiding 0·log 0). */
+    /**
+     * a^b; d/da is masked to 0 where b = 0 and d/db where a = 0 and b ≥ 0 (PyTorch's convention, avoiding 0·0⁻¹ and
+     * 0·log 0).
+     */
     static Tensor pow(Tensor a, Tensor b) {
         Tensor out = binaryRaw("pow", Binary.POW, a, b, floatType(arithmeticType(a, b)));
         return record(out, "PowBackward1", (g, need) -> new Tensor[] {
-                need[0] ? g.mul(b).mul(a.pow(b.sub(1.0))) : null,
+                need[0] ? Tensor.where(b.eq(0.0), g.mul(0.0), g.mul(b).mul(a.pow(b.sub(1.0)))) : null,
                 need[1] ? Tensor.where(a.eq(0.0).mul(b.ge(0.0)), g.mul(0.0), g.mul(out).mul(a.log())) : null},
                 inputs(a, b), a, b, out);
     }
@@ -214,7 +217,9 @@ final class PointwiseOps {
     /** The gradient passes where min ≤ x ≤ max, boundaries included (PyTorch's clamp). */
     static Tensor clamp(Tensor x, double min, double max) {
         if (min > max) throw new IllegalArgumentException("clamp: min (" + min + ") must not exceed max (" + max + ")");
-        Tensor out = map(x, Unary.CLAMP, min, max, true);
+        // An integer tensor stays integer unless a bound has a fraction (then float32, as PyTorch promotes).
+        boolean integralBounds = min == Math.rint(min) && max == Math.rint(max);
+        Tensor out = map(x, Unary.CLAMP, min, max, integralBounds);
         return record(out, "ClampBackward1", (g, need) -> one(g.mul(x.ge(min)).mul(x.le(max))), inputs(x), x);
     }
 

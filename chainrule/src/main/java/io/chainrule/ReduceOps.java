@@ -72,7 +72,7 @@ final class ReduceOps {
     }
 
     static Tensor sum(Tensor x, int dim, boolean keepDim) {
-        int d = Shapes.normalizeDim("sum", dim, x.shape.length);
+        int d = Shapes.normalizeDim("sum", dim, x.shape.length); // a 0-d tensor takes dim 0 or -1, as in PyTorch
         if (x.shape.length == 0) return sum(x);
         Tensor out = reduceRaw(x, d, keepDim, Reduce.Kind.SUM, null);
         int[] shape = x.shape;
@@ -121,8 +121,8 @@ final class ReduceOps {
     /** Max or min along {@code dim}; the gradient goes to the first extreme (the index argmax/argmin gives). */
     static Tensor extreme(Tensor x, int dim, boolean keepDim, boolean max) {
         String op = max ? "max" : "min";
-        if (x.shape.length == 0) return x.clone();
         int d = Shapes.normalizeDim(op, dim, x.shape.length);
+        if (x.shape.length == 0) return x.clone();
         long[][] idx = new long[1][];
         Tensor out = reduceRaw(x, d, keepDim, max ? Reduce.Kind.MAX : Reduce.Kind.MIN, idx);
         Tensor indices = Tensor.wrap(idx[0], DType.INT64, reducedShape(x.shape, d, true));
@@ -144,8 +144,12 @@ final class ReduceOps {
 
     static Tensor argExtreme(Tensor x, int dim, boolean keepDim, boolean max) {
         String op = max ? "argmax" : "argmin";
-        if (x.shape.length == 0) return Tensor.scalar(0, DType.INT64);
         int d = Shapes.normalizeDim(op, dim, x.shape.length);
+        if (x.shape.length == 0) return Tensor.scalar(0, DType.INT64);
+        if (x.shape[d] == 0) {
+            throw new IllegalArgumentException(op + ": cannot reduce over the empty dimension " + d + " (shape "
+                    + Arrays.toString(x.shape) + ")");
+        }
         long[][] idx = new long[1][];
         reduceRaw(x, d, keepDim, max ? Reduce.Kind.MAX : Reduce.Kind.MIN, idx);
         return Tensor.wrap(idx[0], DType.INT64, reducedShape(x.shape, d, keepDim));
@@ -153,14 +157,14 @@ final class ReduceOps {
 
     static Tensor any(Tensor x) {
         boolean[] b = x.toBooleanArray();
-        for (boolean v : b) if (v) return Tensor.of(new boolean[] {true}).reshape();
-        return Tensor.of(new boolean[] {false}).reshape();
+        for (boolean v : b) if (v) return Tensor.scalar(1, DType.BOOL);
+        return Tensor.scalar(0, DType.BOOL);
     }
 
     static Tensor all(Tensor x) {
         boolean[] b = x.toBooleanArray();
-        for (boolean v : b) if (!v) return Tensor.of(new boolean[] {false}).reshape();
-        return Tensor.of(new boolean[] {true}).reshape();
+        for (boolean v : b) if (!v) return Tensor.scalar(0, DType.BOOL);
+        return Tensor.scalar(1, DType.BOOL);
     }
 
     // ---------------------------------------------------------------------------------------------------- prod
@@ -171,8 +175,8 @@ final class ReduceOps {
     }
 
     static Tensor prod(Tensor x, int dim, boolean keepDim) {
-        if (x.shape.length == 0) return prod(x);
         int d = Shapes.normalizeDim("prod", dim, x.shape.length);
+        if (x.shape.length == 0) return prod(x);
         Tensor out = reduceRaw(x, d, keepDim, Reduce.Kind.PROD, null);
         int[] shape = x.shape;
         return record(out, "ProdBackward1", (g, need) -> new Tensor[] {prodGrad(expandBack(g, shape, d, keepDim), x,
@@ -228,7 +232,7 @@ final class ReduceOps {
         int d = Shapes.normalizeDim("logSumExp", dim, x.shape.length);
         Tensor m = finiteOrZero(x.detach().max(d, true));
         Tensor lse = x.sub(m).exp().sum(d, true).log().add(m);
-        return keepDim ? lse : lse.squeeze(d);
+        return keepDim ? lse : lse.squeeze(d).ownsStorage();
     }
 
     private static Tensor finiteOrZero(Tensor m) {

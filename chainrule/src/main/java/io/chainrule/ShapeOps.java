@@ -19,8 +19,16 @@ final class ShapeOps {
 
     private static Tensor view(Tensor x, int[] shape, int[] strides, int offset) {
         Tensor v = x.viewRaw(shape, strides, offset);
-        v.isViewOfGradTensor = x.requiresGrad() || x.isViewOfGradTensor;
+        v.isView = true;
         return v;
+    }
+
+    /**
+     * A new view of all of {@code x}: what a view op returns when the layout does not change. Never {@code x}
+     * itself, so requiresGrad, retainGrad or a gradient on the result cannot touch {@code x} (as in PyTorch).
+     */
+    static Tensor alias(Tensor x, String name) {
+        return record(view(x, x.shape, x.strides, x.offset), name, (g, need) -> new Tensor[] {g}, inputs(x));
     }
 
     // --------------------------------------------------------------------------------------- type and copies
@@ -117,9 +125,9 @@ final class ShapeOps {
     }
 
     static Tensor flatten(Tensor x, int startDim, int endDim) {
-        if (x.shape.length == 0) return x.reshape(1);
         int s = Shapes.normalizeDim("flatten", startDim, x.shape.length);
         int e = Shapes.normalizeDim("flatten", endDim, x.shape.length);
+        if (x.shape.length == 0) return x.reshape(1);
         if (s > e) throw new IllegalArgumentException("flatten: startDim " + startDim + " comes after endDim " + endDim);
         int[] shape = new int[x.shape.length - (e - s)];
         int j = 0;
@@ -133,8 +141,8 @@ final class ShapeOps {
 
     static Tensor transpose(Tensor x, int dim0, int dim1) {
         int r = x.shape.length;
-        if (r == 0) return x;
         int a = Shapes.normalizeDim("transpose", dim0, r), b = Shapes.normalizeDim("transpose", dim1, r);
+        if (r == 0) return alias(x, "TransposeBackward0");
         int[] shape = x.shape.clone(), strides = x.strides.clone();
         shape[a] = x.shape[b];
         shape[b] = x.shape[a];
@@ -182,9 +190,8 @@ final class ShapeOps {
     }
 
     static Tensor squeeze(Tensor x, int dim) {
-        if (x.shape.length == 0) return x;
         int d = Shapes.normalizeDim("squeeze", dim, x.shape.length);
-        if (x.shape[d] != 1) return x;
+        if (x.shape.length == 0 || x.shape[d] != 1) return alias(x, "SqueezeBackward1");
         int[] shape = new int[x.shape.length - 1], strides = new int[x.shape.length - 1];
         for (int i = 0, j = 0; i < x.shape.length; i++) {
             if (i == d) continue;
@@ -199,7 +206,7 @@ final class ShapeOps {
     static Tensor squeezeAll(Tensor x) {
         int keep = 0;
         for (int s : x.shape) if (s != 1) keep++;
-        if (keep == x.shape.length) return x;
+        if (keep == x.shape.length) return alias(x, "SqueezeBackward0");
         int[] shape = new int[keep], strides = new int[keep];
         for (int i = 0, j = 0; i < x.shape.length; i++) {
             if (x.shape[i] == 1) continue;
@@ -241,7 +248,6 @@ final class ShapeOps {
                         + "; only size-1 dimensions can grow)");
             }
         }
-        if (Arrays.equals(shape, x.shape)) return x;
         return record(view(x, shape, strides, x.offset), "ExpandBackward0", (g, need) -> new Tensor[] {g}, inputs(x));
     }
 

@@ -36,9 +36,10 @@ public final class Tensor {
     private Node gradFn;
     private Graph.AccumulateGrad accumulator;
     private Tensor grad;
-    private boolean retainsGrad;
-    /** Set on views made while their base required grad: in-place writes through them are refused. */
-    boolean isViewOfGradTensor;
+    /** Set by {@link #retainGrad()}: fills {@link #grad} from the gradient reaching {@link #gradFn}. */
+    private java.util.function.Consumer<Tensor> retainGradHook;
+    /** Set on views made by shape ops: recorded in-place writes through them are refused (see InPlaceOps). */
+    boolean isView;
 
     Tensor(Storage storage, DType dtype, int[] shape, int[] strides, int offset) {
         this.storage = storage;
@@ -71,22 +72,26 @@ public final class Tensor {
 
     // ------------------------------------------------------------------------------------------------ creation
 
-    /** A FLOAT32 tensor holding a copy of {@code data}; with no shape, 1-D. */
+    /**
+     * A FLOAT32 tensor holding a copy of {@code data}; with no shape, 1-D. An empty shape array counts as no shape
+     * (Java cannot tell them apart), so rebuild a tensor of any shape, 0-d included, with
+     * {@code Tensor.of(data).reshape(shape)}.
+     */
     public static Tensor of(float[] data, int... shape) {
         return wrap(data.clone(), DType.FLOAT32, Creation.shapeFor("Tensor.of", data.length, shape));
     }
 
-    /** A FLOAT64 tensor holding a copy of {@code data}; with no shape, 1-D. */
+    /** A FLOAT64 tensor holding a copy of {@code data}; with no shape (or an empty one), 1-D. */
     public static Tensor of(double[] data, int... shape) {
         return wrap(data.clone(), DType.FLOAT64, Creation.shapeFor("Tensor.of", data.length, shape));
     }
 
-    /** An INT64 tensor holding a copy of {@code data}; with no shape, 1-D. */
+    /** An INT64 tensor holding a copy of {@code data}; with no shape (or an empty one), 1-D. */
     public static Tensor of(long[] data, int... shape) {
         return wrap(data.clone(), DType.INT64, Creation.shapeFor("Tensor.of", data.length, shape));
     }
 
-    /** A BOOL tensor holding a copy of {@code data}; with no shape, 1-D. */
+    /** A BOOL tensor holding a copy of {@code data}; with no shape (or an empty one), 1-D. */
     public static Tensor of(boolean[] data, int... shape) {
         return wrap(data.clone(), DType.BOOL, Creation.shapeFor("Tensor.of", data.length, shape));
     }
@@ -288,6 +293,7 @@ public final class Tensor {
     private Object flatCopy() {
         Object d = data();
         int n = numel();
+        int offset = n == 0 ? 0 : this.offset; // an empty view's offset may lie past the end of its (empty) storage
         if (d instanceof float[] f) return Arrays.copyOfRange(f, offset, offset + n);
         if (d instanceof double[] x) return Arrays.copyOfRange(x, offset, offset + n);
         if (d instanceof long[] l) return Arrays.copyOfRange(l, offset, offset + n);
@@ -396,13 +402,13 @@ public final class Tensor {
     /** Matrix product with torch.matmul semantics: 1-D, 2-D, and batched with broadcast batch dimensions. */
     public Tensor matmul(Tensor other) { return LinalgOps.matmul(this, other); }
 
-    /** The transpose of a 2-D tensor (a 0-D or 1-D tensor is returned as is). */
+    /** The transpose of a 2-D tensor (of a 0-D or 1-D tensor: a view of it unchanged). */
     public Tensor t() {
         if (shape.length > 2) {
             throw new IllegalArgumentException("t: expects a tensor with <= 2 dimensions, got shape " + Arrays.toString(shape)
                     + "; use transpose(dim0, dim1)");
         }
-        return shape.length < 2 ? this : transpose(0, 1);
+        return shape.length < 2 ? ShapeOps.alias(this, "TBackward0") : transpose(0, 1);
     }
 
     // ---------------------------------------------------------------------------------------------------- shape
@@ -490,6 +496,13 @@ public final class Tensor {
     public Tensor copyFrom(Tensor src) { return InPlaceOps.copyFrom(this, src); }
     public Tensor fill(double v) { return InPlaceOps.fill(this, v); }
     public Tensor zero() { return InPlaceOps.fill(this, 0); }
+    /**
+     * {@code this = sqrt(this)}; returns this. Not recorded (no derivative): for tensors that don't require grad,
+     * such as optimizer state, so an optimizer step needs no temporary tensor.
+     */
+    public Tensor sqrti() { return InPlaceOps.sqrt(this); }
+    /** {@code this = maximum(this, other)} (other broadcast to this shape); returns this. Not recorded, like {@link #sqrti()}. */
+    public Tensor maximumi(Tensor other) { return InPlaceOps.maximum(this, other); }
 
     // ------------------------------------------------------------------------------------------------- autograd
 
@@ -570,12 +583,13 @@ public final class Tensor {
             throw new IllegalStateException("retainGrad: the tensor (shape " + Arrays.toString(shape)
                     + ") does not require grad");
         }
-        if (gradFn == null || retainsGrad) return;
-        retainsGrad = true;
-        gradFn.addGradHook(g -> {
-            Tensor copy = GradMode.isEnabled() ? g : g.detach().cloneRaw();
+        if (gradFn == null || retainGradHook != null) return;
+        retainGradHook = g -> {
+            // A private copy: the engine passes the same gradient on to this node's inputs.
+            Tensor copy = GradMode.isEnabled() ? g.clone() : g.detach().cloneRaw();
             grad = grad == null ? copy : grad.add(g);
-        });
+        };
+        gradFn.addGradHook(retainGradHook);
     }
 
     /** A tensor sharing this one's storage, with no history and not requiring grad. */
@@ -583,8 +597,12 @@ public final class Tensor {
         return new Tensor(storage, dtype, shape, strides, offset);
     }
 
-    /** Makes this tensor the output of {@code node}. */
+    /** Makes this tensor the output of {@code node} (again, after an in-place op: a retainGrad hook moves along). */
     void attach(Node node) {
+        if (retainGradHook != null) {
+            gradFn.removeGradHook(retainGradHook);
+            node.addGradHook(retainGradHook);
+        }
         this.gradFn = node;
         this.requiresGrad = true;
     }
@@ -596,6 +614,15 @@ public final class Tensor {
         if (dtype.isFloatingPoint()) return scalar(v, dtype);
         if (v == Math.rint(v) && !Double.isInfinite(v)) return scalar(v, DType.INT64);
         return scalar(v, DType.FLOAT32);
+    }
+
+    /**
+     * Marks a view of a private temporary (a composite op's intermediate) as not a view: nothing else can see that
+     * storage, so in-place ops on it are as safe as on any fresh result. Returns this.
+     */
+    Tensor ownsStorage() {
+        isView = false;
+        return this;
     }
 
     /** A view of this storage with another layout (no graph). */

@@ -46,6 +46,36 @@ public final class Autograd {
         return new Scope(true);
     }
 
+    /** A scope in which every {@code backward} on this thread keeps its graph; see {@link #retainGraphs()}. */
+    public static final class RetainGraphScope implements AutoCloseable {
+        private final boolean previous;
+        private boolean closed;
+
+        private RetainGraphScope() {
+            this.previous = RETAIN_GRAPHS.get()[0];
+            RETAIN_GRAPHS.get()[0] = true;
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                RETAIN_GRAPHS.get()[0] = previous;
+            }
+        }
+    }
+
+    private static final ThreadLocal<boolean[]> RETAIN_GRAPHS = ThreadLocal.withInitial(() -> new boolean[1]);
+
+    /**
+     * Opens a scope in which every {@code backward()} on this thread keeps its graph, as if called with
+     * {@code retainGraph = true}. Second-order optimizers (Newton) call user closures inside it: a closure that
+     * calls {@code loss.backward()} itself still leaves the graph of the loss it returns differentiable.
+     */
+    public static RetainGraphScope retainGraphs() {
+        return new RetainGraphScope();
+    }
+
     /** Whether ops record the graph on this thread. */
     public static boolean isGradEnabled() {
         return GradMode.isEnabled();
@@ -114,7 +144,7 @@ public final class Autograd {
     public static void backward(Tensor output, Tensor gradOutput, boolean retainGraph, boolean createGraph) {
         Node root = rootNode(output, "backward");
         Tensor seed = seedFor(output, gradOutput, "backward");
-        Engine.run(List.of(root), List.of(seed), retainGraph, createGraph, null);
+        Engine.run(List.of(root), List.of(seed), retainGraph || RETAIN_GRAPHS.get()[0], createGraph, null);
     }
 
     private static Node rootNode(Tensor out, String what) {

@@ -29,6 +29,8 @@ public final class GradCheck {
 
     /** Thrown when autograd and finite differences disagree. */
     public static final class GradCheckException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
         GradCheckException(String message) {
             super(message);
         }

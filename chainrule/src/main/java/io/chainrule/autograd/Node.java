@@ -67,6 +67,11 @@ public abstract class Node {
         gradHooks.add(hook);
     }
 
+    /** Removes a hook added by {@link #addGradHook}. */
+    public final void removeGradHook(Consumer<Tensor> hook) {
+        if (gradHooks != null) gradHooks.remove(hook);
+    }
+
     final void runGradHooks(Tensor grad) {
         if (gradHooks != null) for (Consumer<Tensor> h : gradHooks) h.accept(grad);
     }

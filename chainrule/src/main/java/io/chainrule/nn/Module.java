@@ -3,7 +3,10 @@ package io.chainrule.nn;
 import io.chainrule.DType;
 import io.chainrule.Tensor;
 import io.chainrule.autograd.Autograd;
+import io.chainrule.io.Safetensors;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -220,6 +223,22 @@ public abstract class Module {
         try (var g = Autograd.noGrad()) {
             for (Map.Entry<String, Tensor> e : own.entrySet()) e.getValue().copyFrom(state.get(e.getKey()));
         }
+    }
+
+    /**
+     * Writes {@link #stateDict()} to {@code path} as a safetensors file (atomically: a temporary file in the same
+     * directory, then a rename), readable by Python's {@code safetensors.torch.load_file}.
+     */
+    public void save(Path path) throws IOException {
+        Safetensors.save(stateDict(), path);
+    }
+
+    /**
+     * Reads a safetensors file and copies it into this module with {@link #loadStateDict(Map)} (strict: the keys
+     * and shapes must match).
+     */
+    public void load(Path path) throws IOException {
+        loadStateDict(Safetensors.load(path));
     }
 
     // ---------------------------------------------------------------------------------------------- printing

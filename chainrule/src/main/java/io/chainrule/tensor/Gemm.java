@@ -6,45 +6,45 @@ package io.chainrule.tensor;
  * <p>Row-major operands with leading dimensions: {@code A(i,p) = a[aOff + i*lda + p]}, or
  * {@code a[aOff + p*lda + i]} when {@code transA}; likewise B. Computes {@code C = A·B}, or {@code C += A·B}
  * when {@code accumulate}, with {@code C(i,j) = c[cOff + i*ldc + j]}.
+ *
+ * <p>With {@code --add-modules jdk.incubator.vector} this runs packed, register-tiled SIMD kernels and, for
+ * large problems, uses {@link Parallel#threads()} threads; otherwise a plain-Java fallback. Every product is
+ * computed (zeros are not skipped), so NaN and infinity propagate as in a naive triple loop. Results are
+ * bit-identical for any thread count.
  */
 public final class Gemm {
+    /** Below this many multiply-adds the packing overhead is not worth it. */
+    private static final long SIMD_MIN = 4096;
+    /** Below this many multiply-adds a thread hand-off costs more than it saves. */
+    private static final long PARALLEL_MIN = 1L << 18;
+
     private Gemm() {}
 
+    /** float32 {@code C (+)= op(A)·op(B)}; see the class comment for the layout. */
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float[] c, int cOff, int ldc, boolean accumulate) {
-        for (int i = 0; i < m; i++) {
-            int ci = cOff + i * ldc;
-            if (!accumulate) java.util.Arrays.fill(c, ci, ci + n, 0f);
-            for (int p = 0; p < k; p++) {
-                float aip = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-                if (aip == 0f) continue;
-                if (!transB) {
-                    int bp = bOff + p * ldb;
-                    for (int j = 0; j < n; j++) c[ci + j] += aip * b[bp + j];
-                } else {
-                    for (int j = 0; j < n; j++) c[ci + j] += aip * b[bOff + j * ldb + p];
-                }
-            }
+        if (m <= 0 || n <= 0) return;
+        long work = (long) m * n * k;
+        boolean parallel = Parallel.threads() > 1 && work >= PARALLEL_MIN;
+        if (k > 0 && Simd.ENABLED && work >= SIMD_MIN) {
+            SimdSgemm.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, parallel);
+        } else {
+            ScalarGemm.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, parallel);
         }
     }
 
+    /** float64 {@code C (+)= op(A)·op(B)}; see the class comment for the layout. */
     public static void dgemm(boolean transA, boolean transB, int m, int n, int k,
                              double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
                              double[] c, int cOff, int ldc, boolean accumulate) {
-        for (int i = 0; i < m; i++) {
-            int ci = cOff + i * ldc;
-            if (!accumulate) java.util.Arrays.fill(c, ci, ci + n, 0d);
-            for (int p = 0; p < k; p++) {
-                double aip = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-                if (aip == 0d) continue;
-                if (!transB) {
-                    int bp = bOff + p * ldb;
-                    for (int j = 0; j < n; j++) c[ci + j] += aip * b[bp + j];
-                } else {
-                    for (int j = 0; j < n; j++) c[ci + j] += aip * b[bOff + j * ldb + p];
-                }
-            }
+        if (m <= 0 || n <= 0) return;
+        long work = (long) m * n * k;
+        boolean parallel = Parallel.threads() > 1 && work >= PARALLEL_MIN;
+        if (k > 0 && Simd.ENABLED && work >= SIMD_MIN) {
+            SimdDgemm.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, parallel);
+        } else {
+            ScalarGemm.dgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, parallel);
         }
     }
 }

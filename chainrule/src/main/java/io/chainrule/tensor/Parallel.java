@@ -3,6 +3,9 @@ package io.chainrule.tensor;
 /**
  * Runs kernel work over index ranges. The partition into chunks depends only on the problem size and
  * the grain, never on the number of threads, so every result is bit-identical on 1 or N threads.
+ *
+ * <p>Chunks run on a small pool of daemon worker threads plus the calling thread. A single chunk, a thread
+ * count of 1, or a call made from inside a running body (nesting) runs serially on the calling thread.
  */
 public final class Parallel {
     /** A kernel body over the half-open range {@code [start, end)}. */
@@ -12,6 +15,7 @@ public final class Parallel {
     }
 
     private static volatile int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private static final WorkerPool POOL = new WorkerPool();
 
     private Parallel() {}
 
@@ -28,13 +32,18 @@ public final class Parallel {
 
     /**
      * Runs {@code body} over {@code [0, n)} in chunks of {@code grain} (the last may be shorter). Chunks may run
-     * concurrently; each index is covered exactly once.
+     * concurrently; each index is covered exactly once. An exception thrown by a body is rethrown here once all
+     * chunks already started have finished.
      */
     public static void forChunks(int n, int grain, RangeBody body) {
         if (n <= 0) return;
         if (grain < 1) grain = 1;
-        for (int start = 0; start < n; start += grain) {
-            body.run(start, Math.min(n, start + grain));
+        int chunks = (int) ((n + (long) grain - 1) / grain);
+        int t = threads;
+        if (chunks > 1 && t > 1 && POOL.tryRun(body, n, grain, chunks, t)) return;
+        for (int c = 0; c < chunks; c++) {
+            int start = c * grain;
+            body.run(start, (int) Math.min(n, (long) start + grain));
         }
     }
 }

@@ -32,10 +32,15 @@ public final class Shapes {
 
     /** Validates a shape given by a user: no negative sizes. */
     public static int[] checkShape(String op, int[] shape) {
+        long n = 1;
         for (int s : shape) {
             if (s < 0) throw new IllegalArgumentException(op + ": negative size in shape " + Arrays.toString(shape));
+            n = Math.min(n * s, Integer.MAX_VALUE);
         }
-        numel(shape);
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(op + ": shape " + Arrays.toString(shape)
+                    + " has more elements than one array can hold (" + (Integer.MAX_VALUE - 8) + ")");
+        }
         return shape.clone();
     }
 

@@ -1,0 +1,252 @@
+package io.chainrule.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class GemmTest {
+    private static final int[] DIMS = {0, 1, 2, 3, 7, 17, 64, 65, 130, 257};
+    private static final int[] SMALL_DIMS = {0, 1, 2, 3, 7, 17, 65, 130};
+    private final int savedThreads = Parallel.threads();
+
+    @AfterEach
+    void restoreThreads() {
+        Parallel.setThreads(savedThreads);
+    }
+
+    /** Which implementation a case runs through. */
+    private enum Impl { PUBLIC, SCALAR }
+
+    /**
+     * One GEMM case with offsets and leading dimensions larger than the rows, filled with values in [-1, 1].
+     * C starts non-zero so accumulate=false must overwrite it; the padding around the views must survive.
+     */
+    private static final class Case {
+        final boolean ta, tb, acc;
+        final int m, n, k, aOff, lda, bOff, ldb, cOff, ldc;
+        final double[] a, b, c0;
+
+        Case(boolean ta, boolean tb, int m, int n, int k, boolean acc, Random r) {
+            this.ta = ta;
+            this.tb = tb;
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.acc = acc;
+            int aRows = ta ? k : m, aCols = ta ? m : k, bRows = tb ? n : k, bCols = tb ? k : n;
+            aOff = r.nextInt(5);
+            lda = aCols + r.nextInt(4);
+            bOff = r.nextInt(5);
+            ldb = bCols + r.nextInt(4);
+            cOff = r.nextInt(5);
+            ldc = n + r.nextInt(4);
+            a = fill(aOff + aRows * lda + 3, r);
+            b = fill(bOff + bRows * ldb + 3, r);
+            c0 = fill(cOff + m * ldc + 3, r);
+        }
+
+        double aAt(int i, int p) {
+            return ta ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+        }
+
+        double bAt(int p, int j) {
+            return tb ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+        }
+
+        /** Checks {@code got} against a double-precision triple loop, with an error bound scaled by {@code eps}. */
+        void check(double[] got, double eps, String what) {
+            double[] want = c0.clone();
+            boolean[] inView = new boolean[want.length];
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    int idx = cOff + i * ldc + j;
+                    inView[idx] = true;
+                    double s = acc ? c0[idx] : 0, mag = acc ? Math.abs(c0[idx]) : 0;
+                    for (int p = 0; p < k; p++) {
+                        s += aAt(i, p) * bAt(p, j);
+                        mag += Math.abs(aAt(i, p) * bAt(p, j));
+                    }
+                    double tol = (k + 2) * eps * mag + 1e-30;
+                    if (!(Math.abs(got[idx] - s) <= tol)) {
+                        fail(what + " C(" + i + "," + j + ") = " + got[idx] + ", want " + s + " ± " + tol);
+                    }
+                }
+            }
+            for (int idx = 0; idx < want.length; idx++) {
+                if (!inView[idx] && got[idx] != c0[idx]) fail(what + " wrote outside the C view at " + idx);
+            }
+        }
+
+        String describe() {
+            return "ta=" + ta + " tb=" + tb + " m=" + m + " n=" + n + " k=" + k + " acc=" + acc;
+        }
+    }
+
+    private static double[] fill(int len, Random r) {
+        double[] x = new double[len];
+        // Values exactly representable in float so both precisions multiply the same numbers.
+        for (int i = 0; i < len; i++) x[i] = (float) (r.nextDouble() * 2 - 1);
+        return x;
+    }
+
+    private static float[] toFloat(double[] x) {
+        float[] f = new float[x.length];
+        for (int i = 0; i < x.length; i++) f[i] = (float) x[i];
+        return f;
+    }
+
+    private static double[] toDouble(float[] x) {
+        double[] d = new double[x.length];
+        for (int i = 0; i < x.length; i++) d[i] = x[i];
+        return d;
+    }
+
+    private static void runFloat(Case t, Impl impl) {
+        float[] c = toFloat(t.c0);
+        float[] a = toFloat(t.a), b = toFloat(t.b);
+        if (impl == Impl.PUBLIC) {
+            Gemm.sgemm(t.ta, t.tb, t.m, t.n, t.k, a, t.aOff, t.lda, b, t.bOff, t.ldb, c, t.cOff, t.ldc, t.acc);
+        } else {
+            ScalarGemm.sgemm(t.ta, t.tb, t.m, t.n, t.k, a, t.aOff, t.lda, b, t.bOff, t.ldb, c, t.cOff, t.ldc,
+                    t.acc, Parallel.threads() > 1);
+        }
+        t.check(toDouble(c), 0x1p-24, impl + " sgemm " + t.describe());
+    }
+
+    private static void runDouble(Case t, Impl impl) {
+        double[] c = t.c0.clone();
+        if (impl == Impl.PUBLIC) {
+            Gemm.dgemm(t.ta, t.tb, t.m, t.n, t.k, t.a, t.aOff, t.lda, t.b, t.bOff, t.ldb, c, t.cOff, t.ldc, t.acc);
+        } else {
+            ScalarGemm.dgemm(t.ta, t.tb, t.m, t.n, t.k, t.a, t.aOff, t.lda, t.b, t.bOff, t.ldb, c, t.cOff, t.ldc,
+                    t.acc, Parallel.threads() > 1);
+        }
+        t.check(c, 0x1p-53, impl + " dgemm " + t.describe());
+    }
+
+    private static void sweep(int[] dims, Impl impl) {
+        Random r = new Random(42);
+        for (int tr = 0; tr < 4; tr++) {
+            for (int m : dims) {
+                for (int n : dims) {
+                    for (int k : dims) {
+                        // Alternate accumulate so both modes meet every size class without doubling the run time.
+                        boolean acc = ((m + n + k + tr) & 1) == 0;
+                        Case t = new Case((tr & 1) != 0, (tr & 2) != 0, m, n, k, acc, r);
+                        runFloat(t, impl);
+                        runDouble(t, impl);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void simdIsActiveInTheBuild() {
+        // The build passes --add-modules jdk.incubator.vector; without it the sweep would only test the fallback.
+        if (!"false".equals(System.getProperty("chainrule.simd"))) {
+            assertTrue(Simd.ENABLED, "Vector API kernels should be enabled under the Maven build");
+        }
+    }
+
+    @Test
+    void matchesTripleLoopForAllShapesAndTransposes() {
+        sweep(DIMS, Impl.PUBLIC);
+    }
+
+    @Test
+    void scalarFallbackMatchesTripleLoop() {
+        sweep(SMALL_DIMS, Impl.SCALAR);
+    }
+
+    @Test
+    void bothAccumulateModesOnALargeCase() {
+        Random r = new Random(7);
+        for (boolean acc : new boolean[] {false, true}) {
+            Case t = new Case(false, true, 130, 257, 300, acc, r);
+            runFloat(t, Impl.PUBLIC);
+            runDouble(t, Impl.PUBLIC);
+            runFloat(t, Impl.SCALAR);
+            runDouble(t, Impl.SCALAR);
+        }
+    }
+
+    @Test
+    void bitIdenticalForAnyThreadCount() {
+        int m = 300, n = 200, k = 500;
+        Random r = new Random(3);
+        for (int tr = 0; tr < 4; tr++) {
+            boolean ta = (tr & 1) != 0, tb = (tr & 2) != 0;
+            float[] a = new float[m * k], b = new float[k * n];
+            double[] da = new double[m * k], db = new double[k * n];
+            for (int i = 0; i < a.length; i++) da[i] = a[i] = r.nextFloat() * 2 - 1;
+            for (int i = 0; i < b.length; i++) db[i] = b[i] = r.nextFloat() * 2 - 1;
+            int lda = ta ? m : k, ldb = tb ? k : n;
+            float[] ref = null;
+            double[] dref = null;
+            float[] sref = null;
+            for (int threads : new int[] {1, 2, 3}) {
+                Parallel.setThreads(threads);
+                float[] c = new float[m * n];
+                double[] dc = new double[m * n];
+                float[] sc = new float[m * n];
+                Gemm.sgemm(ta, tb, m, n, k, a, 0, lda, b, 0, ldb, c, 0, n, false);
+                Gemm.dgemm(ta, tb, m, n, k, da, 0, lda, db, 0, ldb, dc, 0, n, false);
+                ScalarGemm.sgemm(ta, tb, m, n, k, a, 0, lda, b, 0, ldb, sc, 0, n, false, threads > 1);
+                if (ref == null) {
+                    ref = c;
+                    dref = dc;
+                    sref = sc;
+                } else {
+                    assertArrayEquals(ref, c, "sgemm differs at " + threads + " threads, tr=" + tr);
+                    assertArrayEquals(dref, dc, "dgemm differs at " + threads + " threads, tr=" + tr);
+                    assertArrayEquals(sref, sc, "scalar sgemm differs at " + threads + " threads, tr=" + tr);
+                }
+            }
+        }
+    }
+
+    @Test
+    void nanAndInfinityPropagateThroughZeros() {
+        for (int size : new int[] {8, 64, 130}) {
+            for (Impl impl : Impl.values()) {
+                int m = size, n = size, k = size;
+                float[] a = new float[m * k], b = new float[k * n];
+                java.util.Arrays.fill(b, 1f);
+                b[5 * n + 1] = Float.NaN; // row p=5, column 1: 0 * NaN must still poison column 1
+                b[7 * n + 2] = Float.POSITIVE_INFINITY; // 0 * inf = NaN poisons column 2
+                float[] c = new float[m * n];
+                java.util.Arrays.fill(c, Float.NaN); // overwritten, not read, when accumulate is false
+                if (impl == Impl.PUBLIC) Gemm.sgemm(false, false, m, n, k, a, 0, k, b, 0, n, c, 0, n, false);
+                else ScalarGemm.sgemm(false, false, m, n, k, a, 0, k, b, 0, n, c, 0, n, false, false);
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        float v = c[i * n + j];
+                        String at = impl + " size " + size + " C(" + i + "," + j + ")";
+                        if (j == 1 || j == 2) assertTrue(Float.isNaN(v), at + " = " + v + ", want NaN");
+                        else assertEquals(0f, v, at);
+                    }
+                }
+                double[] da = new double[m * k], db = new double[k * n], dc = new double[m * n];
+                db[3 * n] = Double.NaN;
+                if (impl == Impl.PUBLIC) Gemm.dgemm(true, false, m, n, k, da, 0, m, db, 0, n, dc, 0, n, true);
+                else ScalarGemm.dgemm(true, false, m, n, k, da, 0, m, db, 0, n, dc, 0, n, true, false);
+                for (int i = 0; i < m; i++) assertTrue(Double.isNaN(dc[i * n]), impl + " dgemm NaN row " + i);
+            }
+        }
+    }
+
+    @Test
+    void zeroDepthClearsOrKeepsC() {
+        float[] c = {1, 2, 3, 4, 5};
+        Gemm.sgemm(false, false, 2, 2, 0, new float[0], 0, 0, new float[0], 0, 2, c, 1, 2, true);
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5}, c);
+        Gemm.sgemm(false, false, 2, 2, 0, new float[0], 0, 0, new float[0], 0, 2, c, 1, 2, false);
+        assertArrayEquals(new float[] {1, 0, 0, 0, 0}, c);
+    }
+}

@@ -1,0 +1,89 @@
+package io.chainrule.tensor;
+
+import io.chainrule.DType;
+import io.chainrule.Generator;
+import io.chainrule.Tensor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Results are bit-identical on 1 and 2 threads: the work split depends on sizes only. */
+class ThreadDeterminismTest {
+    private int saved;
+
+    @BeforeEach
+    void remember() {
+        saved = Parallel.threads();
+    }
+
+    @AfterEach
+    void restore() {
+        Parallel.setThreads(saved);
+    }
+
+    /** Bits of the result computed with 1 thread and with 2. */
+    private static void sameOnOneAndTwoThreads(Supplier<Tensor> op) {
+        Parallel.setThreads(1);
+        float[] one = op.get().toFloatArray();
+        Parallel.setThreads(2);
+        float[] two = op.get().toFloatArray();
+        assertArrayEquals(one, two); // exact: JUnit compares float bits
+    }
+
+    private static final int N = 3 * Loops.GRAIN + 17; // several chunks and a ragged end
+
+    private static Tensor big(long seed, int... shape) {
+        return Tensor.randn(new Generator(seed), shape);
+    }
+
+    @Test
+    void elementwise() {
+        Tensor a = big(1, 4, N), b = big(2, N);
+        sameOnOneAndTwoThreads(() -> a.mul(b).add(1.0).exp().div(a.abs().add(1.0)));
+        sameOnOneAndTwoThreads(() -> a.t().contiguous().gelu());
+    }
+
+    @Test
+    void fullSum() {
+        Tensor a = big(3, 8 * N);
+        sameOnOneAndTwoThreads(a::sum);
+        sameOnOneAndTwoThreads(() -> a.to(DType.FLOAT64).sum().to(DType.FLOAT32));
+        sameOnOneAndTwoThreads(a::mean);
+    }
+
+    @Test
+    void sumAlongADimension() {
+        Tensor a = big(4, 700, 300);
+        sameOnOneAndTwoThreads(() -> a.sum(0, false));
+        sameOnOneAndTwoThreads(() -> a.sum(1, true));
+        sameOnOneAndTwoThreads(() -> a.max(0, false));
+    }
+
+    @Test
+    void softmax() {
+        Tensor a = big(5, 300, 700);
+        sameOnOneAndTwoThreads(() -> a.softmax(1));
+        sameOnOneAndTwoThreads(() -> a.softmax(0));
+        sameOnOneAndTwoThreads(() -> a.logSoftmax(-1));
+    }
+
+    @Test
+    void matmul() {
+        Tensor a = big(6, 200, 150), b = big(7, 150, 180);
+        sameOnOneAndTwoThreads(() -> a.matmul(b));
+    }
+
+    @Test
+    void randomNumbers() {
+        sameOnOneAndTwoThreads(() -> Tensor.randn(new Generator(8), 2 * N));
+        Parallel.setThreads(1);
+        double one = Tensor.rand(new Generator(9), N).sum().item();
+        Parallel.setThreads(2);
+        assertEquals(one, Tensor.rand(new Generator(9), N).sum().item(), 0.0);
+    }
+}
