@@ -5,6 +5,7 @@ import io.chainrule.cli.demo.Demo;
 import io.chainrule.cli.demo.DemoContext;
 import io.chainrule.cli.demo.MatmulDemo;
 import io.chainrule.cli.demo.MlpDeltasDemo;
+import io.chainrule.cli.demo.OptimizersDemo;
 import io.chainrule.cli.demo.PerceptronDemo;
 import io.chainrule.cli.demo.TwoLayerDemo;
 import picocli.CommandLine;
@@ -14,7 +15,6 @@ import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -42,10 +42,8 @@ final class DemoCommand implements Callable<Integer> {
 
     /** All demos, in the order they are listed. */
     static List<Demo> demos() {
-        List<Demo> all = new ArrayList<>(List.of(new PerceptronDemo(), new ChainRuleDemo(), new MatmulDemo(),
-                new TwoLayerDemo(), new MlpDeltasDemo()));
-        all.addAll(Extras.demos());
-        return all;
+        return List.of(new PerceptronDemo(), new ChainRuleDemo(), new MatmulDemo(), new TwoLayerDemo(),
+                new MlpDeltasDemo(), new OptimizersDemo());
     }
 
     static final class Names implements Iterable<String> {

@@ -24,6 +24,10 @@ public final class DotWriter {
     static final int SMALL = 10;
     /** Above this many nodes, labels drop values and rules so the picture stays readable. */
     static final int COMPACT_ABOVE = 120;
+    /** Above this many nodes the op nodes are grouped (see {@link #node}). */
+    static final int GROUP_ABOVE = 40;
+    /** A leaf with more consumers than this is drawn beside each of them (see {@link #split}). */
+    static final int SPLIT_FANOUT = 3;
 
     static final String LEGEND = "red edge labels: the gradient flowing back along each edge (∂loss/∂value);"
             + " grad in a node: ∂loss/∂(its output)";
@@ -32,12 +36,14 @@ public final class DotWriter {
 
     /** The DOT text of {@code g}, titled {@code title}. */
     public static String render(GraphModel g, String title) {
+        if (title.length() > 100) title = title.substring(0, 99) + "…";
         boolean compact = g.vertices().size() > COMPACT_ABOVE;
         StringBuilder out = new StringBuilder();
         out.append("digraph chainrule {\n");
         out.append("  graph [rankdir=TB, fontname=\"Helvetica\", fontsize=12, labelloc=t, label=\"")
                 .append(esc(title + (g.hasGradients() ? "\n" + LEGEND : "")
-                + (g.branches().isEmpty() ? "" : "\n'+': a value used by several ops; the gradients they send back are summed"))).append("\", nodesep=0.3, ranksep=0.35];\n");
+                + (g.branches().stream().allMatch(DotWriter::split) ? ""
+                : "\n'+': a value used by several ops; the gradients they send back are summed"))).append("\", nodesep=0.3, ranksep=0.35];\n");
         out.append("  node [fontname=\"Helvetica\", fontsize=10, shape=box, style=\"rounded,filled\", fillcolor=\"#fff8dc\"];\n");
         out.append("  edge [fontname=\"Helvetica\", fontsize=9, fontcolor=\"#b22222\", color=\"#555555\"];\n");
 
@@ -56,8 +62,18 @@ public final class DotWriter {
         }
         for (Vertex v : loose) out.append("  ").append(node(g, v, compact)).append('\n');
 
-        // Branches: producer -> "+" -> each consumer.
+        // Branches: producer -> "+" -> each consumer. A leaf shared by many ops (a weight reused at every step of
+        // a loop) gets a copy beside each use instead: long edges across the picture would make it unreadable and
+        // Graphviz slow. Each copy's edge carries that use's share; the leaf's node shows the sum.
         for (Branch b : g.branches()) {
+            if (split(b)) {
+                for (int i = 0; i < b.consumers().size(); i++) {
+                    String r = "r" + b.producer().id() + "_" + b.consumers().get(i).id();
+                    out.append("  ").append(r).append(" [label=\"").append(esc(shortName(b.producer()) + " (shared)"))
+                            .append("\", style=\"rounded,dashed,filled\", fillcolor=\"#d6eaff\"];\n");
+                }
+                continue;
+            }
             String s = "s" + b.producer().id();
             out.append("  ").append(s).append(" [shape=circle, label=\"+\", fillcolor=\"#ffd6d6\", width=0.3, fixedsize=true, ")
                     .append("tooltip=\"branch: the gradients from ").append(b.consumers().size())
@@ -70,7 +86,8 @@ public final class DotWriter {
         }
         for (Edge e : g.edges()) {
             Branch b = g.branchOf(e.producer());
-            String from = b == null ? "n" + e.producer().id() : "s" + e.producer().id();
+            String from = b == null ? "n" + e.producer().id()
+                    : split(b) ? "r" + e.producer().id() + "_" + e.consumer().id() : "s" + e.producer().id();
             out.append("  ").append(from).append(" -> n").append(e.consumer().id());
             List<String> attrs = new ArrayList<>();
             String label = edgeLabel(g, e, b, compact);
@@ -100,13 +117,28 @@ public final class DotWriter {
             lines.add(v.op() + "  " + Fmt.shape(v.shape()));
         }
         if (!compact && Fmt.small(v.value(), SMALL)) lines.add("value " + Fmt.tensor(v.value(), SMALL));
+        Branch shared = g.branchOf(v);
+        if (shared != null && split(shared)) {
+            lines.add("used by " + shared.consumers().size() + " ops: grad is the sum of their shares");
+        }
         if (v.grad() != null) lines.add("grad " + Fmt.tensor(v.grad(), compact ? 1 : SMALL));
         if (!compact) {
             String rule = rule(g, v);
             if (rule != null) lines.add(rule);
         }
         String fill = v.isRoot() ? "#ffc58f" : v.isLeaf() ? "#d6eaff" : "#fff8dc";
-        return "n" + v.id() + " [label=\"" + esc(String.join("\n", lines)) + "\", fillcolor=\"" + fill + "\"];";
+        // In a big graph the ops share a group, which keeps a long chain straight instead of drifting sideways.
+        String group = !v.isLeaf() && g.vertices().size() > GROUP_ABOVE ? ", group=ops" : "";
+        return "n" + v.id() + " [label=\"" + esc(String.join("\n", lines)) + "\", fillcolor=\"" + fill + "\"" + group + "];";
+    }
+
+    /** A leaf used by more than {@link #SPLIT_FANOUT} ops is drawn once per use. */
+    static boolean split(Branch b) {
+        return b.producer().isLeaf() && b.consumers().size() > SPLIT_FANOUT;
+    }
+
+    private static String shortName(Vertex v) {
+        return v.name() != null ? v.name() : "leaf " + Fmt.shape(v.shape());
     }
 
     private static String edgeLabel(GraphModel g, Edge e, Branch b, boolean compact) {

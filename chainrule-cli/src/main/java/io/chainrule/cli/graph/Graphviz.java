@@ -10,6 +10,9 @@ import java.util.concurrent.TimeUnit;
 
 /** Turns DOT into SVG with Graphviz's {@code dot} when it is on the PATH; everything works without it. */
 public final class Graphviz {
+    /** Longest wait for dot. */
+    static final int TIME_LIMIT_S = 60;
+
     private Graphviz() {}
 
     /** The {@code dot} executable on the PATH, if any. */
@@ -32,16 +35,19 @@ public final class Graphviz {
         Optional<Path> dot = dot();
         if (dot.isEmpty()) return "Graphviz 'dot' is not on the PATH (apt-get install graphviz), so no SVG was drawn";
         Path tmp = svgFile.resolveSibling(svgFile.getFileName() + ".tmp");
+        Path log = svgFile.resolveSibling(svgFile.getFileName() + ".log");
         try {
+            // dot's messages go to a file: reading a pipe would block past the time limit.
             Process p = new ProcessBuilder(List.of(dot.get().toString(), "-Tsvg", "-o", tmp.toString(), dotFile.toString()))
-                    .redirectErrorStream(true).start();
-            byte[] log = p.getInputStream().readAllBytes();
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            if (!p.waitFor(TIME_LIMIT_S, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                return "dot took longer than 120 s; no SVG was drawn";
+                p.waitFor(5, TimeUnit.SECONDS);
+                return "dot took longer than " + TIME_LIMIT_S + " s on " + dotFile.getFileName()
+                        + "; no SVG was drawn (the DOT file is there)";
             }
             if (p.exitValue() != 0) {
-                String msg = new String(log).strip().replace('\n', ' ');
+                String msg = Files.readString(log).strip().replace('\n', ' ');
                 return "dot failed (exit " + p.exitValue() + "): " + msg;
             }
             io.chainrule.cli.Files2.moveAtomically(tmp, svgFile);
@@ -54,6 +60,7 @@ public final class Graphviz {
         } finally {
             try {
                 Files.deleteIfExists(tmp);
+                Files.deleteIfExists(log);
             } catch (IOException ignored) {
                 // a leftover temp file is harmless
             }
