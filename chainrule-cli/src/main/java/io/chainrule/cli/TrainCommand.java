@@ -139,6 +139,11 @@ final class TrainCommand implements Callable<Integer> {
             ckpt.loadModel(net);
             ckpt.loadOptimizer(opt);
         }
+        long params = Models.parameterCount(net);
+        if (config.optimizer().equals("newton") && params > 500 && !quiet && !json) {
+            cmd.getErr().printf(java.util.Locale.ROOT, "note: Newton builds the exact Hessian with one backward pass per "
+                    + "parameter: %,d passes per step for this model; a small one (--hidden 8) is much faster%n", params);
+        }
         boolean interactive = System.console() != null && !quiet && !json;
         int every = logEvery != null ? Math.max(1, logEvery) : config.epochs() <= 30 ? 1 : (config.epochs() + 19) / 20;
         TrainRun.Options options = new TrainRun.Options(dir, quiet, json, interactive, System.err, every, stopAfterBatches);

@@ -93,9 +93,14 @@ public final class DemoContext {
 
     /** Writes {@code file}.dot (and .svg when Graphviz is there) into the output folder. */
     public void writeGraph(String file, GraphModel g, String title) throws IOException {
+        writeDot(file, DotWriter.render(g, title));
+    }
+
+    /** Writes DOT text to {@code file}.dot (and .svg when Graphviz is there) into the output folder. */
+    public void writeDot(String file, String text) throws IOException {
         if (dir == null) return;
         Path dot = dir.resolve(file + ".dot");
-        Files2.writeString(dot, DotWriter.render(g, title));
+        Files2.writeString(dot, text);
         written.add(dot);
         Path svg = dir.resolve(file + ".svg");
         String problem = Graphviz.renderSvg(dot, svg);

@@ -113,9 +113,7 @@ public final class OptimizersDemo implements Demo {
             Module m = model();
             String dot = StepGraph.dot(m, x.narrow(0, 0, 4), y.narrow(0, 0, 4), "the model every optimizer trains: "
                     + "MLP 2-12-3 (tanh), cross-entropy, 4 examples");
-            Path f = ctx.dir().resolve("optimizers-model.dot");
-            io.chainrule.cli.Files2.writeString(f, dot);
-            ctx.wrote(f);
+            ctx.writeDot("optimizers-model", dot);
         }
     }
 

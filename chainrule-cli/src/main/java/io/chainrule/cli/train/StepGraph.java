@@ -15,12 +15,15 @@ public final class StepGraph {
 
     /**
      * Runs forward and backward on {@code x}, {@code y} (a few examples) layer by layer and returns the DOT text.
-     * Leaves the parameters' gradients cleared, so the training that follows is unaffected.
+     * Leaves the parameters' gradients cleared, so the training that follows is unaffected. (The trace's gradient
+     * hooks stay on the parameters' accumulator nodes, which live as long as the parameters; once the trace is done
+     * they do nothing.)
      */
     public static String dot(Module model, Tensor x, Tensor y, String title) {
         Trace tr = new Trace();
         for (Map.Entry<String, Tensor> p : model.namedParameters().entrySet()) tr.leaf(p.getKey(), p.getValue());
-        Tensor h = x;
+        // The input as a leaf that requires grad, so the picture shows it (and ∂loss/∂input) instead of "constant".
+        Tensor h = x.dtype().isFloatingPoint() ? tr.leaf("input", x.detach().clone().requiresGrad(true)) : x;
         for (Map.Entry<String, Module> c : model.namedChildren().entrySet()) {
             String label = c.getKey() + ": " + c.getValue().getClass().getSimpleName();
             h = c.getValue().forward(h);
