@@ -123,9 +123,6 @@ final class TrainCommand implements Callable<Integer> {
         }
         Checkpoint ckpt = resume == null ? null : Checkpoint.read(resume);
         TrainConfig config = ckpt == null ? fresh(cmd) : resumed(cmd, ckpt);
-        Path dir = out != null ? out : ckpt != null ? ckpt.dir() : defaultOut();
-        Files2.prepareOutputDir(dir);
-
         LoadedData loaded = ckpt == null ? DataSource.load(config) : DataSource.load(config, ckpt.mean(), ckpt.std());
         if (ckpt != null && (!Arrays.equals(loaded.inputShape(), ckpt.inputShape()) || loaded.classes() != ckpt.classes())) {
             throw new CliException("the data " + config.data() + " now has input " + Fmt.shape(loaded.inputShape()) + " and "
@@ -139,6 +136,9 @@ final class TrainCommand implements Callable<Integer> {
             ckpt.loadModel(net);
             ckpt.loadOptimizer(opt);
         }
+        // The output folder is made only once the data and the model are known to be fine.
+        Path dir = out != null ? out : ckpt != null ? ckpt.dir() : defaultOut();
+        Files2.prepareOutputDir(dir);
         long params = Models.parameterCount(net);
         if (config.optimizer().equals("newton") && params > 500 && !quiet && !json) {
             cmd.getErr().printf(java.util.Locale.ROOT, "note: Newton builds the exact Hessian with one backward pass per "

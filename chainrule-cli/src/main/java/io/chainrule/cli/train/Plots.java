@@ -38,8 +38,11 @@ public final class Plots {
     /** A line chart written atomically as PNG. */
     public static void lineChart(Path file, String title, String xTitle, String yTitle, Map<String, Series> series,
                                  boolean logY) throws IOException {
+        // XChart labels a log axis only at powers of ten: within one decade it would show no numbers at all.
+        logY &= decades(series) >= 1.3;
         XYChart chart = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        // The legend goes in the corner the curves end away from (rising accuracy: bottom right).
+        chart.getStyler().setLegendPosition(endsHigh(series) ? Styler.LegendPosition.InsideSE : Styler.LegendPosition.InsideNE);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotGridLinesColor(new Color(0xdddddd));
         chart.getStyler().setYAxisLogarithmic(logY);
@@ -57,6 +60,38 @@ public final class Plots {
             i++;
         }
         Files2.write(file, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+    }
+
+    private static boolean endsHigh(Map<String, Series> series) {
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY, lastSum = 0;
+        int n = 0;
+        for (Series s : series.values()) {
+            for (double v : s.y()) {
+                if (Double.isFinite(v)) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+            }
+            double last = s.y().length == 0 ? Double.NaN : s.y()[s.y().length - 1];
+            if (Double.isFinite(last)) {
+                lastSum += last;
+                n++;
+            }
+        }
+        return n > 0 && hi > lo && lastSum / n > (lo + hi) / 2;
+    }
+
+    private static double decades(Map<String, Series> series) {
+        double lo = Double.POSITIVE_INFINITY, hi = 0;
+        for (Series s : series.values()) {
+            for (double v : s.y()) {
+                if (v > 0 && Double.isFinite(v)) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+            }
+        }
+        return hi > 0 ? Math.log10(hi / lo) : 0;
     }
 
     private static double[] positive(double[] y) {
