@@ -1,0 +1,146 @@
+package io.chainrule.cli;
+
+import io.chainrule.cli.train.Checkpoint;
+import io.chainrule.cli.train.DataSource;
+import io.chainrule.cli.train.Evaluation;
+import io.chainrule.cli.train.LoadedData;
+import io.chainrule.cli.train.Models;
+import io.chainrule.cli.train.Plots;
+import io.chainrule.cli.train.TrainConfig;
+import io.chainrule.cli.train.Labeled;
+import io.chainrule.nn.Module;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code chainrule eval}: accuracy, per-class accuracy and the confusion matrix of a trained checkpoint. */
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Evaluates a checkpoint that 'chainrule train' wrote: accuracy, loss, per-class accuracy and "
+                + "the confusion matrix, printed and drawn to confusion.png.",
+                "By default it uses the data the model was trained on: the test split where there is one; for the "
+                + "synthetic sets a fresh sample from the same distribution (seed + 1000)."},
+        footer = {"", "Examples:", "  chainrule eval runs/2025-01-01_12-00-00",
+                "  chainrule eval runs/fashion --data fashion-mnist --split train"})
+final class EvalCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "A run folder (or one of its checkpoint files).")
+    Path checkpoint;
+
+    @Option(names = "--data", paramLabel = "NAME|PATH", description = "Data to evaluate on (default: the training data).")
+    String data;
+
+    @Option(names = "--split", paramLabel = "train|test", description = "Which split (default: test where there is one).")
+    String split;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Synthetic data: the seed of the sample (default: the "
+            + "training seed + 1000, unseen points).")
+    Long seed;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where confusion.png goes (default: the checkpoint's folder).")
+    Path out;
+
+    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        CommandLine cmd = spec.commandLine();
+        if (split != null && !split.equals("train") && !split.equals("test")) {
+            throw new CommandLine.ParameterException(cmd, "Invalid value for option '--split': '" + split + "' (train or test)");
+        }
+        Checkpoint ck = Checkpoint.read(checkpoint);
+        TrainConfig tc = ck.config();
+        String d = data != null ? data : tc.data();
+        boolean synthetic = DataSource.isSynthetic(d);
+        long s = seed != null ? seed : synthetic && d.equals(tc.data()) && !"train".equals(split) ? tc.seed() + 1000 : tc.seed();
+        TrainConfig dc = new TrainConfig(d, synthetic ? (d.equals(tc.data()) ? tc.samples() : DataSource.defaultSamples(d)) : 0,
+                synthetic ? (d.equals(tc.data()) ? tc.noise() : DataSource.defaultNoise(d)) : 0, 0, tc.model(),
+                tc.hidden(), tc.activation(), tc.optimizer(), tc.lr(), tc.epochs(), tc.batchSize(), tc.dropLast(), s);
+        LoadedData loaded = DataSource.load(dc, ck.mean(), ck.std());
+        if (!Arrays.equals(loaded.inputShape(), ck.inputShape())) {
+            throw new CliException("the checkpoint's model takes inputs of shape " + Fmt.shape(ck.inputShape()) + " ("
+                    + tc.data() + ") but " + loaded.name() + " has " + Fmt.shape(loaded.inputShape()));
+        }
+        boolean file = !DataSource.NAMED.contains(d);
+        if (file ? loaded.classes() > ck.classes() : loaded.classes() != ck.classes()) {
+            throw new CliException("the checkpoint's model tells " + ck.classes() + " classes apart (" + tc.data()
+                    + ") but " + loaded.name() + " has " + loaded.classes());
+        }
+        boolean useTest = loaded.test() != null && !"train".equals(split);
+        if ("test".equals(split) && loaded.test() == null && !synthetic) {
+            throw new CliException(loaded.name() + " has no test split; use --split train");
+        }
+        Labeled set = useTest ? loaded.test() : loaded.train();
+        String which = useTest ? "test split" : synthetic && s != tc.seed() ? "fresh sample, seed " + s : "training set";
+
+        Module model = Models.build(tc, ck.inputShape(), ck.classes());
+        ck.loadModel(model);
+        Evaluation ev = Evaluation.of(model, set, ck.classes());
+
+        Path dir = Files2.prepareOutputDir(out != null ? out : ck.dir());
+        Path png = dir.resolve("confusion.png");
+        String title = String.format(Locale.ROOT, "%s (%s): accuracy %.2f%% on %,d examples", loaded.name(), which,
+                100 * ev.accuracy(), ev.examples());
+        Plots.confusionMatrix(png, title, ev.confusion(), ck.classNames());
+        print(cmd.getOut(), ev, ck.classNames(), loaded.name(), which, png);
+        return 0;
+    }
+
+    private void print(PrintWriter o, Evaluation ev, String[] names, String dataName, String which, Path png) {
+        double[] per = ev.perClass();
+        if (json) {
+            StringBuilder sb = new StringBuilder("{\"data\":\"").append(dataName).append("\",\"split\":\"").append(which)
+                    .append("\",\"examples\":").append(ev.examples())
+                    .append(",\"accuracy\":").append(ev.accuracy()).append(",\"loss\":").append(ev.loss())
+                    .append(",\"per_class\":[");
+            for (int i = 0; i < per.length; i++) sb.append(i > 0 ? "," : "").append(Double.isNaN(per[i]) ? "null" : Double.toString(per[i]));
+            sb.append("],\"confusion\":[");
+            for (int i = 0; i < ev.confusion().length; i++) {
+                sb.append(i > 0 ? "," : "").append(Arrays.toString(ev.confusion()[i]).replace(" ", ""));
+            }
+            o.println(sb.append("]}"));
+            o.flush();
+            return;
+        }
+        o.printf(Locale.ROOT, "%s, %s: %,d examples%n", dataName, which, ev.examples());
+        o.printf(Locale.ROOT, "accuracy  %.2f%%   loss %.4f%n%n", 100 * ev.accuracy(), ev.loss());
+        int w = 5;
+        for (String n : names) w = Math.max(w, n.length());
+        o.printf(Locale.ROOT, "%-" + w + "s  %8s  %7s%n", "class", "accuracy", "count");
+        for (int i = 0; i < per.length; i++) {
+            long row = Arrays.stream(ev.confusion()[i]).sum();
+            o.printf(Locale.ROOT, "%-" + w + "s  %7s  %7d%n", names[i], Double.isNaN(per[i]) ? "-" :
+                    String.format(Locale.ROOT, "%.1f%%", 100 * per[i]), row);
+        }
+        o.println();
+        o.println("confusion matrix (rows: true class, columns: predicted)");
+        String[] rowLabels = new String[names.length];
+        int lw = 0;
+        for (int i = 0; i < names.length; i++) {
+            rowLabels[i] = names[i].equals(Integer.toString(i)) ? Integer.toString(i) : i + " " + names[i];
+            lw = Math.max(lw, rowLabels[i].length());
+        }
+        int cw = 5;
+        for (long[] r : ev.confusion()) for (long v : r) cw = Math.max(cw, Long.toString(v).length() + 1);
+        StringBuilder head = new StringBuilder(" ".repeat(lw));
+        for (int j = 0; j < names.length; j++) head.append(String.format("%" + cw + "s", j));
+        o.println(head);
+        for (int i = 0; i < names.length; i++) {
+            StringBuilder sb = new StringBuilder(String.format("%-" + lw + "s", rowLabels[i]));
+            for (long v : ev.confusion()[i]) sb.append(String.format("%" + cw + "d", v));
+            o.println(sb);
+        }
+        o.println();
+        o.println("wrote " + png);
+        o.flush();
+    }
+}

@@ -1,0 +1,233 @@
+package io.chainrule.cli;
+
+import io.chainrule.Tensor;
+import io.chainrule.cli.train.Checkpoint;
+import io.chainrule.cli.train.DataSource;
+import io.chainrule.cli.train.LoadedData;
+import io.chainrule.cli.train.Models;
+import io.chainrule.cli.train.Optimizers;
+import io.chainrule.cli.train.TrainConfig;
+import io.chainrule.cli.train.TrainRun;
+import io.chainrule.nn.Module;
+import io.chainrule.optim.Optimizer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** {@code chainrule train}: trains a classifier and writes metrics, charts, a checkpoint and the graph of a step. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Trains a classifier. With no options: a 3-class spiral (100 points per class, noise 0.2) and "
+                + "an MLP 2-64-64-3 with ReLU, Adam lr 0.01, 200 full-batch epochs.",
+                "Writes into --out: metrics.csv, loss.png, accuracy.png, decision-boundary.png (2-D data), graph.dot "
+                + "(and graph.svg with Graphviz) of one training step, and after every epoch a checkpoint: "
+                + "model.safetensors, optimizer.safetensors, checkpoint.properties. Ctrl-C stops after the current "
+                + "batch and saves a checkpoint; --resume continues exactly where it stopped."},
+        footer = {"", "Examples:",
+                "  chainrule train",
+                "  chainrule train --data moons --hidden 16 --activation tanh --optimizer lbfgs --epochs 20",
+                "  chainrule train --data fashion-mnist --hidden 256,128 --epochs 5 --batch-size 128",
+                "  chainrule train --resume runs/2025-01-01_12-00-00 --epochs 400"})
+final class TrainCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data", paramLabel = "NAME|PATH", defaultValue = "spiral",
+            description = "spiral, moons, xor, fashion-mnist, mnist, a folder of IDX files, or a CSV file with a "
+                    + "label column (default ${DEFAULT-VALUE}).")
+    String data;
+
+    @Option(names = "--samples", paramLabel = "N", description = "Synthetic data: points per class (spiral, default "
+            + "100) or in all (moons, xor, default 300).")
+    Integer samples;
+
+    @Option(names = "--noise", paramLabel = "X", description = "Synthetic data: noise (spiral 0.2, moons and xor 0.1).")
+    Double noise;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Use only the first N training examples (image and CSV data).")
+    Integer limit;
+
+    @Option(names = "--model", paramLabel = "mlp|cnn", defaultValue = "mlp", description = "Model family (default ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--hidden", paramLabel = "W1,W2,...", description = "Hidden layer widths (default 64,64; "
+            + "256,128 for images; for cnn the fully connected layers after the convolutions, default 128).")
+    String hidden;
+
+    @Option(names = "--activation", paramLabel = "NAME", defaultValue = "relu",
+            description = "relu, tanh, sigmoid, gelu or leaky-relu (default ${DEFAULT-VALUE}).")
+    String activation;
+
+    @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam",
+            description = "sgd, momentum, nesterov, adam, adamw, rmsprop, adagrad, lbfgs, cg or newton (default ${DEFAULT-VALUE}).")
+    String optimizer;
+
+    @Option(names = "--lr", paramLabel = "X", description = "Learning rate (default: 0.01 for Adam on small data, "
+            + "0.001 on images, 0.1 for SGD, 1 for L-BFGS).")
+    Double lr;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs in all, counting those of a resumed run "
+            + "(default 200; 5 for images, 100 for CSV).")
+    Integer epochs;
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "Examples per batch; 0 = the whole set "
+            + "(default 0 for synthetic data, 128 otherwise).")
+    Integer batchSize;
+
+    @Option(names = "--drop-last", description = "Drop the last, smaller batch of each epoch.")
+    boolean dropLast;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed for the data, the initial weights and the "
+            + "shuffling (default 0).")
+    Long seed;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads for the tensor kernels (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default runs/<date_time>; when "
+            + "resuming, the checkpoint's folder).")
+    Path out;
+
+    @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "Continue a run from its folder (or one "
+            + "of its checkpoint files).")
+    Path resume;
+
+    @Option(names = "--log-every", paramLabel = "N", description = "Print a summary every N epochs (default: every "
+            + "epoch up to 30 epochs, else about 20 lines; the first and last epoch always).")
+    Integer logEvery;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors.")
+    boolean quiet;
+
+    @Option(names = "--json", description = "Print JSON lines (start, one per epoch, done) instead of text.")
+    boolean json;
+
+    @Option(names = "--stop-after-batches", hidden = true, description = "Testing: stop as Ctrl-C would after N batches.")
+    int stopAfterBatches;
+
+    @Override
+    public Integer call() throws Exception {
+        CommandLine cmd = spec.commandLine();
+        if (threads != null) {
+            if (threads < 1) throw new CommandLine.ParameterException(cmd, "--threads must be at least 1, got " + threads);
+            io.chainrule.Threads.set(threads);
+        }
+        Checkpoint ckpt = resume == null ? null : Checkpoint.read(resume);
+        TrainConfig config = ckpt == null ? fresh(cmd) : resumed(cmd, ckpt);
+        Path dir = out != null ? out : ckpt != null ? ckpt.dir() : defaultOut();
+        Files2.prepareOutputDir(dir);
+
+        LoadedData loaded = ckpt == null ? DataSource.load(config) : DataSource.load(config, ckpt.mean(), ckpt.std());
+        if (ckpt != null && (!Arrays.equals(loaded.inputShape(), ckpt.inputShape()) || loaded.classes() != ckpt.classes())) {
+            throw new CliException("the data " + config.data() + " now has input " + Fmt.shape(loaded.inputShape()) + " and "
+                    + loaded.classes() + " classes, but the checkpoint was trained on " + Fmt.shape(ckpt.inputShape())
+                    + " and " + ckpt.classes());
+        }
+        Tensor.manualSeed(config.seed());
+        Module net = Models.build(config, loaded.inputShape(), loaded.classes());
+        Optimizer opt = Optimizers.create(config.optimizer(), net.parameters(), config.lr());
+        if (ckpt != null) {
+            ckpt.loadModel(net);
+            ckpt.loadOptimizer(opt);
+        }
+        boolean interactive = System.console() != null && !quiet && !json;
+        int every = logEvery != null ? Math.max(1, logEvery) : config.epochs() <= 30 ? 1 : (config.epochs() + 19) / 20;
+        TrainRun.Options options = new TrainRun.Options(dir, quiet, json, interactive, System.err, every, stopAfterBatches);
+        TrainRun run = new TrainRun(config, loaded, net, opt, ckpt, options, cmd.getOut(), cmd.getErr());
+
+        // Ctrl-C: ask the loop to stop after the current batch, and hold the JVM until the checkpoint is written.
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            run.requestStop();
+            try {
+                finished.await(120, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "chainrule-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        TrainRun.Result result;
+        try {
+            result = run.run();
+        } finally {
+            cmd.getOut().flush();
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it returns now that the latch is open
+            }
+        }
+        return result.interrupted() ? 130 : 0;
+    }
+
+    /** The configuration of a new run from the options and the data-dependent defaults. */
+    private TrainConfig fresh(CommandLine cmd) {
+        check(cmd, "--model", model, TrainConfig.MODELS);
+        check(cmd, "--activation", activation, TrainConfig.ACTIVATIONS);
+        check(cmd, "--optimizer", optimizer, TrainConfig.OPTIMIZERS);
+        boolean synthetic = DataSource.isSynthetic(data);
+        boolean images = data.equals("fashion-mnist") || data.equals("mnist") || Files.isDirectory(Path.of(data));
+        if (!synthetic && (samples != null || noise != null)) {
+            throw new CommandLine.ParameterException(cmd, "--samples and --noise are for the synthetic sets (spiral, moons, xor), not " + data);
+        }
+        if (synthetic && limit != null) {
+            throw new CommandLine.ParameterException(cmd, "--limit is for image and CSV data; use --samples for " + data);
+        }
+        int s = synthetic ? (samples != null ? samples : DataSource.defaultSamples(data)) : 0;
+        if (synthetic && (s < 1 || s > 1_000_000)) throw new CommandLine.ParameterException(cmd, "--samples must be between 1 and 1000000, got " + s);
+        double nz = synthetic ? (noise != null ? noise : DataSource.defaultNoise(data)) : 0;
+        if (nz < 0 || !Double.isFinite(nz)) throw new CommandLine.ParameterException(cmd, "--noise must be >= 0, got " + nz);
+        int lim = limit == null ? 0 : limit;
+        if (lim < 0) throw new CommandLine.ParameterException(cmd, "--limit must be >= 0, got " + lim);
+        int[] h = TrainConfig.parseHidden(hidden != null ? hidden : model.equals("cnn") ? "128" : images ? "256,128" : "64,64");
+        double rate = lr != null ? lr : TrainConfig.defaultLr(optimizer, images);
+        if (!(rate > 0) || !Double.isFinite(rate)) throw new CommandLine.ParameterException(cmd, "--lr must be > 0, got " + rate);
+        int e = epochs != null ? epochs : synthetic ? 200 : images ? 5 : 100;
+        if (e < 1) throw new CommandLine.ParameterException(cmd, "--epochs must be at least 1, got " + e);
+        int b = batchSize != null ? batchSize : synthetic ? 0 : 128;
+        if (b < 0) throw new CommandLine.ParameterException(cmd, "--batch-size must be >= 0 (0: the whole set), got " + b);
+        return new TrainConfig(data, s, nz, lim, model, h, activation, optimizer, rate, e, b, dropLast, seed == null ? 0 : seed);
+    }
+
+    /** The checkpoint's configuration; only --epochs may change it (options that would are refused). */
+    private TrainConfig resumed(CommandLine cmd, Checkpoint ckpt) {
+        CommandLine.ParseResult pr = cmd.getParseResult();
+        for (String o : List.of("--data", "--samples", "--noise", "--limit", "--model", "--hidden", "--activation",
+                "--optimizer", "--lr", "--batch-size", "--drop-last", "--seed")) {
+            if (pr.hasMatchedOption(o)) {
+                throw new CommandLine.ParameterException(cmd, o + " cannot be given with --resume: the run continues "
+                        + "with the checkpoint's settings (" + ckpt.config().describe() + "); only --epochs may change");
+            }
+        }
+        int e = epochs != null ? epochs : ckpt.config().epochs();
+        if (e <= ckpt.epoch() && ckpt.batch() == 0) {
+            throw new CliException("the checkpoint in " + ckpt.dir() + " has already trained " + ckpt.epoch()
+                    + " epochs; pass --epochs N with N > " + ckpt.epoch() + " to train further");
+        }
+        return ckpt.config().withEpochs(e);
+    }
+
+    private static void check(CommandLine cmd, String option, String value, String[] allowed) {
+        if (!Arrays.asList(allowed).contains(value)) {
+            throw new CommandLine.ParameterException(cmd, "Invalid value for option '" + option + "': '" + value
+                    + "' (expected one of " + String.join(", ", allowed) + ")");
+        }
+    }
+
+    private static Path defaultOut() {
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd_HH-mm-ss"));
+        Path p = Path.of("runs", stamp);
+        for (int i = 2; Files.exists(p); i++) p = Path.of("runs", stamp + "-" + i);
+        return p;
+    }
+}

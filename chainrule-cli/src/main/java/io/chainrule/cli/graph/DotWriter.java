@@ -1,0 +1,277 @@
+package io.chainrule.cli.graph;
+
+import io.chainrule.Tensor;
+import io.chainrule.cli.Fmt;
+import io.chainrule.cli.graph.GraphModel.Branch;
+import io.chainrule.cli.graph.GraphModel.Constant;
+import io.chainrule.cli.graph.GraphModel.Edge;
+import io.chainrule.cli.graph.GraphModel.Vertex;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Renders a {@link GraphModel} as Graphviz DOT. Arrows point the way values flow (inputs above, the loss at the
+ * bottom); each edge is labelled in red with the gradient flowing back along it. A value used twice gets a "+"
+ * node: the consumers' gradients meet there and are summed, each share on its own edge and the sum on the edge
+ * into the value. Each op node shows its name, output shape, value when small, the total gradient of its output
+ * and the local rule that turns that gradient into its inputs' (add passes it through, mul swaps its inputs).
+ */
+public final class DotWriter {
+    /** Tensors with at most this many elements are printed in full. */
+    static final int SMALL = 10;
+    /** Above this many nodes, labels drop values and rules so the picture stays readable. */
+    static final int COMPACT_ABOVE = 120;
+    /** Above this many nodes the op nodes are grouped (see {@link #node}). */
+    static final int GROUP_ABOVE = 40;
+    /** A leaf with more consumers than this is drawn beside each of them (see {@link #split}). */
+    static final int SPLIT_FANOUT = 3;
+
+    static final String LEGEND = "red edge labels: the gradient flowing back along each edge (∂loss/∂value);"
+            + " grad in a node: ∂loss/∂(its output)";
+
+    private DotWriter() {}
+
+    /** The DOT text of {@code g}, titled {@code title}. */
+    public static String render(GraphModel g, String title) {
+        if (title.length() > 100) title = title.substring(0, 99) + "…";
+        boolean compact = g.vertices().size() > COMPACT_ABOVE;
+        StringBuilder out = new StringBuilder();
+        out.append("digraph chainrule {\n");
+        out.append("  graph [rankdir=TB, fontname=\"Helvetica\", fontsize=12, labelloc=t, label=\"")
+                .append(esc(title + (g.hasGradients() ? "\n" + LEGEND : "")
+                + (g.branches().stream().allMatch(DotWriter::split) ? ""
+                : "\n'+': a value used by several ops; the gradients they send back are summed"))).append("\", nodesep=0.3, ranksep=0.35];\n");
+        out.append("  node [fontname=\"Helvetica\", fontsize=10, shape=box, style=\"rounded,filled\", fillcolor=\"#fff8dc\"];\n");
+        out.append("  edge [fontname=\"Helvetica\", fontsize=9, fontcolor=\"#b22222\", color=\"#555555\"];\n");
+
+        Map<String, List<Vertex>> clusters = new LinkedHashMap<>();
+        List<Vertex> loose = new ArrayList<>();
+        for (Vertex v : g.vertices()) {
+            if (v.cluster() == null) loose.add(v);
+            else clusters.computeIfAbsent(v.cluster(), k -> new ArrayList<>()).add(v);
+        }
+        int ci = 0;
+        for (Map.Entry<String, List<Vertex>> c : clusters.entrySet()) {
+            out.append("  subgraph cluster_").append(ci++).append(" {\n");
+            out.append("    label=\"").append(esc(c.getKey())).append("\"; style=\"rounded,dashed\"; color=\"#7777aa\";\n");
+            for (Vertex v : c.getValue()) out.append("    ").append(node(g, v, compact)).append('\n');
+            out.append("  }\n");
+        }
+        for (Vertex v : loose) out.append("  ").append(node(g, v, compact)).append('\n');
+
+        // Branches: producer -> "+" -> each consumer. A leaf shared by many ops (a weight reused at every step of
+        // a loop) gets a copy beside each use instead: long edges across the picture would make it unreadable and
+        // Graphviz slow. Each copy's edge carries that use's share; the leaf's node shows the sum.
+        for (Branch b : g.branches()) {
+            if (split(b)) {
+                for (int i = 0; i < b.consumers().size(); i++) {
+                    String r = "r" + b.producer().id() + "_" + b.consumers().get(i).id();
+                    out.append("  ").append(r).append(" [label=\"").append(esc(shortName(b.producer()) + " (shared)"))
+                            .append("\", style=\"rounded,dashed,filled\", fillcolor=\"#d6eaff\"];\n");
+                }
+                continue;
+            }
+            String s = "s" + b.producer().id();
+            out.append("  ").append(s).append(" [shape=circle, label=\"+\", fillcolor=\"#ffd6d6\", width=0.3, fixedsize=true, ")
+                    .append("tooltip=\"branch: the gradients from ").append(b.consumers().size())
+                    .append(" consumers are summed here\"];\n");
+            out.append("  n").append(b.producer().id()).append(" -> ").append(s);
+            if (g.hasGradients()) {
+                out.append(" [label=\"").append(esc(sumLabel(b))).append("\"]");
+            }
+            out.append(";\n");
+        }
+        for (Edge e : g.edges()) {
+            Branch b = g.branchOf(e.producer());
+            String from = b == null ? "n" + e.producer().id()
+                    : split(b) ? "r" + e.producer().id() + "_" + e.consumer().id() : "s" + e.producer().id();
+            out.append("  ").append(from).append(" -> n").append(e.consumer().id());
+            List<String> attrs = new ArrayList<>();
+            String label = edgeLabel(g, e, b, compact);
+            if (label != null) attrs.add("label=\"" + esc(label) + "\"");
+            if (!attrs.isEmpty()) out.append(" [").append(String.join(", ", attrs)).append(']');
+            out.append(";\n");
+        }
+        if (!compact) {
+            for (Constant c : g.constants()) {
+                String id = "c" + c.consumer().id() + "_" + c.slot();
+                out.append("  ").append(id).append(" [label=\"constant\", shape=plaintext, style=\"\", fontcolor=\"#888888\"];\n");
+                out.append("  ").append(id).append(" -> n").append(c.consumer().id())
+                        .append(" [style=dashed, color=\"#aaaaaa\"];\n");
+            }
+        }
+        out.append("}\n");
+        return out.toString();
+    }
+
+    private static String node(GraphModel g, Vertex v, boolean compact) {
+        List<String> lines = new ArrayList<>();
+        if (v.isLeaf()) {
+            lines.add(v.name() != null ? v.name() : "leaf");
+            lines.add("leaf " + Fmt.shape(v.shape()));
+        } else {
+            if (v.name() != null) lines.add(v.name());
+            lines.add(v.op() + "  " + Fmt.shape(v.shape()));
+        }
+        if (!compact && Fmt.small(v.value(), SMALL)) lines.add("value " + Fmt.tensor(v.value(), SMALL));
+        Branch shared = g.branchOf(v);
+        if (shared != null && split(shared)) {
+            lines.add("used by " + shared.consumers().size() + " ops: grad is the sum of their shares");
+        }
+        if (v.grad() != null) lines.add("grad " + Fmt.tensor(v.grad(), compact ? 1 : SMALL));
+        if (!compact) {
+            String rule = rule(g, v);
+            if (rule != null) lines.add(rule);
+        }
+        String fill = v.isRoot() ? "#ffc58f" : v.isLeaf() ? "#d6eaff" : "#fff8dc";
+        // In a big graph the ops share a group, which keeps a long chain straight instead of drifting sideways.
+        String group = !v.isLeaf() && g.vertices().size() > GROUP_ABOVE ? ", group=ops" : "";
+        return "n" + v.id() + " [label=\"" + esc(String.join("\n", lines)) + "\", fillcolor=\"" + fill + "\"" + group + "];";
+    }
+
+    /** A leaf used by more than {@link #SPLIT_FANOUT} ops is drawn once per use. */
+    static boolean split(Branch b) {
+        return b.producer().isLeaf() && b.consumers().size() > SPLIT_FANOUT;
+    }
+
+    private static String shortName(Vertex v) {
+        return v.name() != null ? v.name() : "leaf " + Fmt.shape(v.shape());
+    }
+
+    private static String edgeLabel(GraphModel g, Edge e, Branch b, boolean compact) {
+        if (!g.hasGradients()) return null;
+        if (b != null) {
+            int i = b.consumers().indexOf(e.consumer());
+            Tensor share = b.contributions().get(i);
+            // A consumer that uses the value in two slots gets one label for both.
+            if (firstSlot(g, e) != e.slot()) return null;
+            return share == null ? null : Fmt.tensor(share, compact ? 1 : SMALL);
+        }
+        Tensor grad = e.producer().grad();
+        return grad == null ? null : Fmt.tensor(grad, compact ? 1 : SMALL);
+    }
+
+    private static int firstSlot(GraphModel g, Edge e) {
+        for (Edge o : g.edges()) if (o.producer() == e.producer() && o.consumer() == e.consumer()) return o.slot();
+        return e.slot();
+    }
+
+    private static String sumLabel(Branch b) {
+        Vertex p = b.producer();
+        Tensor total = p.grad();
+        if (total == null) return "Σ";
+        StringBuilder sb = new StringBuilder("Σ = ");
+        boolean allScalar = total.numel() == 1;
+        for (Tensor c : b.contributions()) allScalar &= c != null && c.numel() == 1;
+        if (allScalar) {
+            for (int i = 0; i < b.contributions().size(); i++) {
+                if (i > 0) sb.append(" + ");
+                sb.append(Fmt.num(b.contributions().get(i).item()));
+            }
+            sb.append(" = ");
+        }
+        return sb.append(Fmt.tensor(total, SMALL)).toString();
+    }
+
+    /** The local backward rule of the op, with the input names filled in where they are known. */
+    static String rule(GraphModel g, Vertex v) {
+        List<String> in = inputNames(g, v);
+        String a = in.size() > 0 ? in.get(0) : null;
+        String b = in.size() > 1 ? in.get(1) : null;
+        switch (v.op()) {
+            case "AddBackward0":
+                return a != null && b != null ? "add: passes ḡ through to " + a + " and " + b : "add: passes ḡ through";
+            case "SubBackward0":
+                if (a == null) return "sub: −ḡ → " + b;
+                return b == null ? "sub: passes ḡ through" : "sub: ḡ → " + a + ", −ḡ → " + b;
+            case "MulBackward0":
+                if (a == null || b == null) return "mul by a constant c: ḡ·c";
+                return mulRule(g, v, a, b);
+            case "DivBackward0":
+                if (b == null) return "div by a constant c: ḡ/c";
+                return a == null ? "div: −ḡ·a/" + b + "² → " + b : "div: ḡ/" + b + " → " + a + ", −ḡ·" + a + "/" + b + "² → " + b;
+            case "NegBackward0": return "neg: −ḡ";
+            case "SigmoidBackward0": return withValue("σ' = σ(1−σ)", v, t -> t * (1 - t));
+            case "TanhBackward0": return withValue("tanh' = 1 − tanh²", v, t -> 1 - t * t);
+            case "ReluBackward0": return "relu: ḡ where input > 0, else 0";
+            case "LeakyReluBackward0": return "leaky relu: ḡ where input > 0, else slope·ḡ";
+            case "GeluBackward0": return "gelu: ḡ·(Φ(x) + x·φ(x))";
+            case "ExpBackward0": return "exp: ḡ·exp(x)";
+            case "LogBackward0": return "log: ḡ/x";
+            case "SqrtBackward0": return "sqrt: ḡ/(2√x)";
+            case "PowBackward0": return "pow: ḡ·p·x^(p−1)";
+            case "PowBackward1": return "pow: ḡ·p·x^(p−1) → x, ḡ·x^p·ln x → p";
+            case "SinBackward0": return "sin: ḡ·cos x";
+            case "CosBackward0": return "cos: −ḡ·sin x";
+            case "MmBackward0": case "BmmBackward0":
+                if (a == null) return "matmul A·B: Aᵀ·ḡ → B";
+                if (b == null) return "matmul A·B: ḡ·Bᵀ → A";
+                return "matmul A·B: ḡ·Bᵀ → A, Aᵀ·ḡ → B";
+            case "TransposeBackward0": case "PermuteBackward0": return "transposes ḡ back";
+            case "SumBackward0": case "SumBackward1": return "sum: copies ḡ to every element";
+            case "ExpandBackward0": return "broadcast: sums ḡ over the copies";
+            case "ViewBackward0": case "ReshapeAliasBackward0": case "UnsqueezeBackward0":
+            case "SqueezeBackward0": case "SqueezeBackward1": return "reshapes ḡ back";
+            case "LogSoftmaxBackward0": return "log-softmax: ḡ − softmax·Σḡ";
+            case "SoftmaxBackward0": return "softmax: s·(ḡ − Σ s·ḡ)";
+            case "GatherBackward0": return "gather: scatters ḡ back to the picked places";
+            case "IndexSelectBackward0": return "index-select: adds ḡ back at the indices";
+            case "MaxBackward0": case "MaxBackward1": case "MinBackward0": case "MinBackward1":
+                return "max/min: ḡ to the selected element";
+            case "AccumulateGrad": return v.grad() == null ? null : "adds ḡ into .grad";
+            default: return null;
+        }
+    }
+
+    private static String mulRule(GraphModel g, Vertex v, String a, String b) {
+        Tensor va = inputValue(g, v, 0);
+        Tensor vb = inputValue(g, v, 1);
+        String s = "mul swaps inputs: ḡ·" + b + " → " + a + ", ḡ·" + a + " → " + b;
+        if (va != null && vb != null && va.numel() == 1 && vb.numel() == 1) {
+            s += "\n∂/∂" + a + " = " + b + " = " + Fmt.num(vb.item()) + ", ∂/∂" + b + " = " + a + " = " + Fmt.num(va.item());
+        }
+        return s;
+    }
+
+    private interface Deriv {
+        double at(double outputValue);
+    }
+
+    private static String withValue(String rule, Vertex v, Deriv d) {
+        if (v.value() != null && v.value().numel() == 1) return rule + " = " + Fmt.num(d.at(v.value().item()));
+        return rule;
+    }
+
+    private static List<String> inputNames(GraphModel g, Vertex v) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < v.node().inputCount(); i++) {
+            Vertex p = producer(g, v, i);
+            // null marks a constant input; long names (whole subexpressions) are shortened to the slot.
+            if (p == null) {
+                names.add(null);
+                continue;
+            }
+            String n = p.name() == null ? "" : p.name();
+            if (n.contains(" = ")) n = n.substring(0, n.indexOf(" = ")); // "h = a·wa + b·wb" is h
+            names.add(!n.isEmpty() && n.length() <= 12 && !n.contains(" ") ? n : "in" + i);
+        }
+        return names;
+    }
+
+    private static Tensor inputValue(GraphModel g, Vertex v, int slot) {
+        Vertex p = producer(g, v, slot);
+        return p == null ? null : p.value();
+    }
+
+    private static Vertex producer(GraphModel g, Vertex v, int slot) {
+        for (Edge e : g.edges()) if (e.consumer() == v && e.slot() == slot) return e.producer();
+        return null;
+    }
+
+    static String esc(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+}

@@ -1,0 +1,143 @@
+package io.chainrule.cli.graph;
+
+import io.chainrule.Tensor;
+import io.chainrule.autograd.Autograd;
+import io.chainrule.autograd.Node;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Records what the autograd graph itself does not keep, so that a picture of it can show values: the name and
+ * forward value of each tensor the caller registers, the module cluster each node belongs to, and, after
+ * {@link #backward}, the total gradient that reached every node (captured with {@link Node#addGradHook}) and, at
+ * every branch, the share each consumer contributed to the sum.
+ *
+ * <pre>{@code
+ * Trace tr = new Trace();
+ * Tensor a = tr.leaf("a", Tensor.scalar(2.0).requiresGrad(true));
+ * Tensor y = tr.name("y", a.mul(a).sigmoid());
+ * GraphModel g = tr.backward(y);      // runs backward and returns the annotated graph
+ * }</pre>
+ */
+public final class Trace {
+    /** A registered tensor: its display name and forward value. */
+    record Named(String name, Tensor value) {}
+
+    private final Map<Node, Named> named = new IdentityHashMap<>();
+    private final Map<Node, String> cluster = new IdentityHashMap<>();
+    private final Map<Node, Tensor> grads = new IdentityHashMap<>();
+    private boolean capturing;
+
+    /** Registers a leaf (it should require grad to appear in the graph) under {@code name}; returns it. */
+    public Tensor leaf(String name, Tensor t) {
+        return name(name, t);
+    }
+
+    /** Registers {@code t} under {@code name} so the picture shows the name and its value; returns {@code t}. */
+    public Tensor name(String name, Tensor t) {
+        Node n = t.gradNode();
+        if (n != null) named.put(n, new Named(name, t));
+        return t;
+    }
+
+    /**
+     * Puts every node that produced {@code out} and is not in a cluster yet into cluster {@code name}: call it
+     * after each module of a model in order, and each module's ops are drawn in a box of their own.
+     */
+    public Tensor module(String name, Tensor out) {
+        Node root = out.gradNode();
+        if (root == null) return out;
+        ArrayDeque<Node> stack = new ArrayDeque<>();
+        Map<Node, Boolean> seen = new IdentityHashMap<>();
+        stack.push(root);
+        while (!stack.isEmpty()) {
+            Node n = stack.pop();
+            if (seen.put(n, Boolean.TRUE) != null || cluster.containsKey(n)) continue;
+            cluster.put(n, name);
+            for (int i = 0; i < n.inputCount(); i++) if (n.next(i) != null) stack.push(n.next(i));
+        }
+        return out;
+    }
+
+    /** Walks the graph below {@code root} without running backward (no gradients on the picture). */
+    public GraphModel walk(Tensor root) {
+        return build(root, false);
+    }
+
+    /**
+     * Runs backward from {@code root} (a one-element tensor; otherwise from {@code root.sum()}) and returns the
+     * graph with the gradient on every edge. Leaves' {@code grad()} accumulate as with any backward.
+     */
+    public GraphModel backward(Tensor root) {
+        if (!root.requiresGrad()) {
+            throw new IllegalArgumentException("graph: the expression does not depend on any variable that requires "
+                    + "grad, so it has no graph");
+        }
+        Tensor seed = Tensor.ones(root.dtype(), root.shape());
+        GraphModel model = build(root, true);
+        for (GraphModel.Vertex v : model.vertices()) {
+            Node n = v.node();
+            n.addGradHook(g -> {
+                if (capturing) grads.put(n, g.detach().clone());
+            });
+        }
+        capturing = true;
+        try {
+            root.backward(seed, true, false);
+        } finally {
+            capturing = false;
+        }
+        model.attachGradients(grads, this::contribution);
+        return model;
+    }
+
+    /**
+     * The gradient consumer {@code c} sends to producer {@code p} at a branch: d(c·ḡ_c)/dp, computed with
+     * {@link Autograd#grad} over the retained graph; null when either tensor was not registered.
+     */
+    private Tensor contribution(Node consumer, Node producer) {
+        Named c = named.get(consumer);
+        Named p = named.get(producer);
+        Tensor gc = grads.get(consumer);
+        if (c == null || p == null || gc == null) return null;
+        return Autograd.grad(List.of(c.value()), List.of(p.value()), List.of(gc), true, false).get(0).detach();
+    }
+
+    private GraphModel build(Tensor root, boolean withGrads) {
+        Node r = root.gradNode();
+        if (r == null) {
+            throw new IllegalArgumentException("graph: the expression does not depend on any variable that requires "
+                    + "grad, so it has no graph");
+        }
+        // Iterative depth-first walk (a deep chain must not overflow the stack); ids in discovery order.
+        Map<Node, Integer> ids = new IdentityHashMap<>();
+        List<Node> order = new ArrayList<>();
+        ArrayDeque<Node> stack = new ArrayDeque<>();
+        stack.push(r);
+        ids.put(r, 0);
+        order.add(r);
+        while (!stack.isEmpty()) {
+            Node n = stack.pop();
+            for (int i = n.inputCount() - 1; i >= 0; i--) {
+                Node m = n.next(i);
+                if (m != null && !ids.containsKey(m)) {
+                    ids.put(m, order.size());
+                    order.add(m);
+                    stack.push(m);
+                }
+            }
+        }
+        Map<Node, GraphModel.Vertex> vertices = new LinkedHashMap<>();
+        for (Node n : order) {
+            Named nm = named.get(n);
+            vertices.put(n, new GraphModel.Vertex(ids.get(n), n, nm == null ? null : nm.name(),
+                    nm == null ? null : nm.value(), cluster.get(n), n == r));
+        }
+        return new GraphModel(new ArrayList<>(vertices.values()), ids, withGrads);
+    }
+}

@@ -1,0 +1,291 @@
+package io.chainrule.cli.train;
+
+import io.chainrule.DType;
+import io.chainrule.Generator;
+import io.chainrule.Tensor;
+import io.chainrule.cli.CliException;
+import io.chainrule.data.Datasets;
+import io.chainrule.data.FashionMnist;
+import io.chainrule.data.Idx;
+import io.chainrule.data.Mnist;
+import io.chainrule.data.Split;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/** Loads the data a {@link TrainConfig} names: a synthetic set, Fashion-MNIST, MNIST, a folder of IDX files, a CSV. */
+public final class DataSource {
+    /** Where Debian's dataset-fashion-mnist package puts the files. */
+    public static final Path FASHION_MNIST_DIR = Path.of("/usr/share/datasets/fashion-mnist");
+    /** Where an MNIST package would put them. */
+    public static final Path MNIST_DIR = Path.of("/usr/share/datasets/mnist");
+    static final String[] FASHION_CLASSES = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
+            "Sneaker", "Bag", "Ankle boot"};
+
+    private DataSource() {}
+
+    /** The names --data accepts besides a path. */
+    public static final List<String> NAMED = List.of("spiral", "moons", "xor", "fashion-mnist", "mnist");
+
+    public static boolean isSynthetic(String data) {
+        return data.equals("spiral") || data.equals("moons") || data.equals("xor");
+    }
+
+    /** Default examples for a synthetic set: per class for spiral, in all for moons and xor. */
+    public static int defaultSamples(String data) {
+        return data.equals("spiral") ? 100 : 300;
+    }
+
+    public static double defaultNoise(String data) {
+        return data.equals("spiral") ? 0.2 : 0.1;
+    }
+
+    /** Loads the data of {@code c}. Synthetic sets are generated from the run's seed. */
+    public static LoadedData load(TrainConfig c) {
+        return load(c, null, null);
+    }
+
+    /**
+     * Like {@link #load(TrainConfig)}; a CSV is standardised with {@code mean} and {@code std} when given (a
+     * checkpoint's), else with its own statistics.
+     */
+    public static LoadedData load(TrainConfig c, double[] mean, double[] std) {
+        String d = c.data();
+        switch (d) {
+            case "spiral": {
+                Labeled t = Labeled.of(Datasets.spiral(c.samples(), 3, c.noise(), new Generator(c.seed())));
+                return new LoadedData("spiral", t, null, new int[] {2}, 3, names(3), null, null);
+            }
+            case "moons": {
+                Labeled t = Labeled.of(Datasets.moons(c.samples(), c.noise(), new Generator(c.seed())));
+                return new LoadedData("moons", t, null, new int[] {2}, 2, names(2), null, null);
+            }
+            case "xor": {
+                Labeled t = Labeled.of(Datasets.xor(c.samples(), c.noise(), new Generator(c.seed())));
+                return new LoadedData("xor", t, null, new int[] {2}, 2, names(2), null, null);
+            }
+            case "fashion-mnist":
+                return images("fashion-mnist", dir("fashion-mnist", FASHION_MNIST_DIR), c.limit(), true);
+            case "mnist":
+                return images("mnist", dir("mnist", MNIST_DIR), c.limit(), false);
+            default:
+                return fromPath(Path.of(d), c.limit(), mean, std);
+        }
+    }
+
+    /** The folder of a named image set; the system property chainrule.NAME.dir overrides it (tests, odd installs). */
+    private static Path dir(String name, Path standard) {
+        String p = System.getProperty("chainrule." + name + ".dir");
+        return p == null ? standard : Path.of(p);
+    }
+
+    private static LoadedData images(String name, Path dir, int limit, boolean fashion) {
+        if (!Files.isDirectory(dir)) {
+            throw new CliException(name + " is not installed (no folder " + dir + "): "
+                    + (fashion ? "apt-get install dataset-fashion-mnist" : "pass --data PATH to a folder of its IDX files")
+                    + (fashion ? " (or --data PATH to a folder of IDX files)" : ""));
+        }
+        try {
+            Labeled train = Labeled.of(fashion ? FashionMnist.load(dir, Split.TRAIN) : Mnist.load(dir, Split.TRAIN));
+            Labeled test = Labeled.of(fashion ? FashionMnist.load(dir, Split.TEST) : Mnist.load(dir, Split.TEST));
+            return new LoadedData(name, train.head(limit), test, new int[] {1, 28, 28}, 10,
+                    fashion ? FASHION_CLASSES.clone() : names(10), null, null);
+        } catch (IOException e) {
+            throw new CliException("cannot read " + name + " from " + dir + ": " + e.getMessage()
+                    + (fashion ? " (apt-get install --reinstall dataset-fashion-mnist)" : ""));
+        }
+    }
+
+    private static LoadedData fromPath(Path p, int limit, double[] mean, double[] std) {
+        if (!Files.exists(p)) {
+            throw new CliException("--data " + p + ": no such file or folder (or use one of " + String.join(", ", NAMED) + ")");
+        }
+        if (Files.isDirectory(p)) return idxFolder(p, limit);
+        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (n.endsWith(".csv") || n.endsWith(".csv.gz") || n.endsWith(".txt")) return csv(p, limit, mean, std);
+        throw new CliException("--data " + p + ": expected a folder of IDX files or a .csv file");
+    }
+
+    /** A folder with train-images*, train-labels* and optionally t10k-images*, t10k-labels* (gzipped or not). */
+    static LoadedData idxFolder(Path dir, int limit) {
+        Path trainImages = find(dir, "train-images");
+        Path trainLabels = find(dir, "train-labels");
+        if (trainImages == null || trainLabels == null) {
+            throw new CliException("--data " + dir + ": expected IDX files named train-images-* and train-labels-* "
+                    + "(and t10k-images-*, t10k-labels-* for a test set)");
+        }
+        try {
+            Labeled train = idxPair(trainImages, trainLabels);
+            Path ti = find(dir, "t10k-images");
+            Path tl = find(dir, "t10k-labels");
+            Labeled test = ti != null && tl != null ? idxPair(ti, tl) : null;
+            int[] s = train.x().shape();
+            int classes = (int) Math.max(max(train.y()), test == null ? 0 : max(test.y())) + 1;
+            return new LoadedData(dir.getFileName().toString(), train.head(limit), test,
+                    new int[] {s[1], s[2], s[3]}, classes, names(classes), null, null);
+        } catch (IOException e) {
+            throw new CliException("cannot read IDX data in " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private static Labeled idxPair(Path images, Path labels) throws IOException {
+        Tensor x = Idx.read(images);
+        Tensor y = Idx.read(labels);
+        if (x.dim() != 3 || y.dim() != 1) {
+            throw new CliException("IDX files " + images.getFileName() + " / " + labels.getFileName()
+                    + ": expected images [N, H, W] and labels [N], got " + java.util.Arrays.toString(x.shape()) + " and "
+                    + java.util.Arrays.toString(y.shape()));
+        }
+        if (x.shape()[0] != y.shape()[0]) {
+            throw new CliException(images.getFileName() + " has " + x.shape()[0] + " images but "
+                    + labels.getFileName() + " has " + y.shape()[0] + " labels");
+        }
+        if (min(y) < 0) throw new CliException(labels.getFileName() + ": negative class label " + min(y));
+        int[] s = x.shape();
+        Tensor xs = x.to(DType.FLOAT32).reshape(s[0], 1, s[1], s[2]).div(255.0);
+        return new Labeled(xs, y.to(DType.INT64));
+    }
+
+    private static Path find(Path dir, String prefix) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().startsWith(prefix) && Files.isRegularFile(f))
+                    .sorted().findFirst().orElse(null);
+        } catch (IOException e) {
+            throw new CliException("cannot list " + dir + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * A CSV of numbers: one example per line, the class label (an integer from 0) in the column named
+     * {@code label} (or the last column when the first line is not a header). Features are standardised.
+     */
+    static LoadedData csv(Path file, int limit, double[] givenMean, double[] givenStd) {
+        List<double[]> rows = new ArrayList<>();
+        List<Long> labels = new ArrayList<>();
+        int labelCol = -1;
+        int cols = -1;
+        try (BufferedReader r = open(file)) {
+            String line;
+            int lineNo = 0;
+            while ((line = r.readLine()) != null) {
+                lineNo++;
+                if (line.isBlank()) continue;
+                String[] cells = line.split(",", -1);
+                if (cols < 0) {
+                    cols = cells.length;
+                    if (cols < 2) throw new CliException(file + " line 1: need at least one feature and a label column, got " + cols + " column");
+                    if (!isNumber(cells[0].strip()) || !isNumber(cells[cols - 1].strip())) { // a header
+                        for (int i = 0; i < cols; i++) if (cells[i].strip().equalsIgnoreCase("label")) labelCol = i;
+                        if (labelCol < 0) labelCol = cols - 1;
+                        continue;
+                    }
+                    labelCol = cols - 1;
+                }
+                if (cells.length != cols) {
+                    throw new CliException(file + " line " + lineNo + ": " + cells.length + " columns, expected " + cols);
+                }
+                double[] f = new double[cols - 1];
+                int k = 0;
+                for (int i = 0; i < cols; i++) {
+                    String cell = cells[i].strip();
+                    double v;
+                    try {
+                        v = Double.parseDouble(cell);
+                    } catch (NumberFormatException e) {
+                        throw new CliException(file + " line " + lineNo + ", column " + (i + 1) + ": '" + cell + "' is not a number");
+                    }
+                    if (i == labelCol) {
+                        if (v != Math.rint(v) || v < 0) {
+                            throw new CliException(file + " line " + lineNo + ": the label " + cell + " is not a class number 0, 1, 2, ...");
+                        }
+                        labels.add((long) v);
+                    } else {
+                        if (!Double.isFinite(v)) throw new CliException(file + " line " + lineNo + ", column " + (i + 1) + ": " + cell + " is not finite");
+                        f[k++] = v;
+                    }
+                }
+                rows.add(f);
+                if (limit > 0 && rows.size() >= limit) break;
+            }
+        } catch (IOException e) {
+            throw new CliException("cannot read " + file + ": " + e.getMessage());
+        }
+        if (rows.isEmpty()) throw new CliException(file + ": no data rows");
+        int n = rows.size();
+        int f = cols - 1;
+        double[] mean = givenMean;
+        double[] std = givenStd;
+        if (mean != null && (mean.length != f || std == null || std.length != f)) {
+            throw new CliException(file + " has " + f + " feature columns but the checkpoint was trained on " + mean.length);
+        }
+        if (mean == null) {
+            mean = new double[f];
+            std = new double[f];
+            for (double[] row : rows) for (int j = 0; j < f; j++) mean[j] += row[j] / n;
+            for (double[] row : rows) for (int j = 0; j < f; j++) std[j] += (row[j] - mean[j]) * (row[j] - mean[j]) / n;
+            for (int j = 0; j < f; j++) std[j] = std[j] > 0 ? Math.sqrt(std[j]) : 1;
+        }
+        float[] xs = new float[n * f];
+        long[] ys = new long[n];
+        long maxLabel = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < f; j++) xs[i * f + j] = (float) ((rows.get(i)[j] - mean[j]) / std[j]);
+            ys[i] = labels.get(i);
+            maxLabel = Math.max(maxLabel, ys[i]);
+        }
+        if (maxLabel < 1) throw new CliException(file + ": every label is 0; need at least two classes");
+        if (maxLabel > 10_000) throw new CliException(file + ": label " + maxLabel + " is too large for a class number");
+        int classes = (int) maxLabel + 1;
+        Labeled train = new Labeled(Tensor.of(xs, n, f), Tensor.of(ys, n));
+        return new LoadedData(file.getFileName().toString(), train, null, new int[] {f}, classes, names(classes), mean, std);
+    }
+
+    /** Parses a comma-separated list of numbers (a stored standardisation); null for none. */
+    static double[] parseDoubles(String s) {
+        if (s == null || s.isBlank()) return null;
+        String[] parts = s.split(",");
+        double[] v = new double[parts.length];
+        for (int i = 0; i < v.length; i++) v[i] = Double.parseDouble(parts[i]);
+        return v;
+    }
+
+    private static BufferedReader open(Path file) throws IOException {
+        var in = Files.newInputStream(file);
+        if (file.getFileName().toString().endsWith(".gz")) in = new java.util.zip.GZIPInputStream(in);
+        return new BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+    }
+
+    private static boolean isNumber(String s) {
+        try {
+            Double.parseDouble(s);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static long max(Tensor y) {
+        long m = Long.MIN_VALUE;
+        for (long v : y.toLongArray()) m = Math.max(m, v);
+        return m;
+    }
+
+    private static long min(Tensor y) {
+        long m = Long.MAX_VALUE;
+        for (long v : y.toLongArray()) m = Math.min(m, v);
+        return m;
+    }
+
+    static String[] names(int classes) {
+        String[] n = new String[classes];
+        for (int i = 0; i < classes; i++) n[i] = Integer.toString(i);
+        return n;
+    }
+}

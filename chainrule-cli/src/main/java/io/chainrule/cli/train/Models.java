@@ -1,0 +1,96 @@
+package io.chainrule.cli.train;
+
+import io.chainrule.cli.CliException;
+import io.chainrule.nn.Conv2d;
+import io.chainrule.nn.Flatten;
+import io.chainrule.nn.GELU;
+import io.chainrule.nn.LeakyReLU;
+import io.chainrule.nn.Linear;
+import io.chainrule.nn.MaxPool2d;
+import io.chainrule.nn.Module;
+import io.chainrule.nn.ReLU;
+import io.chainrule.nn.Sequential;
+import io.chainrule.nn.Sigmoid;
+import io.chainrule.nn.Tanh;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds the model a {@link TrainConfig} names, as a {@link Sequential} (so state-dict keys are 0.weight, 2.bias...). */
+public final class Models {
+    private Models() {}
+
+    /**
+     * The model for inputs of {@code inputShape} and {@code classes} outputs (logits). Parameters are initialised
+     * from the default generator: seed it first for a reproducible run.
+     */
+    public static Module build(TrainConfig c, int[] inputShape, int classes) {
+        return switch (c.model()) {
+            case "mlp" -> mlp(c, inputShape, classes);
+            case "cnn" -> cnn(c, inputShape, classes);
+            default -> throw new CliException("unknown --model '" + c.model() + "' (mlp or cnn)");
+        };
+    }
+
+    private static Module mlp(TrainConfig c, int[] inputShape, int classes) {
+        List<Module> layers = new ArrayList<>();
+        int in = 1;
+        for (int d : inputShape) in *= d;
+        if (inputShape.length > 1) layers.add(new Flatten());
+        for (int h : c.hidden()) {
+            layers.add(new Linear(in, h));
+            layers.add(activation(c.activation()));
+            in = h;
+        }
+        layers.add(new Linear(in, classes));
+        return new Sequential(layers.toArray(new Module[0]));
+    }
+
+    /**
+     * Two conv-activation-pool blocks (16 and 32 channels, 3×3, same padding, 2×2 max-pool), then the --hidden fully
+     * connected layers and the classifier.
+     */
+    private static Module cnn(TrainConfig c, int[] inputShape, int classes) {
+        if (inputShape.length != 3) {
+            throw new CliException("--model cnn needs image data ([channels, height, width]); this data has input "
+                    + java.util.Arrays.toString(inputShape) + ": use --model mlp");
+        }
+        int ch = inputShape[0], h = inputShape[1], w = inputShape[2];
+        if (h < 4 || w < 4) throw new CliException("--model cnn needs images of at least 4×4 pixels, got " + h + "×" + w);
+        List<Module> layers = new ArrayList<>();
+        layers.add(new Conv2d(ch, 16, 3, 1, 1));
+        layers.add(activation(c.activation()));
+        layers.add(new MaxPool2d(2));
+        layers.add(new Conv2d(16, 32, 3, 1, 1));
+        layers.add(activation(c.activation()));
+        layers.add(new MaxPool2d(2));
+        layers.add(new Flatten());
+        int in = 32 * (h / 2 / 2) * (w / 2 / 2);
+        for (int width : c.hidden()) {
+            layers.add(new Linear(in, width));
+            layers.add(activation(c.activation()));
+            in = width;
+        }
+        layers.add(new Linear(in, classes));
+        return new Sequential(layers.toArray(new Module[0]));
+    }
+
+    static Module activation(String name) {
+        return switch (name) {
+            case "relu" -> new ReLU();
+            case "tanh" -> new Tanh();
+            case "sigmoid" -> new Sigmoid();
+            case "gelu" -> new GELU();
+            case "leaky-relu" -> new LeakyReLU();
+            default -> throw new CliException("unknown --activation '" + name + "' (one of "
+                    + String.join(", ", TrainConfig.ACTIVATIONS) + ")");
+        };
+    }
+
+    /** Number of scalar parameters. */
+    public static long parameterCount(Module m) {
+        long n = 0;
+        for (var p : m.parameters()) n += p.numel();
+        return n;
+    }
+}

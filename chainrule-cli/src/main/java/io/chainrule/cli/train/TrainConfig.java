@@ -1,0 +1,151 @@
+package io.chainrule.cli.train;
+
+import io.chainrule.cli.CliException;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.stream.Collectors;
+
+/**
+ * Everything that determines a training run (with the seed, the parameters after each epoch follow from it), and
+ * what a checkpoint records so that {@code --resume} and {@code eval} can rebuild the model.
+ *
+ * @param data       spiral, moons, xor, fashion-mnist, mnist, or a path
+ * @param samples    synthetic sets: examples per class (spiral) or in all (moons, xor); 0 elsewhere
+ * @param noise      synthetic sets: noise level
+ * @param limit      image sets: use only the first {@code limit} training examples (0: all)
+ * @param hidden     hidden layer widths
+ * @param batchSize  examples per batch; 0 means the whole set (full batch)
+ */
+public record TrainConfig(String data, int samples, double noise, int limit, String model, int[] hidden,
+                          String activation, String optimizer, double lr, int epochs, int batchSize, boolean dropLast,
+                          long seed) {
+
+    public static final String[] ACTIVATIONS = {"relu", "tanh", "sigmoid", "gelu", "leaky-relu"};
+    public static final String[] OPTIMIZERS = {"sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad",
+            "lbfgs", "cg", "newton"};
+    public static final String[] MODELS = {"mlp", "cnn"};
+
+    /** The learning rate each optimizer gets when --lr is not given. */
+    public static double defaultLr(String optimizer, boolean images) {
+        return switch (optimizer) {
+            case "sgd" -> 0.1;
+            case "momentum", "nesterov" -> 0.05;
+            case "adam", "adamw" -> images ? 0.001 : 0.01;
+            case "rmsprop" -> images ? 0.001 : 0.01;
+            case "adagrad" -> 0.05;
+            case "lbfgs", "cg", "newton" -> 1.0;
+            default -> throw new CliException("unknown optimizer '" + optimizer + "'");
+        };
+    }
+
+    /** Writes the fields into {@code p} under {@code config.*} keys. */
+    void store(Properties p) {
+        p.setProperty("config.data", data);
+        p.setProperty("config.samples", Integer.toString(samples));
+        p.setProperty("config.noise", Double.toString(noise));
+        p.setProperty("config.limit", Integer.toString(limit));
+        p.setProperty("config.model", model);
+        p.setProperty("config.hidden", hiddenString());
+        p.setProperty("config.activation", activation);
+        p.setProperty("config.optimizer", optimizer);
+        p.setProperty("config.lr", Double.toString(lr));
+        p.setProperty("config.epochs", Integer.toString(epochs));
+        p.setProperty("config.batch_size", Integer.toString(batchSize));
+        p.setProperty("config.drop_last", Boolean.toString(dropLast));
+        p.setProperty("config.seed", Long.toString(seed));
+    }
+
+    /** Reads what {@link #store} wrote; {@code where} names the file for messages. */
+    static TrainConfig load(Properties p, String where) {
+        return new TrainConfig(str(p, "config.data", where), integer(p, "config.samples", where),
+                dbl(p, "config.noise", where), integer(p, "config.limit", where), str(p, "config.model", where),
+                parseHidden(str(p, "config.hidden", where)), str(p, "config.activation", where),
+                str(p, "config.optimizer", where), dbl(p, "config.lr", where), integer(p, "config.epochs", where),
+                integer(p, "config.batch_size", where), Boolean.parseBoolean(str(p, "config.drop_last", where)),
+                lng(p, "config.seed", where));
+    }
+
+    public TrainConfig withEpochs(int e) {
+        return new TrainConfig(data, samples, noise, limit, model, hidden, activation, optimizer, lr, e, batchSize,
+                dropLast, seed);
+    }
+
+    public String hiddenString() {
+        return Arrays.stream(hidden).mapToObj(Integer::toString).collect(Collectors.joining(","));
+    }
+
+    /** Parses {@code 256,128}; an empty string means no hidden layer. */
+    public static int[] parseHidden(String s) {
+        if (s == null || s.isBlank()) return new int[0];
+        String[] parts = s.split(",");
+        int[] h = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                h[i] = Integer.parseInt(parts[i].strip());
+            } catch (NumberFormatException e) {
+                throw new CliException("--hidden wants widths like 256,128; '" + parts[i].strip() + "' is not a number");
+            }
+            if (h[i] < 1 || h[i] > 1 << 16) {
+                throw new CliException("--hidden: a layer width must be between 1 and 65536, got " + h[i]);
+            }
+        }
+        return h;
+    }
+
+    /** One line for logs. */
+    public String describe() {
+        return String.format(Locale.ROOT, "%s, %s [%s] %s, %s lr %s, %d epochs, batch %s%s, seed %d", data, model,
+                hiddenString(), activation, optimizer, lr, epochs, batchSize == 0 ? "full" : Integer.toString(batchSize),
+                dropLast ? " (drop last)" : "", seed);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TrainConfig c && data.equals(c.data) && samples == c.samples && noise == c.noise
+                && limit == c.limit && model.equals(c.model) && Arrays.equals(hidden, c.hidden)
+                && activation.equals(c.activation) && optimizer.equals(c.optimizer) && lr == c.lr
+                && epochs == c.epochs && batchSize == c.batchSize && dropLast == c.dropLast && seed == c.seed;
+    }
+
+    @Override
+    public int hashCode() {
+        return data.hashCode() * 31 + Arrays.hashCode(hidden);
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+
+    private static String str(Properties p, String key, String where) {
+        String v = p.getProperty(key);
+        if (v == null) throw new CliException(where + " lacks '" + key + "' (not a chainrule checkpoint?)");
+        return v;
+    }
+
+    private static int integer(Properties p, String key, String where) {
+        try {
+            return Integer.parseInt(str(p, key, where).strip());
+        } catch (NumberFormatException e) {
+            throw new CliException(where + ": '" + key + "' is not an integer: " + p.getProperty(key));
+        }
+    }
+
+    private static long lng(Properties p, String key, String where) {
+        try {
+            return Long.parseLong(str(p, key, where).strip());
+        } catch (NumberFormatException e) {
+            throw new CliException(where + ": '" + key + "' is not an integer: " + p.getProperty(key));
+        }
+    }
+
+    private static double dbl(Properties p, String key, String where) {
+        try {
+            return Double.parseDouble(str(p, key, where).strip());
+        } catch (NumberFormatException e) {
+            throw new CliException(where + ": '" + key + "' is not a number: " + p.getProperty(key));
+        }
+    }
+}

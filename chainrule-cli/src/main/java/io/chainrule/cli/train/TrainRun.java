@@ -1,0 +1,432 @@
+package io.chainrule.cli.train;
+
+import io.chainrule.DType;
+import io.chainrule.Generator;
+import io.chainrule.Tensor;
+import io.chainrule.autograd.Autograd;
+import io.chainrule.cli.CliException;
+import io.chainrule.cli.Files2;
+import io.chainrule.cli.Fmt;
+import io.chainrule.cli.graph.Graphviz;
+import io.chainrule.data.Batch;
+import io.chainrule.data.DataLoader;
+import io.chainrule.nn.F;
+import io.chainrule.nn.Module;
+import io.chainrule.optim.Optimizer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * One {@code chainrule train} run: the epoch loop with its progress bar, per-epoch metrics, charts and checkpoint,
+ * and a clean stop after the current batch when asked (Ctrl-C). Resuming from a checkpoint continues
+ * bit-identically because each epoch's data order comes from its own generator, seeded with seed + epoch.
+ */
+public final class TrainRun {
+    /**
+     * How the run reports.
+     *
+     * @param progress         draw a progress bar on {@code progressStream}
+     * @param logEvery         print a summary line every this many epochs (the first and last always)
+     * @param stopAfterBatches for tests: act as if Ctrl-C came after this many batches (0: never)
+     */
+    public record Options(Path out, boolean quiet, boolean json, boolean progress, PrintStream progressStream,
+                          int logEvery, int stopAfterBatches) {}
+
+    /** What the run achieved. {@code interrupted} runs leave a checkpoint to resume from. */
+    public record Result(int epochsDone, EpochMetrics last, boolean interrupted, Path out) {}
+
+    /** Seconds between chart redraws while training (they are always drawn at the end). */
+    static final double CHART_INTERVAL_S = 5;
+
+    private final TrainConfig config;
+    private final LoadedData data;
+    private final Module model;
+    private final Optimizer optimizer;
+    private final Checkpoint resumeFrom;
+    private final Options opt;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private volatile boolean stopRequested;
+
+    public TrainRun(TrainConfig config, LoadedData data, Module model, Optimizer optimizer, Checkpoint resumeFrom,
+                    Options options, PrintWriter out, PrintWriter err) {
+        this.config = config;
+        this.data = data;
+        this.model = model;
+        this.optimizer = optimizer;
+        this.resumeFrom = resumeFrom;
+        this.opt = options;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Asks the run to stop after the current batch (from a signal handler or another thread). */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    public Result run() throws IOException {
+        Path dir = opt.out();
+        int n = data.train().x().shape()[0];
+        int bs = config.batchSize() == 0 ? n : Math.min(config.batchSize(), n);
+        if (config.dropLast() && config.batchSize() > n) {
+            throw new CliException("--batch-size " + config.batchSize() + " with --drop-last leaves no batch: the data has "
+                    + n + " examples");
+        }
+        int startEpoch = resumeFrom == null ? 0 : resumeFrom.epoch();
+        int skip = resumeFrom == null ? 0 : resumeFrom.batch();
+        long step = resumeFrom == null ? 0 : resumeFrom.step();
+        List<EpochMetrics> history = resumeFrom == null ? new ArrayList<>()
+                : EpochMetrics.read(resumeFrom.dir().resolve("metrics.csv"), startEpoch);
+
+        start(n, bs, startEpoch, skip);
+        if (resumeFrom == null || !Files.exists(dir.resolve("graph.dot"))) writeStepGraph(dir);
+
+        long lastChart = 0; // charts after the first epoch, then every CHART_INTERVAL_S
+        int batchesThisRun = 0;
+        EpochMetrics last = history.isEmpty() ? null : history.get(history.size() - 1);
+        for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
+            DataLoader loader = new DataLoader(data.train().dataset(), bs).shuffle(true).dropLast(config.dropLast())
+                    .generator(new Generator(config.seed() + epoch));
+            model.train();
+            int examplesThisEpoch = config.dropLast() ? (n / bs) * bs : n;
+            ProgressBar bar = opt.progress() ? progressBar(epoch, examplesThisEpoch) : null;
+            long t0 = System.nanoTime();
+            // A run resumed part way through this epoch picks up its running sums, so the epoch's metrics match.
+            Checkpoint.Partial carried = skip > 0 ? resumeFrom.partial() : Checkpoint.Partial.NONE;
+            double lossSum = carried.lossSum();
+            long correct = carried.correct();
+            long seen = carried.seen();
+            long processed = 0; // in this process, for the speed
+            int b = 0;
+            boolean stopped = false;
+            try {
+                if (bar != null && skip > 0) bar.stepTo((long) Math.min(examplesThisEpoch, (long) skip * bs));
+                for (Batch batch : loader) {
+                    if (b < skip) { // resuming mid-epoch: these batches were trained on before the interrupt
+                        b++;
+                        continue;
+                    }
+                    StepResult r = step(batch.x(), batch.y());
+                    if (!Double.isFinite(r.loss)) {
+                        throw new CliException(String.format(Locale.ROOT, "the loss became %s at epoch %d, batch %d; "
+                                + "the learning rate (%s) is probably too high for %s", r.loss, epoch + 1, b + 1,
+                                Fmt.num(config.lr()), config.optimizer()));
+                    }
+                    int len = batch.y().shape()[0];
+                    lossSum += r.loss * len;
+                    correct += r.correct;
+                    seen += len;
+                    processed += len;
+                    b++;
+                    step++;
+                    batchesThisRun++;
+                    if (bar != null) {
+                        bar.stepBy(len);
+                        double secs = (System.nanoTime() - t0) / 1e9;
+                        bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f acc %.1f%% %,.0f ex/s",
+                                lossSum / seen, 100.0 * correct / seen, processed / Math.max(secs, 1e-9)));
+                    }
+                    if (stopRequested || (opt.stopAfterBatches() > 0 && batchesThisRun >= opt.stopAfterBatches())) {
+                        stopped = true;
+                        break;
+                    }
+                }
+            } finally {
+                if (bar != null) bar.close();
+            }
+            skip = 0;
+            if (stopped) {
+                // b batches of this epoch are done; the checkpoint says so, and --resume skips them.
+                boolean epochDone = b >= batchesPerEpoch(n, bs);
+                int epochs = epochDone ? epoch + 1 : epoch;
+                if (epochDone) {
+                    last = finishEpoch(epoch, lossSum, correct, seen, processed, t0, step, history);
+                }
+                Checkpoint.save(dir, model, optimizer, config, data, epochs, epochDone ? 0 : b, step,
+                        epochDone ? Checkpoint.Partial.NONE : new Checkpoint.Partial(lossSum, correct, seen));
+                interrupted(epochs, epochDone ? 0 : b, dir);
+                chartsAfterStop(dir, history);
+                return new Result(epochs, last, true, dir);
+            }
+            last = finishEpoch(epoch, lossSum, correct, seen, processed, t0, step, history);
+            Checkpoint.save(dir, model, optimizer, config, data, epoch + 1, 0, step, Checkpoint.Partial.NONE);
+            if (lastChart == 0 || (System.nanoTime() - lastChart) / 1e9 > CHART_INTERVAL_S) {
+                writeCharts(dir, history);
+                lastChart = System.nanoTime();
+            }
+            if (stopRequested) {
+                interrupted(epoch + 1, 0, dir);
+                chartsAfterStop(dir, history);
+                return new Result(epoch + 1, last, true, dir);
+            }
+        }
+        writeCharts(dir, history);
+        if (data.isPlanar()) writeDecisionBoundary(dir, last);
+        done(last, dir);
+        return new Result(config.epochs(), last, false, dir);
+    }
+
+    private static int batchesPerEpoch(int n, int bs) {
+        return (n + bs - 1) / bs;
+    }
+
+    private record StepResult(double loss, long correct) {}
+
+    /** One optimizer step on a batch; the loss and accuracy are those before the update (PyTorch's convention). */
+    private StepResult step(Tensor x, Tensor y) {
+        Tensor[] firstLogits = new Tensor[1];
+        double[] firstLoss = {Double.NaN};
+        // Newton builds its own gradient graph from the loss (double backward), so its closure must not run backward.
+        boolean backwardInClosure = !config.optimizer().equals("newton");
+        Supplier<Tensor> closure = () -> {
+            optimizer.zeroGrad();
+            Tensor logits = model.forward(x);
+            Tensor loss = F.crossEntropy(logits, y);
+            if (backwardInClosure) loss.backward();
+            if (firstLogits[0] == null) {
+                firstLogits[0] = logits.detach();
+                firstLoss[0] = loss.item();
+            }
+            return loss;
+        };
+        optimizer.step(closure);
+        long correct = 0;
+        long[] pred = firstLogits[0].argmax(1, false).toLongArray();
+        long[] truth = y.toLongArray();
+        for (int i = 0; i < pred.length; i++) if (pred[i] == truth[i]) correct++;
+        return new StepResult(firstLoss[0], correct);
+    }
+
+    private EpochMetrics finishEpoch(int epoch, double lossSum, long correct, long seen, long processed, long t0, long step,
+                                     List<EpochMetrics> history) throws IOException {
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double testLoss = Double.NaN, testAcc = Double.NaN;
+        if (data.test() != null) {
+            Evaluation ev = Evaluation.of(model, data.test(), data.classes());
+            testLoss = ev.loss();
+            testAcc = ev.accuracy();
+        }
+        EpochMetrics m = new EpochMetrics(epoch + 1, lossSum / Math.max(1, seen), (double) correct / Math.max(1, seen),
+                testLoss, testAcc, optimizer.lr(), seconds, processed / Math.max(seconds, 1e-9), step);
+        history.add(m);
+        Files2.writeString(opt.out().resolve("metrics.csv"), EpochMetrics.csv(history));
+        report(m);
+        return m;
+    }
+
+    // ------------------------------------------------------------------------------------------------ output
+
+    private void start(int n, int bs, int startEpoch, int skip) {
+        long params = Models.parameterCount(model);
+        if (opt.json()) {
+            StringBuilder sb = new StringBuilder("{\"event\":\"start\"");
+            str(sb, "data", data.name());
+            sb.append(",\"examples\":").append(n);
+            sb.append(",\"classes\":").append(data.classes());
+            str(sb, "model", config.model());
+            str(sb, "hidden", config.hiddenString());
+            str(sb, "activation", config.activation());
+            str(sb, "optimizer", config.optimizer());
+            EpochMetrics.num(sb, "lr", config.lr());
+            sb.append(",\"epochs\":").append(config.epochs());
+            sb.append(",\"batch_size\":").append(bs);
+            sb.append(",\"seed\":").append(config.seed());
+            sb.append(",\"parameters\":").append(params);
+            sb.append(",\"start_epoch\":").append(startEpoch);
+            str(sb, "out", opt.out().toString());
+            out.println(sb.append('}'));
+            out.flush();
+            return;
+        }
+        if (opt.quiet()) return;
+        out.printf(Locale.ROOT, "data      %s: %,d examples%s, %d classes, input %s%n", data.name(), n,
+                data.test() == null ? "" : String.format(Locale.ROOT, " (+%,d test)", data.test().x().shape()[0]),
+                data.classes(), Fmt.shape(data.inputShape()));
+        String layers = (config.model().equals("cnn") ? Fmt.shape(data.inputShape()) + "-conv16-pool-conv32-pool"
+                : Integer.toString(data.features())) + "-"
+                + (config.hidden().length == 0 ? "" : config.hiddenString().replace(',', '-') + "-") + data.classes();
+        out.printf(Locale.ROOT, "model     %s %s (%s), %,d parameters%n", config.model(), layers, config.activation(),
+                params);
+        out.printf(Locale.ROOT, "training  %s lr %s, %d epoch%s, batch %s%s, seed %d, %d thread%s%n", config.optimizer(),
+                Fmt.num(config.lr()), config.epochs(), config.epochs() == 1 ? "" : "s", bs == n ? "full (" + n + ")" : Integer.toString(bs),
+                config.dropLast() ? " (drop last)" : "", config.seed(), io.chainrule.Threads.get(),
+                io.chainrule.Threads.get() == 1 ? "" : "s");
+        if (resumeFrom != null) {
+            out.printf(Locale.ROOT, "resuming  from %s after epoch %d%s%n", resumeFrom.dir(), startEpoch,
+                    skip > 0 ? " and " + skip + " batch" + (skip == 1 ? "" : "es") + " of epoch " + (startEpoch + 1) : "");
+        }
+        out.printf("output    %s%n", opt.out());
+        out.flush();
+    }
+
+    private void report(EpochMetrics m) {
+        if (opt.json()) {
+            out.println(m.json());
+            out.flush();
+            return;
+        }
+        if (opt.quiet()) return;
+        int e = m.epoch();
+        boolean show = e == 1 || e == config.epochs() || opt.logEvery() <= 1 || e % opt.logEvery() == 0;
+        if (!show) return;
+        int w = Integer.toString(config.epochs()).length();
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %" + w + "d/%d  loss %.4f  acc %5.1f%%",
+                e, config.epochs(), m.trainLoss(), 100 * m.trainAcc()));
+        if (!Double.isNaN(m.testAcc())) {
+            sb.append(String.format(Locale.ROOT, "  test loss %.4f  test acc %5.1f%%", m.testLoss(), 100 * m.testAcc()));
+        }
+        sb.append(String.format(Locale.ROOT, "  %,.0f ex/s  %.2f s", m.examplesPerSecond(), m.seconds()));
+        out.println(sb);
+        out.flush();
+    }
+
+    /** @param epoch epochs completed; {@code batch} batches of the next one are done too */
+    private void interrupted(int epoch, int batch, Path dir) {
+        String where = batch == 0 ? "after epoch " + epoch : "after batch " + batch + " of epoch " + (epoch + 1);
+        if (opt.json()) {
+            StringBuilder sb = new StringBuilder("{\"event\":\"interrupted\"");
+            sb.append(",\"epoch\":").append(epoch).append(",\"batch\":").append(batch);
+            str(sb, "checkpoint", dir.toString());
+            out.println(sb.append('}'));
+        } else {
+            out.println("stopped " + where + "; checkpoint saved in " + dir);
+            out.println("resume with: chainrule train --resume " + dir);
+        }
+        out.flush();
+    }
+
+    private void done(EpochMetrics last, Path dir) {
+        if (opt.json()) {
+            StringBuilder sb = new StringBuilder("{\"event\":\"done\"");
+            sb.append(",\"epochs\":").append(config.epochs());
+            if (last != null) {
+                EpochMetrics.num(sb, "train_loss", last.trainLoss());
+                EpochMetrics.num(sb, "train_acc", last.trainAcc());
+                if (!Double.isNaN(last.testAcc())) EpochMetrics.num(sb, "test_acc", last.testAcc());
+            }
+            str(sb, "out", dir.toString());
+            out.println(sb.append('}'));
+            out.flush();
+            return;
+        }
+        if (opt.quiet()) return;
+        out.println("wrote " + String.join(", ", written(dir)) + " in " + dir);
+        out.flush();
+    }
+
+    private List<String> written(Path dir) {
+        List<String> names = new ArrayList<>();
+        for (String f : new String[] {"metrics.csv", "loss.png", "accuracy.png", "decision-boundary.png", "graph.dot",
+                "graph.svg", Checkpoint.MODEL, Checkpoint.OPTIMIZER, Checkpoint.PROPERTIES}) {
+            if (Files.exists(dir.resolve(f))) names.add(f);
+        }
+        return names;
+    }
+
+    private static void str(StringBuilder sb, String key, String value) {
+        sb.append(",\"").append(key).append("\":\"");
+        for (char c : value.toCharArray()) {
+            if (c == '"' || c == '\\') sb.append('\\').append(c);
+            else if (c < 0x20) sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            else sb.append(c);
+        }
+        sb.append('"');
+    }
+
+    private ProgressBar progressBar(int epoch, int examples) {
+        int w = Integer.toString(config.epochs()).length();
+        return new ProgressBarBuilder()
+                .setTaskName(String.format(Locale.ROOT, "epoch %" + w + "d/%d", epoch + 1, config.epochs()))
+                .setInitialMax(examples)
+                .setStyle(ProgressBarStyle.UNICODE_BLOCK)
+                .setUpdateIntervalMillis(200)
+                .hideEta()
+                .clearDisplayOnFinish()
+                .setConsumer(new TransientBar(opt.progressStream()))
+                .build();
+    }
+
+    // ------------------------------------------------------------------------------------------------ files
+
+    private void writeStepGraph(Path dir) throws IOException {
+        int k = Math.min(4, data.train().x().shape()[0]);
+        Tensor x = data.train().x().narrow(0, 0, k);
+        Tensor y = data.train().y().narrow(0, 0, k);
+        String dot = StepGraph.dot(model, x, y, "one training step: " + config.model() + " [" + config.hiddenString()
+                + "] " + config.activation() + ", cross-entropy, " + k + " examples of " + data.name());
+        Path f = dir.resolve("graph.dot");
+        Files2.writeString(f, dot);
+        String problem = Graphviz.renderSvg(f, dir.resolve("graph.svg"));
+        if (problem != null && !opt.quiet() && !opt.json()) err.println("note: " + problem);
+    }
+
+    /**
+     * Charts once more after a stop. The JVM may already be shutting down (Ctrl-C), when Java2D can refuse to start
+     * up; the checkpoint is written by then, so a failure here is only a note.
+     */
+    private void chartsAfterStop(Path dir, List<EpochMetrics> history) {
+        try {
+            writeCharts(dir, history);
+        } catch (IOException | RuntimeException e) {
+            if (!opt.quiet()) err.println("note: charts not updated (" + e.getMessage() + ")");
+        }
+    }
+
+    private void writeCharts(Path dir, List<EpochMetrics> history) throws IOException {
+        if (history.isEmpty()) return;
+        int n = history.size();
+        double[] x = new double[n], tl = new double[n], ta = new double[n], vl = new double[n], va = new double[n];
+        boolean hasTest = false;
+        for (int i = 0; i < n; i++) {
+            EpochMetrics m = history.get(i);
+            x[i] = m.epoch();
+            tl[i] = m.trainLoss();
+            ta[i] = 100 * m.trainAcc();
+            vl[i] = m.testLoss();
+            va[i] = 100 * m.testAcc();
+            hasTest |= !Double.isNaN(m.testLoss());
+        }
+        Map<String, Plots.Series> loss = new LinkedHashMap<>();
+        loss.put("train", new Plots.Series(x, tl));
+        if (hasTest) loss.put("test", new Plots.Series(x, vl));
+        Map<String, Plots.Series> acc = new LinkedHashMap<>();
+        acc.put("train", new Plots.Series(x, ta));
+        if (hasTest) acc.put("test", new Plots.Series(x, va));
+        String what = data.name() + ", " + config.model() + " [" + config.hiddenString() + "], " + config.optimizer();
+        Plots.lineChart(dir.resolve("loss.png"), "cross-entropy loss: " + what, "epoch", "loss", loss, true);
+        Plots.lineChart(dir.resolve("accuracy.png"), "accuracy: " + what, "epoch", "accuracy (%)", acc, false);
+    }
+
+    private void writeDecisionBoundary(Path dir, EpochMetrics last) throws IOException {
+        float[] xs = data.train().x().to(DType.FLOAT32).contiguous().toFloatArray();
+        long[] ys = data.train().y().toLongArray();
+        String title = String.format(Locale.ROOT, "%s: decision regions after %d epochs, train accuracy %.1f%%",
+                data.name(), last == null ? 0 : last.epoch(), last == null ? 0 : 100 * last.trainAcc());
+        model.eval();
+        Plots.decisionBoundary(dir.resolve("decision-boundary.png"), title, xs, ys, data.classes(), pts -> {
+            try (var g = Autograd.noGrad()) {
+                Tensor p = model.forward(Tensor.of(pts, pts.length / 2, 2)).softmax(1).to(DType.FLOAT64);
+                double[] v = p.contiguous().toDoubleArray();
+                int k = data.classes();
+                double[][] rows = new double[pts.length / 2][k];
+                for (int i = 0; i < rows.length; i++) System.arraycopy(v, i * k, rows[i], 0, k);
+                return rows;
+            }
+        });
+        model.train();
+    }
+}

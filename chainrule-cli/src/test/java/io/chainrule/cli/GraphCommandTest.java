@@ -1,0 +1,104 @@
+package io.chainrule.cli;
+
+import io.chainrule.cli.graph.Graphviz;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GraphCommandTest {
+    @Test
+    void chainRuleDotShowsOpsValuesAndGradients() {
+        Cli.Run r = Cli.run("graph", "--expr", "chain-rule");
+        assertEquals(0, r.exit(), r::toString);
+        String dot = r.out();
+        assertTrue(dot.startsWith("digraph chainrule {"), dot);
+        for (String s : new String[] {"MulBackward0", "AddBackward0", "SigmoidBackward0", "leaf scalar",
+                "h = a·wa + b·wb", "y = σ(h)", "value 0.6457", "mul swaps inputs", "passes ḡ through to a·wa and b·wb"}) {
+            assertTrue(dot.contains(s), "missing " + s + " in\n" + dot);
+        }
+        // σ'(0.6) = 0.228784 reaches h and flows unchanged through the add node to both products.
+        assertEquals(3, count(dot, "label=\"0.2288\""), dot);
+        // ∂y/∂a = σ'(h)·wa = 0.18303 on the edge from a, ∂y/∂wa = σ'(h)·a = 0.34318 from wa.
+        assertTrue(dot.contains("label=\"0.1830\""), dot);
+        assertTrue(dot.contains("label=\"0.3432\""), dot);
+        assertTrue(dot.contains("∂/∂a = wa = 0.8000, ∂/∂wa = a = 1.5000"), dot);
+        assertEquals(8, count(dot, "\\[label=\"[^\"]*\", fillcolor"), "8 nodes: 4 leaves, 2 mul, add, sigmoid");
+    }
+
+    @Test
+    void branchSumsTheGradientsAtAPlusNode() {
+        Cli.Run r = Cli.run("graph", "--expr", "branch");
+        assertEquals(0, r.exit(), r::toString);
+        // x = 0.5, w1 = 2, w2 = -1.5: shares w2 = -1.5 and σ'(1)·w1 = 0.19661·2 = 0.39322; sum -1.10678.
+        assertTrue(r.out().contains("label=\"+\""), r.out());
+        assertTrue(r.out().contains("Σ = -1.5000 + 0.3932 = -1.1068"), r.out());
+    }
+
+    @Test
+    void expressionMatchesTheBuiltInChainRule() {
+        Cli.Run r = Cli.run("graph", "sigmoid(a*wa + b*wb)", "-v", "a=1.5", "-v", "wa=0.8", "-v", "b=-0.5",
+                "-v", "wb=1.2");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("sigmoid(a*wa + b*wb)"), r.out());
+        assertTrue(r.out().contains("label=\"0.1830\""), r.out());
+        assertTrue(r.out().contains("label=\"-0.1144\""), r.out());
+    }
+
+    @Test
+    void matrixExpressionWithBranch() {
+        Cli.Run r = Cli.run("graph", "sum(x @ W * x)", "-v", "x=[[1, 2]]", "-v", "W=[[1, 0], [0, 1]]");
+        assertEquals(0, r.exit(), r::toString);
+        // L = Σ_j (xW)_j x_j = x·x for W = I; dL/dx = 2x = [2, 4], as the sum of the two shares [1, 2] + [1, 2].
+        assertTrue(r.out().contains("grad [2.0000, 4.0000]"), r.out());
+        assertTrue(r.out().contains("MmBackward0"), r.out());
+    }
+
+    @Test
+    void forwardOnlyHasNoGradients() {
+        Cli.Run r = Cli.run("graph", "--expr", "mlp", "--forward-only");
+        assertEquals(0, r.exit(), r::toString);
+        assertFalse(r.out().contains("\\ngrad ") || r.out().contains("∂loss"), r.out());
+        assertTrue(r.out().contains("subgraph cluster_0"), "modules are clustered:\n" + r.out());
+        assertTrue(r.out().contains("LogSoftmaxBackward0"), r.out());
+    }
+
+    @Test
+    void writesDotAndSvgIntoOut(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("g");
+        Cli.Run r = Cli.run("graph", "--expr", "two-layer", "--out", out.toString());
+        assertEquals(0, r.exit(), r::toString);
+        String dot = Files.readString(out.resolve("two-layer.dot"));
+        assertTrue(dot.contains("MmBackward0") && dot.contains("ReluBackward0"), dot);
+        assertTrue(r.out().contains("wrote " + out.resolve("two-layer.dot")), r.out());
+        if (Graphviz.dot().isPresent()) {
+            assertTrue(Files.readString(out.resolve("two-layer.svg")).contains("<svg"));
+        } else {
+            assertFalse(Files.exists(out.resolve("two-layer.svg")));
+            assertTrue(r.err().contains("no SVG"), r.err());
+        }
+    }
+
+    @Test
+    void everyExampleRenders() {
+        for (String name : io.chainrule.cli.graph.Examples.names()) {
+            Cli.Run r = Cli.run("graph", "--expr", name);
+            assertEquals(0, r.exit(), name + ": " + r);
+            assertTrue(r.out().contains("leaf"), name);
+        }
+    }
+
+    private static int count(String s, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(s);
+        int n = 0;
+        while (m.find()) n++;
+        return n;
+    }
+}
