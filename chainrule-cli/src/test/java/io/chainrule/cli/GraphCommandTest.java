@@ -62,6 +62,19 @@ class GraphCommandTest {
     }
 
     @Test
+    void aLeafUsedManyTimesIsDrawnBesideEachUse() {
+        // w feeds 5 multiplications: y = Σ_k tanh(w·x_k) with x = 1..5, dy/dw = Σ_k x_k·(1 − tanh²(w·x_k)).
+        Cli.Run r = Cli.run("graph", "tanh(w*1) + tanh(w*2) + tanh(w*3) + tanh(w*4) + tanh(w*5)", "-v", "w=0.1");
+        assertEquals(0, r.exit(), r::toString);
+        assertEquals(5, count(r.out(), "label=\"w \\(shared\\)\""), r.out());
+        assertTrue(r.out().contains("used by 5 ops"), r.out());
+        double want = 0;
+        for (int k = 1; k <= 5; k++) want += k * (1 - Math.pow(Math.tanh(0.1 * k), 2));
+        assertTrue(r.out().contains("grad " + Fmt.num(want)), want + "\n" + r.out());
+        assertFalse(r.out().contains("label=\"+\""), "no '+' node for a split leaf");
+    }
+
+    @Test
     void forwardOnlyHasNoGradients() {
         Cli.Run r = Cli.run("graph", "--expr", "mlp", "--forward-only");
         assertEquals(0, r.exit(), r::toString);
