@@ -24,8 +24,8 @@ import java.util.TreeSet;
  * random windows with Adam, printing a temperature-sampled passage every few hundred steps.
  *
  * <p>Usage: {@code CharLstm [FILE]} (default {@code /usr/share/common-licenses/GPL-3}). Options: {@code --steps N}
- * (1000), {@code --seq N} (64), {@code --batch N} (32), {@code --hidden N} (256), {@code --temperature T} (0.8),
- * {@code --every N} (200), {@code --sample-length N} (300).
+ * (600), {@code --seq N} (64), {@code --batch N} (32), {@code --hidden N} (128), {@code --temperature T} (0.8),
+ * {@code --every N} (100), {@code --sample-length N} (300).
  */
 public final class CharLstm {
     private CharLstm() {}
@@ -58,12 +58,12 @@ public final class CharLstm {
         Args args = new Args(argv);
         Path file = Path.of(args.positional(0, "/usr/share/common-licenses/GPL-3"));
         String text = Files.readString(file, StandardCharsets.UTF_8);
-        int steps = args.integer("steps", 1000);
+        int steps = args.integer("steps", 600);
         int seq = args.integer("seq", 64);
         int batch = args.integer("batch", 32);
-        int hidden = args.integer("hidden", 256);
+        int hidden = args.integer("hidden", 128);
         double temperature = args.real("temperature", 0.8);
-        int every = args.integer("every", 200);
+        int every = args.integer("every", 100);
         int sampleLength = args.integer("sample-length", 300);
         if (text.length() < seq + 2) throw new IllegalArgumentException("CharLstm: " + file + " is shorter than " + (seq + 2) + " characters");
 

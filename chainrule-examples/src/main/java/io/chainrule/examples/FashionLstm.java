@@ -21,7 +21,7 @@ import java.nio.file.Path;
  * An LSTM that reads each Fashion-MNIST image row by row (28 steps of 28 pixels, hidden 128) and classifies it from
  * its last hidden state with a Linear(128, 10). Adam 1e-3, batch 128, gradient norm clipped at 1.
  *
- * <p>Options: {@code --epochs N} (2), {@code --train-size N} (0 = all), {@code --hidden N} (128), {@code --data DIR}.
+ * <p>Options: {@code --epochs N} (3), {@code --train-size N} (0 = all), {@code --hidden N} (128), {@code --data DIR}.
  */
 public final class FashionLstm {
     private FashionLstm() {}
@@ -45,7 +45,7 @@ public final class FashionLstm {
 
     public static void main(String[] argv) throws Exception {
         Args args = new Args(argv);
-        int epochs = args.integer("epochs", 2);
+        int epochs = args.integer("epochs", 3);
         Path dir = Path.of(args.string("data", FashionMnist.DEFAULT_DIR.toString()));
         TensorDataset train = Mnist.head(FashionMnist.load(dir, Split.TRAIN), args.integer("train-size", 0));
         TensorDataset test = FashionMnist.load(dir, Split.TEST);

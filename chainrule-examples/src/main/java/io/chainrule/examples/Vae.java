@@ -32,6 +32,9 @@ import java.nio.file.StandardCopyOption;
  * {@code --out FILE}, {@code --data DIR}.
  */
 public final class Vae {
+    /** Each pixel is drawn as a SCALE × SCALE block, so the 28 × 28 images are readable. */
+    private static final int SCALE = 2;
+
     private Vae() {}
 
     static final class Model extends Module {
@@ -99,7 +102,7 @@ public final class Vae {
         }
 
         int cols = 16;
-        BufferedImage img = new BufferedImage(cols * 28, 8 * 28, BufferedImage.TYPE_BYTE_GRAY);
+        BufferedImage img = new BufferedImage(cols * 28 * SCALE, 8 * 28 * SCALE, BufferedImage.TYPE_BYTE_GRAY);
         try (var g = Autograd.noGrad()) {
             Tensor x = test.x().narrow(0, 0, 2 * cols).reshape(-1, 784);
             Tensor recon = model.forward(x);
@@ -122,10 +125,14 @@ public final class Vae {
     private static void draw(BufferedImage img, float[] pixels, int firstRow, int cols) {
         int n = pixels.length / 784;
         for (int k = 0; k < n; k++) {
-            int ox = (k % cols) * 28, oy = (firstRow + k / cols) * 28;
+            int ox = (k % cols) * 28 * SCALE, oy = (firstRow + k / cols) * 28 * SCALE;
             for (int i = 0; i < 784; i++) {
                 int g = Math.round(Math.max(0f, Math.min(1f, pixels[k * 784 + i])) * 255f);
-                img.getRaster().setSample(ox + i % 28, oy + i / 28, 0, g);
+                for (int dy = 0; dy < SCALE; dy++) {
+                    for (int dx = 0; dx < SCALE; dx++) {
+                        img.getRaster().setSample(ox + (i % 28) * SCALE + dx, oy + (i / 28) * SCALE + dy, 0, g);
+                    }
+                }
             }
         }
     }
