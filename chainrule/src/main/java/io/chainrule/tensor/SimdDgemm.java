@@ -8,6 +8,9 @@ import jdk.incubator.vector.VectorSpecies;
  * (transposition is absorbed by the packing), and a register-tiled micro-kernel computes
  * {@value #MR} × (2 vectors) tiles of C with all accumulators held in locals.
  *
+ * <p>{@link SimdSgemm} is the same code for the other precision (the Vector API has no generic element type);
+ * change both together.
+ *
  * <p>Only loaded after {@link Simd#ENABLED} confirmed that {@code jdk.incubator.vector} is resolvable.
  *
  * <p>Determinism: each C element is the sum, in ascending k-block order, of per-block FMA chains running over
