@@ -4,6 +4,7 @@ import io.chainrule.autograd.Autograd;
 import io.chainrule.autograd.GradMode;
 import io.chainrule.autograd.Node;
 import io.chainrule.tensor.Loops;
+import io.chainrule.tensor.Pointwise.Compare;
 import io.chainrule.tensor.Shapes;
 import io.chainrule.tensor.Storage;
 
@@ -372,17 +373,17 @@ public final class Tensor {
 
     // ------------------------------------------------------------------------------------ comparisons, selection
 
-    public Tensor eq(Tensor other) { return PointwiseOps.compare(this, other, io.chainrule.tensor.Pointwise.Compare.EQ); }
+    public Tensor eq(Tensor other) { return PointwiseOps.compare(this, other, Compare.EQ); }
     public Tensor eq(double v) { return eq(scalarOperand(v)); }
-    public Tensor ne(Tensor other) { return PointwiseOps.compare(this, other, io.chainrule.tensor.Pointwise.Compare.NE); }
+    public Tensor ne(Tensor other) { return PointwiseOps.compare(this, other, Compare.NE); }
     public Tensor ne(double v) { return ne(scalarOperand(v)); }
-    public Tensor gt(Tensor other) { return PointwiseOps.compare(this, other, io.chainrule.tensor.Pointwise.Compare.GT); }
+    public Tensor gt(Tensor other) { return PointwiseOps.compare(this, other, Compare.GT); }
     public Tensor gt(double v) { return gt(scalarOperand(v)); }
-    public Tensor ge(Tensor other) { return PointwiseOps.compare(this, other, io.chainrule.tensor.Pointwise.Compare.GE); }
+    public Tensor ge(Tensor other) { return PointwiseOps.compare(this, other, Compare.GE); }
     public Tensor ge(double v) { return ge(scalarOperand(v)); }
-    public Tensor lt(Tensor other) { return PointwiseOps.compare(this, other, io.chainrule.tensor.Pointwise.Compare.LT); }
+    public Tensor lt(Tensor other) { return PointwiseOps.compare(this, other, Compare.LT); }
     public Tensor lt(double v) { return lt(scalarOperand(v)); }
-    public Tensor le(Tensor other) { return PointwiseOps.compare(this, other, io.chainrule.tensor.Pointwise.Compare.LE); }
+    public Tensor le(Tensor other) { return PointwiseOps.compare(this, other, Compare.LE); }
     public Tensor le(double v) { return le(scalarOperand(v)); }
     /** True where the element is NaN. */
     public Tensor isNan() { return ne(this); }
@@ -669,7 +670,7 @@ public final class Tensor {
     void accumulateRaw(Tensor g) {
         Tensor src = g.castRaw(dtype);
         int[] bs = Shapes.broadcastStrides(src.shape, src.strides, shape);
-        io.chainrule.tensor.Loops.binary(io.chainrule.tensor.Pointwise.Binary.ADD, data(), offset, strides,
+        Loops.binary(io.chainrule.tensor.Pointwise.Binary.ADD, data(), offset, strides,
                 src.data(), src.offset, bs, data(), offset, strides, shape);
     }
 }

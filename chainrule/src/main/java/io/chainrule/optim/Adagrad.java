@@ -1,7 +1,6 @@
 package io.chainrule.optim;
 
 import io.chainrule.Tensor;
-import io.chainrule.autograd.Autograd;
 
 import java.util.List;
 import java.util.Map;
@@ -16,7 +15,7 @@ import java.util.Map;
  * </pre>
  * Defaults as PyTorch: lr decay 0, weight decay 0, initial accumulator value 0, eps 1e-10.
  */
-public final class Adagrad extends Optimizer {
+public final class Adagrad extends ElementwiseOptimizer {
     private double lrDecay;
     private double weightDecay;
     private double initialAccumulatorValue;
@@ -63,16 +62,7 @@ public final class Adagrad extends Optimizer {
     }
 
     @Override
-    public void step() {
-        try (var g = Autograd.noGrad()) {
-            for (int i = 0; i < params.size(); i++) {
-                Tensor p = params.get(i);
-                if (p.grad() != null) update(i, p, p.grad());
-            }
-        }
-    }
-
-    private void update(int i, Tensor p, Tensor grad) {
+    void update(int i, Tensor p, Tensor grad) {
         if (sums[i] == null) sums[i] = p.detach().zerosLike().fill(initialAccumulatorValue);
         if (scratchA[i] == null) {
             scratchA[i] = p.detach().zerosLike();

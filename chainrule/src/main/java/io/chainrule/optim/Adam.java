@@ -1,7 +1,6 @@
 package io.chainrule.optim;
 
 import io.chainrule.Tensor;
-import io.chainrule.autograd.Autograd;
 
 import java.util.List;
 import java.util.Map;
@@ -21,7 +20,7 @@ import java.util.Map;
  * Adam opt = new Adam(params, 1e-3).betas(0.9, 0.99).amsgrad(true);
  * }</pre>
  */
-public class Adam extends Optimizer {
+public class Adam extends ElementwiseOptimizer {
     private double beta1 = 0.9;
     private double beta2 = 0.999;
     private double eps = 1e-8;
@@ -81,16 +80,7 @@ public class Adam extends Optimizer {
     }
 
     @Override
-    public void step() {
-        try (var g = Autograd.noGrad()) {
-            for (int i = 0; i < params.size(); i++) {
-                Tensor p = params.get(i);
-                if (p.grad() != null) update(i, p, p.grad());
-            }
-        }
-    }
-
-    private void update(int i, Tensor p, Tensor grad) {
+    void update(int i, Tensor p, Tensor grad) {
         if (expAvg[i] == null) {
             expAvg[i] = p.detach().zerosLike();
             expAvgSq[i] = p.detach().zerosLike();

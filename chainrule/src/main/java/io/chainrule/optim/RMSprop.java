@@ -1,7 +1,6 @@
 package io.chainrule.optim;
 
 import io.chainrule.Tensor;
-import io.chainrule.autograd.Autograd;
 
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,7 @@ import java.util.Map;
  * Defaults as PyTorch: alpha 0.99, eps 1e-8, momentum 0, not centered, weight decay 0. Note that ε is added
  * outside the square root, unlike some other RMSprop implementations.
  */
-public final class RMSprop extends Optimizer {
+public final class RMSprop extends ElementwiseOptimizer {
     private double alpha = 0.99;
     private double eps = 1e-8;
     private double momentum;
@@ -75,21 +74,12 @@ public final class RMSprop extends Optimizer {
         return this;
     }
 
-    @Override
-    public void step() {
-        try (var g = Autograd.noGrad()) {
-            for (int i = 0; i < params.size(); i++) {
-                Tensor p = params.get(i);
-                if (p.grad() != null) update(i, p, p.grad());
-            }
-        }
-    }
-
     private static Tensor zerosIfNull(Tensor t, Tensor p) {
         return t != null ? t : p.detach().zerosLike();
     }
 
-    private void update(int i, Tensor p, Tensor grad) {
+    @Override
+    void update(int i, Tensor p, Tensor grad) {
         Tensor v = squareAvg[i] = zerosIfNull(squareAvg[i], p);
         Tensor a = scratchA[i] = zerosIfNull(scratchA[i], p);
         Tensor b = scratchB[i] = zerosIfNull(scratchB[i], p);

@@ -1,7 +1,6 @@
 package io.chainrule.optim;
 
 import io.chainrule.Tensor;
-import io.chainrule.autograd.Autograd;
 
 import java.util.List;
 import java.util.Map;
@@ -24,7 +23,7 @@ import java.util.Map;
  * SGD opt = new SGD(model.parameters(), 0.1).momentum(0.9).nesterov(true);
  * }</pre>
  */
-public final class SGD extends Optimizer {
+public final class SGD extends ElementwiseOptimizer {
     private double momentum;
     private double dampening;
     private boolean nesterov;
@@ -67,20 +66,15 @@ public final class SGD extends Optimizer {
     }
 
     @Override
-    public void step() {
+    void checkSettings() {
         if (nesterov && (momentum <= 0 || dampening != 0)) {
             throw new IllegalArgumentException("SGD: Nesterov momentum requires a momentum > 0 and zero dampening, got "
                     + "momentum " + momentum + " and dampening " + dampening);
         }
-        try (var g = Autograd.noGrad()) {
-            for (int i = 0; i < params.size(); i++) {
-                Tensor p = params.get(i);
-                if (p.grad() != null) update(i, p, p.grad());
-            }
-        }
     }
 
-    private void update(int i, Tensor p, Tensor grad) {
+    @Override
+    void update(int i, Tensor p, Tensor grad) {
         Tensor a = scratch[i] == null ? scratch[i] = p.detach().zerosLike() : scratch[i];
         Tensor d = grad;
         if (weightDecay != 0) d = a.copyFrom(p).muli(scalars.of(weightDecay, p)).addi(grad);

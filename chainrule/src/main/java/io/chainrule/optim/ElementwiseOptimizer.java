@@ -1,0 +1,33 @@
+package io.chainrule.optim;
+
+import io.chainrule.Tensor;
+import io.chainrule.autograd.Autograd;
+
+import java.util.List;
+
+/**
+ * A first-order optimizer whose step updates each parameter from its own gradient: the loop (unrecorded, skipping
+ * parameters without a gradient, as PyTorch) lives here once; subclasses write the per-parameter rule.
+ */
+abstract class ElementwiseOptimizer extends Optimizer {
+    ElementwiseOptimizer(String name, List<Tensor> params, double lr) {
+        super(name, params, lr);
+    }
+
+    @Override
+    public final void step() {
+        checkSettings();
+        try (var g = Autograd.noGrad()) {
+            for (int i = 0; i < params.size(); i++) {
+                Tensor p = params.get(i);
+                if (p.grad() != null) update(i, p, p.grad());
+            }
+        }
+    }
+
+    /** Rejects setting combinations that only make sense together (checked at each step, as PyTorch). */
+    void checkSettings() {}
+
+    /** Updates parameter {@code i} in place from its gradient. */
+    abstract void update(int i, Tensor p, Tensor grad);
+}
