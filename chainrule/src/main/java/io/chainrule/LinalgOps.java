@@ -57,8 +57,29 @@ final class LinalgOps {
         if (!type.isFloatingPoint()) out = out.castRaw(type);
         String name = ra == 2 && rb == 2 ? "MmBackward0" : "BmmBackward0";
         return record(out, name, (g, need) -> new Tensor[] {
-                need[0] ? g.matmul(b.transpose(-1, -2)) : null,
-                need[1] ? a.transpose(-1, -2).matmul(g) : null}, inputs(a, b), a, b);
+                need[0] ? gradLeft(g, a, b) : null,
+                need[1] ? gradRight(g, a, b) : null}, inputs(a, b), a, b);
+    }
+
+    /**
+     * dA = dY·Bᵀ. When A is the transpose of a contiguous matrix (a weight used as {@code w.t()}), the gradient is
+     * computed as (B·dYᵀ)ᵀ instead: the same numbers, but laid out like A's base, so the transpose's backward hands
+     * a contiguous gradient to the weight and accumulating it needs no strided copy (PyTorch does the same).
+     */
+    private static Tensor gradLeft(Tensor g, Tensor a, Tensor b) {
+        if (isTransposedMatrix(a)) return b.matmul(g.transpose(-1, -2)).transpose(-1, -2);
+        return g.matmul(b.transpose(-1, -2));
+    }
+
+    /** dB = Aᵀ·dY, or (dYᵀ·A)ᵀ when B is the transpose of a contiguous matrix; see {@link #gradLeft}. */
+    private static Tensor gradRight(Tensor g, Tensor a, Tensor b) {
+        if (isTransposedMatrix(b)) return g.transpose(-1, -2).matmul(a).transpose(-1, -2);
+        return a.transpose(-1, -2).matmul(g);
+    }
+
+    /** A 2-D non-contiguous view whose transpose is contiguous. */
+    private static boolean isTransposedMatrix(Tensor t) {
+        return t.shape.length == 2 && !t.isContiguous() && t.strides[0] == 1 && t.strides[1] == t.shape[0];
     }
 
     /** One GEMM per batch entry; batch offsets come from broadcast strides (0 on repeated dimensions). */

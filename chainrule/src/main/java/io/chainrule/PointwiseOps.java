@@ -189,7 +189,16 @@ final class PointwiseOps {
     /** relu'(0) = 0: the mask is out > 0. */
     static Tensor relu(Tensor x) {
         Tensor out = map(x, Unary.RELU, 0, 0, true);
-        return record(out, "ReluBackward0", (g, need) -> one(g.mul(out.gt(0.0))), inputs(x), out);
+        return record(out, "ReluBackward0", (g, need) -> one(reluGrad(g, out)), inputs(x), out);
+    }
+
+    /**
+     * relu's backward in one pass: {@code out > 0 ? g : 0} (PyTorch's threshold_backward, so a NaN gradient where
+     * the unit is off stays 0). Recorded itself, for higher-order gradients: linear in g, constant in out.
+     */
+    private static Tensor reluGrad(Tensor g, Tensor out) {
+        Tensor r = binaryRaw("relu backward", Binary.RELU_GRAD, g, out, arithmeticType(g, out));
+        return record(r, "ThresholdBackwardBackward0", (gg, need) -> one(reluGrad(gg, out)), inputs(g), out);
     }
 
     /** Slope 1 for x > 0, {@code slope} otherwise (0 included), as PyTorch. */

@@ -646,7 +646,7 @@ public final class Tensor {
         return copyRaw(dtype);
     }
 
-    private Tensor copyRaw(DType type) {
+    Tensor copyRaw(DType type) {
         Tensor out = allocate(type, shape.clone());
         Loops.copy(data(), offset, strides, out.data(), 0, out.strides, shape);
         return out;

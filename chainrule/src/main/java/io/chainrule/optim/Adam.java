@@ -1,6 +1,8 @@
 package io.chainrule.optim;
 
+import io.chainrule.FusedUpdates;
 import io.chainrule.Tensor;
+import io.chainrule.tensor.Updates;
 
 import java.util.List;
 import java.util.Map;
@@ -33,9 +35,6 @@ public class Adam extends ElementwiseOptimizer {
     private Tensor[] expAvg;
     private Tensor[] expAvgSq;
     private Tensor[] maxExpAvgSq;
-    private final Tensor[] scratchA;
-    private final Tensor[] scratchB;
-    private final Scalars scalars = new Scalars();
 
     public Adam(List<Tensor> params, double lr) {
         this("Adam", params, lr, false, 0);
@@ -50,8 +49,6 @@ public class Adam extends ElementwiseOptimizer {
         expAvg = new Tensor[n];
         expAvgSq = new Tensor[n];
         maxExpAvgSq = new Tensor[n];
-        scratchA = new Tensor[n];
-        scratchB = new Tensor[n];
     }
 
     /** Decay rates of the first and second moment averages, each in [0, 1) (default 0.9, 0.999). */
@@ -85,30 +82,13 @@ public class Adam extends ElementwiseOptimizer {
             expAvg[i] = p.detach().zerosLike();
             expAvgSq[i] = p.detach().zerosLike();
         }
-        if (scratchA[i] == null) {
-            scratchA[i] = p.detach().zerosLike();
-            scratchB[i] = p.detach().zerosLike();
-        }
-        Tensor a = scratchA[i], b = scratchB[i], m = expAvg[i], v = expAvgSq[i];
+        if (amsgrad && maxExpAvgSq[i] == null) maxExpAvgSq[i] = p.detach().zerosLike();
         long t = ++steps[i];
-        Tensor g = grad;
-        if (weightDecay != 0) {
-            if (decoupled) p.muli(scalars.of(1 - lr * weightDecay, p));
-            else g = a.copyFrom(p).muli(scalars.of(weightDecay, p)).addi(grad);
-        }
-        m.addi(b.copyFrom(g).subi(m).muli(scalars.of(1 - beta1, p)));
-        v.muli(scalars.of(beta2, p)).addi(b.copyFrom(g).muli(g).muli(scalars.of(1 - beta2, p)));
         double biasCorrection1 = 1 - Math.pow(beta1, t);
         double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
-        double stepSize = lr / biasCorrection1;
-        if (amsgrad) {
-            if (maxExpAvgSq[i] == null) maxExpAvgSq[i] = p.detach().zerosLike();
-            b.copyFrom(maxExpAvgSq[i].maximumi(v));
-        } else {
-            b.copyFrom(v);
-        }
-        b.sqrti().divi(scalars.of(biasCorrection2Sqrt, p)).addi(scalars.of(eps, p));
-        p.subi(a.copyFrom(m).divi(b).muli(scalars.of(stepSize, p)));
+        var settings = new Updates.Adam(decoupled ? 1 - lr * weightDecay : 1, decoupled ? 0 : weightDecay,
+                1 - beta1, beta2, 1 - beta2, biasCorrection2Sqrt, eps, lr / biasCorrection1);
+        inPlace(p, target -> FusedUpdates.adam(target, grad, expAvg[i], expAvgSq[i], amsgrad ? maxExpAvgSq[i] : null, settings));
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.chainrule.Tensor;
 import io.chainrule.autograd.Autograd;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A first-order optimizer whose step updates each parameter from its own gradient: the loop (unrecorded, skipping
@@ -30,4 +31,18 @@ abstract class ElementwiseOptimizer extends Optimizer {
 
     /** Updates parameter {@code i} in place from its gradient. */
     abstract void update(int i, Tensor p, Tensor grad);
+
+    /**
+     * Applies a fused in-place update to {@code p}; the fused kernels need contiguous memory, so a parameter that is
+     * a non-contiguous view is updated through a contiguous copy that is written back.
+     */
+    static void inPlace(Tensor p, Consumer<Tensor> update) {
+        if (p.isContiguous()) {
+            update.accept(p);
+            return;
+        }
+        Tensor copy = p.detach().contiguous();
+        update.accept(copy);
+        p.copyFrom(copy);
+    }
 }

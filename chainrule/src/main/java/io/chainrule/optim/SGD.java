@@ -1,6 +1,8 @@
 package io.chainrule.optim;
 
+import io.chainrule.FusedUpdates;
 import io.chainrule.Tensor;
+import io.chainrule.tensor.Updates;
 
 import java.util.List;
 import java.util.Map;
@@ -30,15 +32,10 @@ public final class SGD extends ElementwiseOptimizer {
     private double weightDecay;
 
     private Tensor[] momentumBuffer;
-    private Tensor[] scratch;
-    private Tensor[] nesterovScratch;
-    private final Scalars scalars = new Scalars();
 
     public SGD(List<Tensor> params, double lr) {
         super("SGD", params, lr);
         momentumBuffer = new Tensor[this.params.size()];
-        scratch = new Tensor[this.params.size()];
-        nesterovScratch = new Tensor[this.params.size()];
     }
 
     /** Momentum factor μ ≥ 0 (default 0: plain SGD). */
@@ -75,31 +72,10 @@ public final class SGD extends ElementwiseOptimizer {
 
     @Override
     void update(int i, Tensor p, Tensor grad) {
-        Tensor a = scratch[i] == null ? scratch[i] = p.detach().zerosLike() : scratch[i];
-        Tensor d = grad;
-        if (weightDecay != 0) d = a.copyFrom(p).muli(scalars.of(weightDecay, p)).addi(grad);
-        if (momentum != 0) {
-            Tensor buf = momentumBuffer[i];
-            if (buf == null) {
-                buf = momentumBuffer[i] = p.detach().zerosLike().copyFrom(d);
-            } else {
-                buf.muli(scalars.of(momentum, p));
-                if (dampening == 0) {
-                    buf.addi(d);
-                } else {
-                    // d is not needed afterwards (Nesterov forbids dampening), so the scratch may hold (1 − τ)·d.
-                    buf.addi((d == a ? a : a.copyFrom(d)).muli(scalars.of(1 - dampening, p)));
-                }
-            }
-            if (nesterov) {
-                Tensor b = nesterovScratch[i] == null ? nesterovScratch[i] = p.detach().zerosLike() : nesterovScratch[i];
-                d = b.copyFrom(buf).muli(scalars.of(momentum, p)).addi(d);
-            } else {
-                d = buf;
-            }
-        }
-        if (d != a) a.copyFrom(d);
-        p.subi(a.muli(scalars.of(lr, p)));
+        boolean first = momentum != 0 && momentumBuffer[i] == null;
+        if (first) momentumBuffer[i] = p.detach().zerosLike();
+        var settings = new Updates.Sgd(lr, weightDecay, momentum, 1 - dampening, nesterov, first);
+        inPlace(p, target -> FusedUpdates.sgd(target, grad, momentum != 0 ? momentumBuffer[i] : null, settings));
     }
 
     @Override

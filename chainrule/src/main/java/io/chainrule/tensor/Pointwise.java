@@ -4,13 +4,19 @@ package io.chainrule.tensor;
 
 /** Elementwise kernels on flat arrays: unary maps, broadcasting binary ops and comparisons. */
 public final class Pointwise {
+    /** Rows shorter than this stay scalar: the vector set-up would not pay. */
+    private static final int SIMD_MIN = 32;
+
     private Pointwise() {}
 
     /** Elementwise unary functions; {@code p} and {@code q} are the op's scalar parameters where it has them. */
     public enum Unary { NEG, EXP, LOG, SQRT, ABS, SIN, COS, TANH, SIGMOID, RELU, LEAKY_RELU, GELU, ERF, CLAMP, POW, SQUARE, RECIPROCAL, SIGN }
 
-    /** Elementwise binary arithmetic (NaN-propagating maximum and minimum, as in PyTorch). */
-    public enum Binary { ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM }
+    /**
+     * Elementwise binary arithmetic (NaN-propagating maximum and minimum, as in PyTorch). {@code RELU_GRAD} is relu's
+     * backward, {@code b > 0 ? a : 0} with a the gradient and b relu's output (PyTorch's threshold_backward).
+     */
+    public enum Binary { ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, RELU_GRAD }
 
     /** Elementwise comparisons producing booleans. */
     public enum Compare { EQ, NE, GT, GE, LT, LE }
@@ -43,6 +49,14 @@ public final class Pointwise {
 
     /** One row: {@code o[oo+i] = op(a[ao+i*as], b[bo+i*bs])} for i in [0, n). */
     public static void binaryRow(Binary op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] o, int oo, int n) {
+        if (Simd.ENABLED && n >= SIMD_MIN && SimdPointwise.handles(op, as, bs)) {
+            int done = SimdPointwise.binaryRow(op, a, ao, as, b, bo, bs, o, oo, n);
+            if (done == n) return;
+            ao += done * as;
+            bo += done * bs;
+            oo += done;
+            n -= done;
+        }
         if (as == 1 && bs == 1) {
             switch (op) {
                 case ADD -> { for (int i = 0; i < n; i++) { float x = a[ao + i], y = b[bo + i]; o[oo + i] = x + y; } }
@@ -52,6 +66,7 @@ public final class Pointwise {
                 case POW -> { for (int i = 0; i < n; i++) { float x = a[ao + i], y = b[bo + i]; o[oo + i] = (float) Math.pow(x, y); } }
                 case MAXIMUM -> { for (int i = 0; i < n; i++) { float x = a[ao + i], y = b[bo + i]; o[oo + i] = Math.max(x, y); } }
                 case MINIMUM -> { for (int i = 0; i < n; i++) { float x = a[ao + i], y = b[bo + i]; o[oo + i] = Math.min(x, y); } }
+                case RELU_GRAD -> { for (int i = 0; i < n; i++) { float x = a[ao + i], y = b[bo + i]; o[oo + i] = y > 0 ? x : 0f; } }
             }
             return;
         }
@@ -63,6 +78,7 @@ public final class Pointwise {
             case POW -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = (float) Math.pow(x, y); } }
             case MAXIMUM -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = Math.max(x, y); } }
             case MINIMUM -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = Math.min(x, y); } }
+            case RELU_GRAD -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = y > 0 ? x : 0f; } }
         }
     }
 
@@ -105,6 +121,14 @@ public final class Pointwise {
 
     /** One row: {@code o[oo+i] = op(a[ao+i*as], b[bo+i*bs])} for i in [0, n). */
     public static void binaryRow(Binary op, double[] a, int ao, int as, double[] b, int bo, int bs, double[] o, int oo, int n) {
+        if (Simd.ENABLED && n >= SIMD_MIN && SimdPointwise.handles(op, as, bs)) {
+            int done = SimdPointwise.binaryRow(op, a, ao, as, b, bo, bs, o, oo, n);
+            if (done == n) return;
+            ao += done * as;
+            bo += done * bs;
+            oo += done;
+            n -= done;
+        }
         if (as == 1 && bs == 1) {
             switch (op) {
                 case ADD -> { for (int i = 0; i < n; i++) { double x = a[ao + i], y = b[bo + i]; o[oo + i] = x + y; } }
@@ -114,6 +138,7 @@ public final class Pointwise {
                 case POW -> { for (int i = 0; i < n; i++) { double x = a[ao + i], y = b[bo + i]; o[oo + i] = Math.pow(x, y); } }
                 case MAXIMUM -> { for (int i = 0; i < n; i++) { double x = a[ao + i], y = b[bo + i]; o[oo + i] = Math.max(x, y); } }
                 case MINIMUM -> { for (int i = 0; i < n; i++) { double x = a[ao + i], y = b[bo + i]; o[oo + i] = Math.min(x, y); } }
+                case RELU_GRAD -> { for (int i = 0; i < n; i++) { double x = a[ao + i], y = b[bo + i]; o[oo + i] = y > 0 ? x : 0d; } }
             }
             return;
         }
@@ -125,6 +150,7 @@ public final class Pointwise {
             case POW -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = Math.pow(x, y); } }
             case MAXIMUM -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = Math.max(x, y); } }
             case MINIMUM -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = Math.min(x, y); } }
+            case RELU_GRAD -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = y > 0 ? x : 0d; } }
         }
     }
 

@@ -33,7 +33,9 @@ class StepAllocationTest {
                 new RMSprop(List.of(p, q), 1e-3).centered(true).momentum(0.9).weightDecay(0.1),
                 new Adagrad(List.of(p, q), 1e-3).weightDecay(0.1));
         for (Optimizer opt : optimizers) {
-            for (int i = 0; i < 5; i++) opt.step(); // state and scratch tensors are created here
+            // state and scratch tensors are created here; the rest lets the JIT compile the SIMD kernels (interpreted, every
+            // vector operation allocates)
+            for (int i = 0; i < 100; i++) opt.step();
             long before = mx.getCurrentThreadAllocatedBytes();
             for (int i = 0; i < 10; i++) opt.step();
             long perStep = (mx.getCurrentThreadAllocatedBytes() - before) / 10;

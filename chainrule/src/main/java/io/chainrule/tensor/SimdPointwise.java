@@ -1,0 +1,105 @@
+package io.chainrule.tensor;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector bodies of the common {@link Pointwise} rows: add, sub, mul, div and the relu mask, with each operand
+ * either contiguous (stride 1) or a broadcast scalar (stride 0). Same IEEE operation per element as the scalar
+ * loops, so results agree bit for bit. Each method covers whole vectors and returns how many elements it did; the
+ * caller finishes the tail. Float and double are twins; change both together.
+ *
+ * <p>Why not leave it to the JIT: C2 does not vectorize {@code o[oo+i] = a[ao+i] + b[bo+i]} when it cannot prove the
+ * arrays distinct (in-place ops pass the same array), and never for stride-0 operands.
+ *
+ * <p>Only loaded after {@link Simd#ENABLED} confirmed that {@code jdk.incubator.vector} is resolvable.
+ */
+final class SimdPointwise {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+
+    private SimdPointwise() {}
+
+    /** Whether this class has a vector body for {@code op} with these strides. */
+    static boolean handles(Pointwise.Binary op, int as, int bs) {
+        return (as == 1 || as == 0) && (bs == 1 || bs == 0) && (as | bs) != 0
+                && (op == Pointwise.Binary.ADD || op == Pointwise.Binary.SUB || op == Pointwise.Binary.MUL
+                || op == Pointwise.Binary.DIV || op == Pointwise.Binary.RELU_GRAD);
+    }
+
+    static int binaryRow(Pointwise.Binary op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] o, int oo, int n) {
+        int end = F.loopBound(n), step = F.length();
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector sa = FloatVector.broadcast(F, a[ao]), sb = FloatVector.broadcast(F, b[bo]);
+        // One loop per op and operand layout: a vector value merged from several branches would be boxed.
+        int layout = as == 1 ? (bs == 1 ? 0 : 1) : 2;
+        switch (op) {
+            case ADD -> {
+                if (layout == 0) for (int i = 0; i < end; i += step) { FloatVector x = FloatVector.fromArray(F, a, ao + i), y = FloatVector.fromArray(F, b, bo + i); x.add(y).intoArray(o, oo + i); }
+                else if (layout == 1) for (int i = 0; i < end; i += step) { FloatVector x = FloatVector.fromArray(F, a, ao + i), y = sb; x.add(y).intoArray(o, oo + i); }
+                else for (int i = 0; i < end; i += step) { FloatVector x = sa, y = FloatVector.fromArray(F, b, bo + i); x.add(y).intoArray(o, oo + i); }
+            }
+            case SUB -> {
+                if (layout == 0) for (int i = 0; i < end; i += step) { FloatVector x = FloatVector.fromArray(F, a, ao + i), y = FloatVector.fromArray(F, b, bo + i); x.sub(y).intoArray(o, oo + i); }
+                else if (layout == 1) for (int i = 0; i < end; i += step) { FloatVector x = FloatVector.fromArray(F, a, ao + i), y = sb; x.sub(y).intoArray(o, oo + i); }
+                else for (int i = 0; i < end; i += step) { FloatVector x = sa, y = FloatVector.fromArray(F, b, bo + i); x.sub(y).intoArray(o, oo + i); }
+            }
+            case MUL -> {
+                if (layout == 0) for (int i = 0; i < end; i += step) { FloatVector x = FloatVector.fromArray(F, a, ao + i), y = FloatVector.fromArray(F, b, bo + i); x.mul(y).intoArray(o, oo + i); }
+                else if (layout == 1) for (int i = 0; i < end; i += step) { FloatVector x = FloatVector.fromArray(F, a, ao + i), y = sb; x.mul(y).intoArray(o, oo + i); }
+                else for (int i = 0; i < end; i += step) { FloatVector x = sa, y = FloatVector.fromArray(F, b, bo + i); x.mul(y).intoArray(o, oo + i); }
+            }
+            case DIV -> {
+                if (layout == 0) for (int i = 0; i < end; i += step) { FloatVector x = FloatVector.fromArray(F, a, ao + i), y = FloatVector.fromArray(F, b, bo + i); x.div(y).intoArray(o, oo + i); }
+                else if (layout == 1) for (int i = 0; i < end; i += step) { FloatVector x = FloatVector.fromArray(F, a, ao + i), y = sb; x.div(y).intoArray(o, oo + i); }
+                else for (int i = 0; i < end; i += step) { FloatVector x = sa, y = FloatVector.fromArray(F, b, bo + i); x.div(y).intoArray(o, oo + i); }
+            }
+            case RELU_GRAD -> {
+                if (layout == 0) for (int i = 0; i < end; i += step) { FloatVector x = FloatVector.fromArray(F, a, ao + i), y = FloatVector.fromArray(F, b, bo + i); zero.blend(x, y.compare(VectorOperators.GT, 0f)).intoArray(o, oo + i); }
+                else if (layout == 1) for (int i = 0; i < end; i += step) { FloatVector x = FloatVector.fromArray(F, a, ao + i), y = sb; zero.blend(x, y.compare(VectorOperators.GT, 0f)).intoArray(o, oo + i); }
+                else for (int i = 0; i < end; i += step) { FloatVector x = sa, y = FloatVector.fromArray(F, b, bo + i); zero.blend(x, y.compare(VectorOperators.GT, 0f)).intoArray(o, oo + i); }
+            }
+            default -> throw new AssertionError(op);
+        }
+        return end;
+    }
+
+    static int binaryRow(Pointwise.Binary op, double[] a, int ao, int as, double[] b, int bo, int bs, double[] o, int oo, int n) {
+        int end = D.loopBound(n), step = D.length();
+        DoubleVector zero = DoubleVector.zero(D);
+        DoubleVector sa = DoubleVector.broadcast(D, a[ao]), sb = DoubleVector.broadcast(D, b[bo]);
+        // One loop per op and operand layout: a vector value merged from several branches would be boxed.
+        int layout = as == 1 ? (bs == 1 ? 0 : 1) : 2;
+        switch (op) {
+            case ADD -> {
+                if (layout == 0) for (int i = 0; i < end; i += step) { DoubleVector x = DoubleVector.fromArray(D, a, ao + i), y = DoubleVector.fromArray(D, b, bo + i); x.add(y).intoArray(o, oo + i); }
+                else if (layout == 1) for (int i = 0; i < end; i += step) { DoubleVector x = DoubleVector.fromArray(D, a, ao + i), y = sb; x.add(y).intoArray(o, oo + i); }
+                else for (int i = 0; i < end; i += step) { DoubleVector x = sa, y = DoubleVector.fromArray(D, b, bo + i); x.add(y).intoArray(o, oo + i); }
+            }
+            case SUB -> {
+                if (layout == 0) for (int i = 0; i < end; i += step) { DoubleVector x = DoubleVector.fromArray(D, a, ao + i), y = DoubleVector.fromArray(D, b, bo + i); x.sub(y).intoArray(o, oo + i); }
+                else if (layout == 1) for (int i = 0; i < end; i += step) { DoubleVector x = DoubleVector.fromArray(D, a, ao + i), y = sb; x.sub(y).intoArray(o, oo + i); }
+                else for (int i = 0; i < end; i += step) { DoubleVector x = sa, y = DoubleVector.fromArray(D, b, bo + i); x.sub(y).intoArray(o, oo + i); }
+            }
+            case MUL -> {
+                if (layout == 0) for (int i = 0; i < end; i += step) { DoubleVector x = DoubleVector.fromArray(D, a, ao + i), y = DoubleVector.fromArray(D, b, bo + i); x.mul(y).intoArray(o, oo + i); }
+                else if (layout == 1) for (int i = 0; i < end; i += step) { DoubleVector x = DoubleVector.fromArray(D, a, ao + i), y = sb; x.mul(y).intoArray(o, oo + i); }
+                else for (int i = 0; i < end; i += step) { DoubleVector x = sa, y = DoubleVector.fromArray(D, b, bo + i); x.mul(y).intoArray(o, oo + i); }
+            }
+            case DIV -> {
+                if (layout == 0) for (int i = 0; i < end; i += step) { DoubleVector x = DoubleVector.fromArray(D, a, ao + i), y = DoubleVector.fromArray(D, b, bo + i); x.div(y).intoArray(o, oo + i); }
+                else if (layout == 1) for (int i = 0; i < end; i += step) { DoubleVector x = DoubleVector.fromArray(D, a, ao + i), y = sb; x.div(y).intoArray(o, oo + i); }
+                else for (int i = 0; i < end; i += step) { DoubleVector x = sa, y = DoubleVector.fromArray(D, b, bo + i); x.div(y).intoArray(o, oo + i); }
+            }
+            case RELU_GRAD -> {
+                if (layout == 0) for (int i = 0; i < end; i += step) { DoubleVector x = DoubleVector.fromArray(D, a, ao + i), y = DoubleVector.fromArray(D, b, bo + i); zero.blend(x, y.compare(VectorOperators.GT, 0d)).intoArray(o, oo + i); }
+                else if (layout == 1) for (int i = 0; i < end; i += step) { DoubleVector x = DoubleVector.fromArray(D, a, ao + i), y = sb; zero.blend(x, y.compare(VectorOperators.GT, 0d)).intoArray(o, oo + i); }
+                else for (int i = 0; i < end; i += step) { DoubleVector x = sa, y = DoubleVector.fromArray(D, b, bo + i); zero.blend(x, y.compare(VectorOperators.GT, 0d)).intoArray(o, oo + i); }
+            }
+            default -> throw new AssertionError(op);
+        }
+        return end;
+    }
+}
