@@ -114,14 +114,17 @@ final class Graph {
         }
 
         @Override
-        protected void accumulate(Tensor g, boolean createGraph) {
+        protected void accumulate(Tensor g, boolean createGraph, boolean exclusive) {
             Tensor current = leaf.grad();
             if (createGraph) {
                 // clone, not g itself: the incoming gradient may be shared (as below), and must stay differentiable.
                 leaf.setGrad(current == null ? g.clone() : current.add(g));
             } else if (current == null) {
-                // A private copy: the incoming gradient may be shared (an add passes one tensor to both inputs).
-                leaf.setGrad(g.detach().cloneRaw());
+                // Kept as is only when nothing else can see it, since later backwards add into it in place: an add
+                // passes one tensor to both inputs, a view shares storage, a root seed is the caller's.
+                boolean keep = exclusive && !g.isView && g.offset == 0 && g.isContiguous() && g.dtype == leaf.dtype
+                        && g.storage.length() == g.numel();
+                leaf.setGrad(keep ? g.detach() : g.detach().cloneRaw());
             } else {
                 current.accumulateRaw(g);
             }

@@ -1,5 +1,6 @@
 package io.chainrule;
 
+import io.chainrule.autograd.GradMode;
 import io.chainrule.tensor.Gemm;
 import io.chainrule.tensor.Shapes;
 
@@ -30,6 +31,32 @@ final class LinalgOps {
         if (ra == 1) return batched(a.unsqueeze(0), b).squeeze(-2).ownsStorage();
         if (rb == 1) return batched(a, b.unsqueeze(1)).squeeze(-1).ownsStorage();
         return batched(a, b);
+    }
+
+    /**
+     * x·Wᵀ + b as one node (shapes checked by the caller): x [..., in], W [out, in], b [out] or null. One node rather
+     * than transpose, matmul and add, so the backward hands each parameter a fresh contiguous gradient of its own
+     * layout, which the engine can keep as the parameter's {@code grad()} without a copy:
+     * dX = dY·W, dW = dYᵀ·X (over all leading dimensions), db = Σ dY.
+     */
+    static Tensor linear(Tensor x, Tensor w, Tensor b) {
+        Tensor y;
+        boolean previous = GradMode.set(false);
+        try {
+            y = x.matmul(w.t());
+            // in place on the fresh product unless b promotes it (an integer product plus a float bias)
+            if (b != null) y = b.dtype == y.dtype ? y.addi(b) : y.add(b);
+        } finally {
+            GradMode.set(previous);
+        }
+        int in = w.shape[1], out = w.shape[0];
+        return record(y, "LinearBackward", (g, need) -> {
+            Tensor g2 = g.reshape(-1, out);
+            return new Tensor[] {
+                    need[0] ? g.matmul(w) : null,
+                    need[1] ? g2.t().matmul(x.reshape(-1, in)) : null,
+                    need[2] ? g2.sum(0, false) : null};
+        }, inputs(x, w, b), x, w);
     }
 
     private static void checkInner(int[] as, int[] bs, int k1, int k2) {

@@ -16,6 +16,14 @@ public final class NnOps {
     private NnOps() {}
 
     /**
+     * x·Wᵀ + b for x [..., in], weight [out, in], bias [out] or null, recorded as one op (PyTorch's linear). Shapes
+     * must already agree ({@code io.chainrule.nn.F#linear} checks them and is the entry point to use).
+     */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        return LinalgOps.linear(x, weight, bias);
+    }
+
+    /**
      * Extracts sliding windows (im2col), like {@code torch.nn.functional.unfold}: [N, C, H, W] →
      * [N, C·kH·kW, L], L the number of window positions, rows ordered by channel then kernel row then kernel column.
      * Padding is zeros. Its gradient is {@link #fold}.

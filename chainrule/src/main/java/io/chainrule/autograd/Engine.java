@@ -30,6 +30,9 @@ final class Engine {
         Map<Node, Tensor> pending = new IdentityHashMap<>();
         for (int i = 0; i < roots.size(); i++) pending.merge(roots.get(i), rootGrads.get(i), Tensor::add);
         Map<Node, Tensor> captured = targets == null ? null : new IdentityHashMap<>();
+        // How many nodes each gradient tensor was handed to; a root seed is the caller's, never exclusive.
+        Map<Tensor, Integer> handedOut = new IdentityHashMap<>();
+        for (Tensor g : rootGrads) handedOut.put(g, 2);
         Map<Node, Boolean> isTarget = new IdentityHashMap<>();
         if (targets != null) for (Node t : targets) isTarget.put(t, Boolean.TRUE);
 
@@ -41,7 +44,10 @@ final class Engine {
                     if (!retainGraph) node.release();
                     continue;
                 }
-                node.runGradHooks(grad);
+                if (node.hasGradHooks()) {
+                    handedOut.put(grad, 2); // a hook may keep it
+                    node.runGradHooks(grad);
+                }
                 if (targets != null) {
                     if (isTarget.containsKey(node)) captured.put(node, grad);
                     if (node.isLeafAccumulator() || !needed.containsKey(node)) {
@@ -49,7 +55,7 @@ final class Engine {
                         continue;
                     }
                 } else if (node.isLeafAccumulator()) {
-                    node.accumulate(grad, createGraph);
+                    node.accumulate(grad, createGraph, handedOut.getOrDefault(grad, 1) == 1);
                     continue;
                 }
                 Tensor[] inputGrads = node.apply(grad);
@@ -59,6 +65,7 @@ final class Engine {
                     if (next == null || i >= inputGrads.length || inputGrads[i] == null) continue;
                     Tensor g = fitToInput(node, i, inputGrads[i]);
                     if (Autograd.isDetectAnomaly()) checkFinite(node, i, g);
+                    handedOut.merge(g, 1, Integer::sum);
                     pending.merge(next, g, Tensor::add);
                 }
             }

@@ -72,6 +72,10 @@ public abstract class Node {
         if (gradHooks != null) gradHooks.remove(hook);
     }
 
+    final boolean hasGradHooks() {
+        return gradHooks != null && !gradHooks.isEmpty();
+    }
+
     final void runGradHooks(Tensor grad) {
         if (gradHooks != null) for (Consumer<Tensor> h : gradHooks) h.accept(grad);
     }
@@ -90,8 +94,12 @@ public abstract class Node {
         return false;
     }
 
-    /** For leaf accumulators: adds {@code grad} into the leaf's {@code grad()}. */
-    protected void accumulate(Tensor grad, boolean createGraph) {
+    /**
+     * For leaf accumulators: adds {@code grad} into the leaf's {@code grad()}. {@code exclusive} says nothing else
+     * holds {@code grad} (the engine made it in this pass and handed it to no one else), so it may be kept as the
+     * leaf's gradient without a copy.
+     */
+    protected void accumulate(Tensor grad, boolean createGraph, boolean exclusive) {
         throw new UnsupportedOperationException(name + " is not a leaf accumulator");
     }
 

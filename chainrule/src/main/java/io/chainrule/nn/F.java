@@ -2,6 +2,7 @@ package io.chainrule.nn;
 
 import io.chainrule.DType;
 import io.chainrule.Generator;
+import io.chainrule.NnOps;
 import io.chainrule.Tensor;
 
 import java.util.Arrays;
@@ -79,8 +80,7 @@ public final class F {
             throw new IllegalArgumentException("linear: bias " + Arrays.toString(bias.shape()) + " does not match weight "
                     + Arrays.toString(weight.shape()) + " (expected [" + weight.size(0) + "])");
         }
-        Tensor y = x.matmul(weight.t());
-        return bias == null ? y : y.add(bias);
+        return NnOps.linear(x, weight, bias);
     }
 
     /**

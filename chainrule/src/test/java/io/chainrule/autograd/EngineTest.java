@@ -469,4 +469,53 @@ class EngineTest {
         Tensor y = x.mul(2.0);
         assertSame(x.gradNode(), y.gradNode().next(0));
     }
+
+    // A leaf may keep an incoming gradient without copying it only when nothing else holds that tensor: later
+    // backwards add into grad() in place, which must never show up anywhere else.
+
+    @Test
+    void leavesFedOneGradientByAnAddGetSeparateGradients() {
+        Tensor a = Tensor.of(new float[] {1, 2}, 2).requiresGrad(true);
+        Tensor c = Tensor.of(new float[] {1, 1}, 2).requiresGrad(true);
+        Tensor k = Tensor.of(new float[] {2, 3}, 2);
+        a.add(c).mul(k).sum().backward(); // mul makes a fresh gradient; add hands that one tensor to both a and c
+        assertArrayEquals(new float[] {2, 3}, a.grad().toFloatArray());
+        assertArrayEquals(new float[] {2, 3}, c.grad().toFloatArray());
+        a.mul(k).sum().backward();
+        assertArrayEquals(new float[] {4, 6}, a.grad().toFloatArray());
+        assertArrayEquals(new float[] {2, 3}, c.grad().toFloatArray());
+    }
+
+    @Test
+    void aRootSeedIsNeverKeptAsALeafGradient() {
+        Tensor x = Tensor.of(new float[] {1, 2}, 2).requiresGrad(true);
+        Tensor seed = Tensor.of(new float[] {5, 6}, 2);
+        x.add(0).backward(seed);
+        x.mul(1).backward(Tensor.of(new float[] {1, 1}, 2));
+        assertArrayEquals(new float[] {5, 6}, seed.toFloatArray());
+        assertArrayEquals(new float[] {6, 7}, x.grad().toFloatArray());
+    }
+
+    @Test
+    void aGradientSeenByAHookIsNeverKeptAsALeafGradient() {
+        Tensor x = Tensor.of(new float[] {1, 2}, 2).requiresGrad(true);
+        Tensor k = Tensor.of(new float[] {2, 3}, 2);
+        Tensor y = x.add(1);
+        AtomicReference<Tensor> seen = new AtomicReference<>();
+        y.gradNode().addGradHook(seen::set); // the hook keeps the very tensor add then hands on to x
+        y.mul(k).sum().backward();
+        x.mul(k).sum().backward();
+        assertArrayEquals(new float[] {2, 3}, seen.get().toFloatArray());
+        assertArrayEquals(new float[] {4, 6}, x.grad().toFloatArray());
+    }
+
+    @Test
+    void aLinearLayersWeightGradientIsKeptWithoutACopyAndStillAccumulates() {
+        Tensor x = Tensor.of(new float[][] {{1, 2}, {3, 4}});
+        Tensor w = Tensor.of(new float[][] {{1, 0}, {0, 1}, {1, 1}}).requiresGrad(true);
+        io.chainrule.nn.F.linear(x, w, null).sum().backward();
+        assertArrayEquals(new float[] {4, 6, 4, 6, 4, 6}, w.grad().toFloatArray());
+        io.chainrule.nn.F.linear(x, w, null).sum().backward();
+        assertArrayEquals(new float[] {8, 12, 8, 12, 8, 12}, w.grad().toFloatArray());
+    }
 }

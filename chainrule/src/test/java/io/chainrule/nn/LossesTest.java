@@ -211,6 +211,11 @@ class LossesTest {
         assertTrue(GradCheck.check(in -> F.logSoftmax(in.get(0), 0), List.of(x)));
         assertTrue(GradCheck.check(in -> F.linear(in.get(0), in.get(1), in.get(2)), List.of(x, w, b)));
         assertTrue(GradCheck.check(in -> F.linear(in.get(0), in.get(1), null), List.of(x, w)));
+        // linear is one op with its own backward: batched and 1-D inputs, and its second derivatives
+        Tensor x3 = leaf(g, 2, 3, 4), x1 = leaf(g, 4);
+        assertTrue(GradCheck.check(in -> F.linear(in.get(0), in.get(1), in.get(2)), List.of(x3, w, b)));
+        assertTrue(GradCheck.check(in -> F.linear(in.get(0), in.get(1), in.get(2)), List.of(x1, w, b)));
+        assertTrue(GradCheck.gradGradCheck(in -> F.linear(in.get(0), in.get(1), in.get(2)).tanh(), List.of(x3, w, b)));
         // A fresh generator per call: every evaluation draws the same mask.
         assertTrue(GradCheck.check(in -> F.dropout(in.get(0), 0.4, true, new Generator(9)), List.of(x)));
         LayerNorm ln = new LayerNorm(4);
