@@ -24,6 +24,12 @@ public final class Pointwise {
 
     /** {@code y[yo..yo+n) = op(x[xo..xo+n))}. */
     public static void unary(Unary op, double p, double q, float[] xs, int xo, float[] ys, int yo, int n) {
+        if (Simd.ENABLED && n >= SIMD_MIN && SimdPointwise.handles(op)) {
+            int done = SimdPointwise.unary(op, xs, xo, ys, yo, n);
+            xo += done;
+            yo += done;
+            n -= done;
+        }
         float fp = (float) p, fq = (float) q;
         switch (op) {
             case NEG -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = -x; } }
@@ -96,6 +102,12 @@ public final class Pointwise {
 
     /** {@code y[yo..yo+n) = op(x[xo..xo+n))}. */
     public static void unary(Unary op, double p, double q, double[] xs, int xo, double[] ys, int yo, int n) {
+        if (Simd.ENABLED && n >= SIMD_MIN && SimdPointwise.handles(op)) {
+            int done = SimdPointwise.unary(op, xs, xo, ys, yo, n);
+            xo += done;
+            yo += done;
+            n -= done;
+        }
         
         switch (op) {
             case NEG -> { for (int i = 0; i < n; i++) { double x = xs[xo + i]; ys[yo + i] = -x; } }

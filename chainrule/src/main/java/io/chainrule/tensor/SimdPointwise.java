@@ -6,7 +6,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector bodies of the common {@link Pointwise} rows: add, sub, mul, div and the relu mask, with each operand
+ * Vector bodies of the common {@link Pointwise} rows: neg, abs, square and relu; add, sub, mul, div and the relu mask, with each operand
  * either contiguous (stride 1) or a broadcast scalar (stride 0). Same IEEE operation per element as the scalar
  * loops, so results agree bit for bit. Each method covers whole vectors and returns how many elements it did; the
  * caller finishes the tail. Float and double are twins; change both together.
@@ -27,6 +27,37 @@ final class SimdPointwise {
         return (as == 1 || as == 0) && (bs == 1 || bs == 0) && (as | bs) != 0
                 && (op == Pointwise.Binary.ADD || op == Pointwise.Binary.SUB || op == Pointwise.Binary.MUL
                 || op == Pointwise.Binary.DIV || op == Pointwise.Binary.RELU_GRAD);
+    }
+
+    /** Whether this class has a vector body for the unary {@code op}. */
+    static boolean handles(Pointwise.Unary op) {
+        return op == Pointwise.Unary.NEG || op == Pointwise.Unary.ABS || op == Pointwise.Unary.SQUARE || op == Pointwise.Unary.RELU;
+    }
+
+    static int unary(Pointwise.Unary op, float[] xs, int xo, float[] ys, int yo, int n) {
+        int end = F.loopBound(n), step = F.length();
+        FloatVector zero = FloatVector.zero(F);
+        switch (op) {
+            case NEG -> { for (int i = 0; i < end; i += step) { FloatVector x = FloatVector.fromArray(F, xs, xo + i); x.neg().intoArray(ys, yo + i); } }
+            case ABS -> { for (int i = 0; i < end; i += step) { FloatVector x = FloatVector.fromArray(F, xs, xo + i); x.abs().intoArray(ys, yo + i); } }
+            case SQUARE -> { for (int i = 0; i < end; i += step) { FloatVector x = FloatVector.fromArray(F, xs, xo + i); x.mul(x).intoArray(ys, yo + i); } }
+            case RELU -> { for (int i = 0; i < end; i += step) { FloatVector x = FloatVector.fromArray(F, xs, xo + i); zero.blend(x, x.compare(VectorOperators.GT, 0f)).intoArray(ys, yo + i); } }
+            default -> throw new AssertionError(op);
+        }
+        return end;
+    }
+
+    static int unary(Pointwise.Unary op, double[] xs, int xo, double[] ys, int yo, int n) {
+        int end = D.loopBound(n), step = D.length();
+        DoubleVector zero = DoubleVector.zero(D);
+        switch (op) {
+            case NEG -> { for (int i = 0; i < end; i += step) { DoubleVector x = DoubleVector.fromArray(D, xs, xo + i); x.neg().intoArray(ys, yo + i); } }
+            case ABS -> { for (int i = 0; i < end; i += step) { DoubleVector x = DoubleVector.fromArray(D, xs, xo + i); x.abs().intoArray(ys, yo + i); } }
+            case SQUARE -> { for (int i = 0; i < end; i += step) { DoubleVector x = DoubleVector.fromArray(D, xs, xo + i); x.mul(x).intoArray(ys, yo + i); } }
+            case RELU -> { for (int i = 0; i < end; i += step) { DoubleVector x = DoubleVector.fromArray(D, xs, xo + i); zero.blend(x, x.compare(VectorOperators.GT, 0d)).intoArray(ys, yo + i); } }
+            default -> throw new AssertionError(op);
+        }
+        return end;
     }
 
     static int binaryRow(Pointwise.Binary op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] o, int oo, int n) {

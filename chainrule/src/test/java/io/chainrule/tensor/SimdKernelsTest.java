@@ -53,6 +53,41 @@ class SimdKernelsTest {
         }
     }
 
+    @Test
+    void unaryRowsMatchScalarArithmetic() {
+        Generator g = new Generator(8);
+        for (int n : LENGTHS) {
+            float[] x = floats(g, n);
+            x[0] = -0f;
+            x[n - 1] = Float.NaN;
+            double[] xd = doubles(g, n);
+            xd[n - 1] = Double.NaN;
+            for (Pointwise.Unary op : new Pointwise.Unary[] {Pointwise.Unary.NEG, Pointwise.Unary.ABS,
+                    Pointwise.Unary.SQUARE, Pointwise.Unary.RELU}) {
+                float[] y = new float[n + 1];
+                Pointwise.unary(op, 0, 0, x, 0, y, 1, n);
+                double[] yd = new double[n];
+                Pointwise.unary(op, 0, 0, xd, 0, yd, 0, n);
+                for (int i = 0; i < n; i++) {
+                    float e = switch (op) {
+                        case NEG -> -x[i];
+                        case ABS -> Math.abs(x[i]);
+                        case SQUARE -> x[i] * x[i];
+                        default -> x[i] > 0 ? x[i] : 0f;
+                    };
+                    double ed = switch (op) {
+                        case NEG -> -xd[i];
+                        case ABS -> Math.abs(xd[i]);
+                        case SQUARE -> xd[i] * xd[i];
+                        default -> xd[i] > 0 ? xd[i] : 0d;
+                    };
+                    assertEquals(Float.floatToRawIntBits(e), Float.floatToRawIntBits(y[i + 1]), op + " n=" + n + " i=" + i);
+                    assertEquals(Double.doubleToRawLongBits(ed), Double.doubleToRawLongBits(yd[i]), op + " n=" + n + " i=" + i);
+                }
+            }
+        }
+    }
+
     private static float apply(Pointwise.Binary op, float x, float y) {
         return switch (op) {
             case ADD -> x + y;
