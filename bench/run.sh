@@ -17,6 +17,10 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   mvn -B -q -Pbench -pl chainrule-bench -am package -DskipTests
 fi
 JAVA="${JAVA:-java}"
+# libtorch's OpenMP threads spin while they wait; when other processes hold the cores (a shared 2-core machine),
+# its 2-thread runs then slow down up to a hundredfold. Passive waiting (park at once, as chainrule's pool does after a
+# short spin) keeps the yardstick meaningful there; OMP_WAIT_POLICY=ACTIVE bench/run.sh ... restores the default.
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 MAIN=io.chainrule.bench.BenchTable
 if [[ "${1:-}" == check ]]; then
   MAIN=io.chainrule.bench.SanityCheck

@@ -117,9 +117,10 @@ public final class BenchTable {
         double loadAfter = load();
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         try (PrintStream out = new PrintStream(text, true, StandardCharsets.UTF_8)) {
-            out.printf("%n== %s == JVM %s %s; %d CPUs; load average %.2f before, %.2f after%n", s.name(),
-                    System.getProperty("java.vm.name"), System.getProperty("java.version"),
-                    Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter);
+            String omp = System.getenv("OMP_WAIT_POLICY");
+            out.printf("%n== %s == JVM %s %s; %d CPUs; load average %.2f before, %.2f after; OMP_WAIT_POLICY=%s%n",
+                    s.name(), System.getProperty("java.vm.name"), System.getProperty("java.version"),
+                    Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter, omp == null ? "(default)" : omp);
             if (s.name().equals("gemm")) GemmTable.print(out, results);
             else printTimes(out, s, results);
         }
@@ -192,7 +193,7 @@ public final class BenchTable {
             out.println(line);
         }
         if (memory) {
-            out.println("heap/RSS in MiB; heap limit: " + heapLimits(rows));
+            out.println("heap/RSS in MiB; usable heap limit (the JVM's, less a survivor space): " + heapLimits(rows));
         }
     }
 

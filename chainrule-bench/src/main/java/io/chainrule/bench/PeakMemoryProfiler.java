@@ -20,7 +20,8 @@ import org.openjdk.jmh.results.ScalarResult;
 /**
  * Reports, from inside the benchmark fork, the peak memory since the JVM started (setup and data loading included):
  * {@link #HEAP} is the sum of the heap pools' peak usages, an upper bound on the peak heap in use (the pools peak at
- * different times); {@link #MAX_HEAP} is the heap limit (-Xmx); {@link #RSS} is the process's peak resident set
+ * different times); {@link #MAX_HEAP} is the usable heap limit (-Xmx less what the collector holds back, such as a
+ * survivor space); {@link #RSS} is the process's peak resident set
  * (Linux VmHWM, native memory such as libtorch's included; absent elsewhere).
  */
 public final class PeakMemoryProfiler implements InternalProfiler {
