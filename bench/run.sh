@@ -1,18 +1,33 @@
 #!/usr/bin/env bash
-# Builds the benchmark module and prints GEMM GFLOP/s for chainrule and libtorch (DJL PyTorch engine, CPU),
-# with their ratio, all measured in the same run.
+# Builds the benchmark module and prints tables of chainrule against libtorch (DJL's PyTorch engine, CPU) and, where
+# there is one, a hand-written plain-Java floor, all measured in the same run, with their ratios.
 #
-#   bench/run.sh                              # all sizes 64..2048, 1 and 2 threads, float32 and float64
-#   bench/run.sh -p n=256,512 -p dtype=float32  # any JMH options pass through
-#   JAVA=/path/to/jdk/bin/java bench/run.sh   # run the benchmarks on another JVM (Maven's JDK still builds)
+#   bench/run.sh gemm                         # GEMM GFLOP/s, sizes 64..2048, 1 and 2 threads, float32 and float64
+#   bench/run.sh mlp                          # also: overhead, epoch, conv, lstm; all (every suite, trimmed GEMM sweep)
+#   bench/run.sh check                        # sanity check: the three implementations give the same losses
+#   bench/run.sh mlp -p batch=128 -p threads=1  # any JMH options pass through
+#   bench/run.sh -p n=256,512                 # no suite: gemm
+#   JAVA=/path/to/jdk/bin/java bench/run.sh mlp  # run the benchmarks on another JVM (Maven's JDK still builds)
 #   SKIP_BUILD=1 bench/run.sh ...             # reuse the last build
+#
+# The epoch suite reads Fashion-MNIST from /usr/share/datasets/fashion-mnist (Debian: apt-get install dataset-fashion-mnist).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   mvn -B -q -Pbench -pl chainrule-bench -am package -DskipTests
 fi
 JAVA="${JAVA:-java}"
-# JMH forks reuse this JVM binary and class path; libtorch runs offline from the native jar on the class path.
-exec "$JAVA" --add-modules jdk.incubator.vector -Dai.djl.offline=true -DOPT_OUT_TRACKING=true \
+# libtorch's OpenMP threads spin while they wait; when other processes hold the cores (a shared 2-core machine),
+# its 2-thread runs then slow down up to a hundredfold. Passive waiting (park at once, as chainrule's pool does after a
+# short spin) keeps the yardstick meaningful there; OMP_WAIT_POLICY=ACTIVE bench/run.sh ... restores the default.
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+MAIN=io.chainrule.bench.BenchTable
+if [[ "${1:-}" == check ]]; then
+  MAIN=io.chainrule.bench.SanityCheck
+  shift
+fi
+# JMH forks reuse this JVM binary, class path and flags; libtorch runs offline from the native jar on the class path
+# (native access: JNA loads it, which JDK 24+ warns about otherwise).
+exec "$JAVA" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Dai.djl.offline=true -DOPT_OUT_TRACKING=true \
   -cp "chainrule-bench/target/chainrule-bench.jar:chainrule-bench/target/lib/*" \
-  io.chainrule.bench.GemmTable "$@"
+  "$MAIN" "$@"
