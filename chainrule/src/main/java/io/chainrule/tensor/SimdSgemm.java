@@ -65,7 +65,8 @@ final class SimdSgemm {
      * Where the kernel reads one operand of a k-block. Packed: strip {@code t} starts at {@code data[t*step]}
      * with a fixed layout (see {@link #packA}, {@link #packB}). In place: the strip starting at row (of A) or
      * column (of B) {@code i} starts at {@code data[base + i*step]}, and {@code stride} is A's row stride or B's
-     * k stride; a ragged last strip, which the kernel would read past, comes zero-padded from {@code edge}.
+     * k stride; a ragged last strip, which the kernel would read past, comes zero-padded from {@code edge} (A: MR
+     * rows of stride kc; B: rows of NR).
      */
     private static final class Operand {
         float[] data;
@@ -163,7 +164,7 @@ final class SimdSgemm {
                     if (aInPlace) {
                         opA.set(a, aOff + i0 * lda + p0, lda, lda, true);
                         int full = mb / MR * MR;
-                        if (full < mb) packA(transA, a, aOff, lda, i0 + full, mb - full, p0, kc, opA.edge, 0, 1);
+                        if (full < mb) copyRows(a, aOff + (i0 + full) * lda + p0, lda, mb - full, kc, opA.edge);
                     } else {
                         int aStrips = (mb + MR - 1) / MR;
                         run(aStrips, 8, parallel && (long) mb * kc >= 1 << 15,
@@ -210,15 +211,15 @@ final class SimdSgemm {
             int bi = bEdge ? 0 : opB.base + (q0 + jr) * opB.step, bs = bEdge ? NR : opB.stride;
             for (int ir = 0; ir < rows; ir += MR) {
                 int mr = Math.min(MR, rows - ir);
-                boolean aEdge = opA.inPlace && mr < MR, rowsInPlace = opA.inPlace && !aEdge;
+                boolean aEdge = opA.inPlace && mr < MR;
                 float[] ad = aEdge ? opA.edge : opA.data;
-                int ai = aEdge ? 0 : opA.base + (r0 + ir) * opA.step;
+                int ai = aEdge ? 0 : opA.base + (r0 + ir) * opA.step, lda = aEdge ? kc : opA.stride;
                 int cIdx = ci + ir * ldc + jr;
                 if (mr == MR && nr == NR) {
-                    kernel(kc, rowsInPlace, ad, ai, opA.stride, bd, bi, bs, c, cIdx, ldc, overwrite);
+                    kernel(kc, opA.inPlace, opB.inPlace, ad, ai, lda, bd, bi, bs, c, cIdx, ldc, overwrite);
                 } else {
                     // Edge tile: same kernel into a scratch tile, so the arithmetic per element is identical.
-                    kernel(kc, rowsInPlace, ad, ai, opA.stride, bd, bi, bs, tile, 0, NR, true);
+                    kernel(kc, opA.inPlace, opB.inPlace, ad, ai, lda, bd, bi, bs, tile, 0, NR, true);
                     for (int rr = 0; rr < mr; rr++) {
                         int cr = cIdx + rr * ldc, tr = rr * NR;
                         if (overwrite) {
@@ -233,16 +234,17 @@ final class SimdSgemm {
     }
 
     /**
-     * C[MR × NR] (+)= A strip · B strip over {@code kc}: A(r, p) at {@code a[ai + r*lda + p]} when
-     * {@code rowsInPlace}, else at {@code a[ai + p*MR + r]} (packed); row p of the B strip at {@code b[bi + p*bs]}.
-     * Three copies of one loop, so that each has constant strides where it can: a stride the JIT sees as a
-     * constant is folded into the addressing, one in a variable is an add per load.
+     * C[MR × NR] (+)= A strip · B strip over {@code kc}: A(r, p) at {@code a[ai + r*lda + p]} when {@code aRows},
+     * else at {@code a[ai + p*MR + r]} (packed); row p of the B strip at {@code b[bi + p*bs]} ({@code bs = NR}
+     * unless {@code bStrided}). Three copies of one loop, so that each has constant strides where it can: a stride
+     * the JIT sees as a constant folds into the addressing. A run uses one copy for all its tiles, edges included,
+     * so no copy runs uncompiled (Vector API code is ~100× slower before C2 compiles it) just for the edges.
      */
-    private static void kernel(int kc, boolean rowsInPlace, float[] a, int ai, int lda, float[] b, int bi, int bs,
-                               float[] c, int ci, int ldc, boolean overwrite) {
-        if (rowsInPlace) kernelRows(kc, a, ai, lda, b, bi, bs, c, ci, ldc, overwrite);
-        else if (bs == NR) kernelPacked(kc, a, ai, b, bi, c, ci, ldc, overwrite);
-        else kernelStrided(kc, a, ai, b, bi, bs, c, ci, ldc, overwrite);
+    private static void kernel(int kc, boolean aRows, boolean bStrided, float[] a, int ai, int lda,
+                               float[] b, int bi, int bs, float[] c, int ci, int ldc, boolean overwrite) {
+        if (aRows) kernelRows(kc, a, ai, lda, b, bi, bs, c, ci, ldc, overwrite);
+        else if (bStrided) kernelStrided(kc, a, ai, b, bi, bs, c, ci, ldc, overwrite);
+        else kernelPacked(kc, a, ai, b, bi, c, ci, ldc, overwrite);
     }
 
     /** {@link #kernel} for a packed A and a B strip with any row stride. */
@@ -364,6 +366,14 @@ final class SimdSgemm {
         }
         v0.intoArray(c, ci);
         v1.intoArray(c, ci + L);
+    }
+
+    /** Copies {@code rows} rows of {@code kc} elements at stride {@code lda} into MR rows of stride kc, zero-padded. */
+    private static void copyRows(float[] a, int src, int lda, int rows, int kc, float[] dst) {
+        for (int r = 0; r < MR; r++) {
+            if (r < rows) System.arraycopy(a, src + r * lda, dst, r * kc, kc);
+            else java.util.Arrays.fill(dst, r * kc, (r + 1) * kc, 0f);
+        }
     }
 
     /**
