@@ -15,12 +15,12 @@ import java.util.Random;
  *
  * <p>A Linear layer with weight W [out,in] runs forward {@code X·Wᵀ} (transB), input gradient {@code dY·W}
  * and weight gradient {@code dYᵀ·X} (transA); the first layer needs no input gradient. Each shape is printed
- * in GFLOP/s ({@code 2mnk} per call) on 1 and 2 threads, best of {@code rounds} rounds (default 7) of about
+ * in GFLOP/s ({@code 2mnk} per call) on 1 and 2 threads, best of {@code rounds} rounds (default 30) of about
  * {@value #ROUND_NANOS} ns each, after a warm-up pass over every shape; "step total" sums one batch size's calls.
  * The load average is printed before and after: on a shared machine compare runs made at similar load.
  */
 public final class GemmShapesBenchmark {
-    private static final long ROUND_NANOS = 20_000_000L;
+    private static final long ROUND_NANOS = 2_000_000L;
     private static final long WARMUP_NANOS = 60_000_000L;
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
     private static final OperatingSystemMXBean OS = ManagementFactory.getOperatingSystemMXBean();
@@ -112,7 +112,7 @@ public final class GemmShapesBenchmark {
 
     public static void main(String[] args) {
         String which = args.length > 0 ? args[0] : "f32";
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 7;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         int saved = Parallel.threads();
         List<Shape> shapes = shapes();
         Random r = new Random(1);
