@@ -115,16 +115,17 @@ final class SimdDgemm {
 
     /**
      * {@code op(A)·Bᵀ} runs as {@code Cᵀ = B·op(A)ᵀ} when A has at most a quarter of B's rows: the transposing
-     * copy is then of A (m × k) instead of B (n × k), plus two m × n copies of C. Measured on a 784-256-128-10
-     * MLP's layers: 1.4× at m = 32, n = 256; a loss at m = 128, n = 256, and for n = 10, where reading A in
-     * place and packing the few rows of B wins.
+     * copy is then of A (m × k) instead of B (n × k), plus copying the m × n result back (and C in first, when
+     * accumulating). Measured (AVX2) on a 784-256-128-10 MLP's layers: 1.4× at m = 32, n = 256; a loss at
+     * m = 128, n = 256, and for n = 10, where reading A in place and packing the few rows of B wins.
      */
     private static boolean transposedPays(int m, int n) {
         return 4L * m <= n;
     }
 
     /** {@code dst(j, i) = src(i, j)} for an {@code rows × cols} src. */
-    private static void transpose(double[] src, int sOff, int lds, int rows, int cols, double[] dst, int dOff, int ldd) {
+    private static void transpose(double[] src, int sOff, int lds, int rows, int cols,
+                                  double[] dst, int dOff, int ldd) {
         for (int i = 0; i < rows; i++) {
             int s = sOff + i * lds;
             for (int j = 0; j < cols; j++) dst[dOff + j * ldd + i] = src[s + j];
