@@ -4,18 +4,30 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * float64 GEMM on the Vector API, in the GotoBLAS/BLIS shape: A and B are copied into packed panels
- * (transposition is absorbed by the packing), and a register-tiled micro-kernel computes
- * {@value #MR} × (2 vectors) tiles of C with all accumulators held in locals.
+ * float64 GEMM on the Vector API, in the GotoBLAS/BLIS shape: a register-tiled micro-kernel computes
+ * {@value #MR} × (2 vectors) tiles of C with all accumulators held in locals, broadcasting elements of A against
+ * rows of B. Operands are copied into packed panels (B once per k-block and column block, A once per k-block and
+ * row block) except where too little reuse pays for the copy, which matters for the skinny products of a small
+ * batch:
+ * <ul>
+ *   <li>B is read in place when it is not transposed and A has at most {@link #MC} rows;
+ *   <li>A's rows are read in place when it is not transposed and B has at most {@link #NC} columns;
+ *   <li>{@code op(A)·Bᵀ} with A much shorter than B (a Linear layer's forward pass) runs as
+ *       {@code Cᵀ = B·op(A)ᵀ} into scratch, so B's rows are read in place and the transposing copy is of the
+ *       small A instead of the large B;
+ *   <li>a ragged last strip of an operand read in place comes from a zero-padded copy, so no kernel reads past
+ *       the data.
+ * </ul>
  *
  * <p>{@link SimdSgemm} is the same code for the other precision (the Vector API has no generic element type);
  * change both together.
  *
  * <p>Only loaded after {@link Simd#ENABLED} confirmed that {@code jdk.incubator.vector} is resolvable.
  *
- * <p>Determinism: each C element is the sum, in ascending k-block order, of per-block FMA chains running over
- * {@code p} in ascending order; the k-block depth {@link #KC} is a constant. Which thread computes a tile never
- * changes its value, so results are bit-identical for any thread count.
+ * <p>Determinism: each C element is {@code C (or 0)} plus, for each k-block in ascending order, an FMA chain over
+ * {@code p} ascending that starts from zero; the k-block depth {@link #KC} is a constant. Packing, reading in
+ * place and the transposed form all feed the same products to the same chains, so the value does not depend on
+ * the path, the tile, or the thread that computes it: results are bit-identical for any thread count.
  */
 final class SimdDgemm {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
@@ -30,17 +42,49 @@ final class SimdDgemm {
     private static final int MB = 64 * MR;
     /** Columns of B packed at once (bounds the packing buffer). */
     private static final int NB = 128 * NR;
-    /** Rows of one parallel task (multiple of MR). */
+    /** Rows of one parallel task (multiple of MR); fewer when that leaves under {@link #MIN_TASKS} tasks. */
     private static final int MC = 8 * MR;
+    private static final int MIN_TASKS = 8;
     /** Columns of one parallel task (multiple of NR). */
     private static final int NC = 4 * NR;
+    /** Elements of the scratch {@code Cᵀ} of the transposed form (bounds that buffer). */
+    private static final int CT_MAX = 1 << 17;
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
-    /** Per-caller packing buffers, grown on demand and reused across calls. */
+    /** Per-caller buffers, grown on demand and reused across calls. */
     private static final class Buffers {
         double[] a = new double[0];
         double[] b = new double[0];
+        double[] edgeA = new double[MR * KC];
+        double[] edgeB = new double[NR * KC];
+        double[] ct = new double[0];
+    }
+
+    /**
+     * Where the kernel reads one operand of a k-block. Packed: strip {@code t} starts at {@code data[t*step]}
+     * with a fixed layout (see {@link #packA}, {@link #packB}). In place: the strip starting at row (of A) or
+     * column (of B) {@code i} starts at {@code data[base + i*step]}, and {@code stride} is A's row stride or B's
+     * k stride; a ragged last strip, which the kernel would read past, comes zero-padded from {@code edge} (A: MR
+     * rows of stride kc; B: rows of NR).
+     */
+    private static final class Operand {
+        double[] data;
+        int base, step, stride;
+        boolean inPlace;
+        final double[] edge;
+
+        Operand(double[] edge) {
+            this.edge = edge;
+        }
+
+        void set(double[] data, int base, int step, int stride, boolean inPlace) {
+            this.data = data;
+            this.base = base;
+            this.step = step;
+            this.stride = stride;
+            this.inPlace = inPlace;
+        }
     }
 
     private SimdDgemm() {}
@@ -50,45 +94,107 @@ final class SimdDgemm {
                      double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
                      double[] c, int cOff, int ldc, boolean accumulate, boolean parallel) {
         Buffers buf = BUFFERS.get();
+        if (transB && transposedPays(m, n)) {
+            // Cᵀ = B·op(A)ᵀ, in slices of B's rows that bound the scratch: B's rows are read in place as the
+            // A operand, and op(A)ᵀ becomes the B operand (a transposing copy, or a plain one under transA).
+            int slice = Math.max(MC, CT_MAX / m / MC * MC);
+            int len = Math.min(slice, n) * m;
+            if (buf.ct.length < len) buf.ct = new double[len];
+            double[] ct = buf.ct;
+            for (int j0 = 0; j0 < n; j0 += slice) {
+                int ns = Math.min(slice, n - j0);
+                if (accumulate) transpose(c, cOff + j0, ldc, m, ns, ct, 0, m);
+                blocked(false, !transA, ns, m, k, b, bOff + j0 * ldb, ldb, a, aOff, lda, ct, 0, m, accumulate,
+                        parallel, buf);
+                transpose(ct, 0, m, ns, m, c, cOff + j0, ldc);
+            }
+        } else {
+            blocked(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, parallel, buf);
+        }
+    }
+
+    /**
+     * {@code op(A)·Bᵀ} runs as {@code Cᵀ = B·op(A)ᵀ} when A has at most a quarter of B's rows: the transposing
+     * copy is then of A (m × k) instead of B (n × k), plus copying the m × n result back (and C in first, when
+     * accumulating). Measured (AVX2) on a 784-256-128-10 MLP's layers: 1.4× at m = 32, n = 256; a loss at
+     * m = 128, n = 256, and for n = 10, where reading A in place and packing the few rows of B wins.
+     */
+    private static boolean transposedPays(int m, int n) {
+        return 4L * m <= n;
+    }
+
+    /** {@code dst(j, i) = src(i, j)} for an {@code rows × cols} src. */
+    private static void transpose(double[] src, int sOff, int lds, int rows, int cols,
+                                  double[] dst, int dOff, int ldd) {
+        for (int i = 0; i < rows; i++) {
+            int s = sOff + i * lds;
+            for (int j = 0; j < cols; j++) dst[dOff + j * ldd + i] = src[s + j];
+        }
+    }
+
+    /** The blocked product: column blocks, k-blocks, row blocks, then parallel tiles. */
+    private static void blocked(boolean transA, boolean transB, int m, int n, int k,
+                                double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
+                                double[] c, int cOff, int ldc, boolean accumulate, boolean parallel, Buffers buf) {
+        // Read in place what too few strips would reuse to pay for its copy: B when all of A's rows fit in one
+        // task row (measured 1.2× at m = 10, a loss from m = 128 on), A's rows when B is one task column wide.
+        boolean bInPlace = !transB && m <= MC;
+        boolean aInPlace = !transA && n <= NC;
         int maxMb = roundUp(Math.min(MB, m), MR), maxNb = roundUp(Math.min(NB, n), NR);
         int kcMax = Math.min(KC, k);
-        if (buf.a.length < maxMb * kcMax) buf.a = new double[maxMb * kcMax];
-        if (buf.b.length < maxNb * kcMax) buf.b = new double[maxNb * kcMax];
+        if (!aInPlace && buf.a.length < maxMb * kcMax) buf.a = new double[maxMb * kcMax];
+        if (!bInPlace && buf.b.length < maxNb * kcMax) buf.b = new double[maxNb * kcMax];
         double[] ap = buf.a, bp = buf.b;
-        for (int i0 = 0; i0 < m; i0 += MB) {
-            int mb = Math.min(MB, m - i0);
+        Operand opA = new Operand(buf.edgeA), opB = new Operand(buf.edgeB);
+        for (int j0 = 0; j0 < n; j0 += NB) {
+            int nb = Math.min(NB, n - j0), jb = j0;
             for (int p0 = 0; p0 < k; p0 += KC) {
-                int kc = Math.min(KC, k - p0);
-                kBlock(transA, transB, n, a, aOff, lda, b, bOff, ldb, c, cOff, ldc,
-                        i0, mb, p0, kc, !accumulate && p0 == 0, parallel, ap, bp);
+                int kc = Math.min(KC, k - p0), pb = p0;
+                if (bInPlace) {
+                    opB.set(b, bOff + p0 * ldb + j0, 1, ldb, true);
+                    int full = nb / NR * NR;
+                    if (full < nb) packB(false, b, bOff, ldb, j0 + full, nb - full, p0, kc, opB.edge, 0, 1);
+                } else {
+                    int bStrips = (nb + NR - 1) / NR;
+                    run(bStrips, 4, parallel && (long) nb * kc >= 1 << 15,
+                            (s0, s1) -> packB(transB, b, bOff, ldb, jb, nb, pb, kc, bp, s0, s1));
+                    opB.set(bp, 0, kc, NR, false);
+                }
+                for (int i0 = 0; i0 < m; i0 += MB) {
+                    int mb = Math.min(MB, m - i0), ib = i0;
+                    if (aInPlace) {
+                        opA.set(a, aOff + i0 * lda + p0, lda, lda, true);
+                        int full = mb / MR * MR;
+                        if (full < mb) copyRows(a, aOff + (i0 + full) * lda + p0, lda, mb - full, kc, opA.edge);
+                    } else {
+                        int aStrips = (mb + MR - 1) / MR;
+                        run(aStrips, 8, parallel && (long) mb * kc >= 1 << 15,
+                                (s0, s1) -> packA(transA, a, aOff, lda, ib, mb, pb, kc, ap, s0, s1));
+                        opA.set(ap, 0, kc, MR, false);
+                    }
+                    tiles(opA, mb, opB, nb, kc, c, cOff + i0 * ldc + j0, ldc, !accumulate && p0 == 0, parallel);
+                }
             }
         }
     }
 
-    /** One k-block of one row block: pack A, then for each column block pack B and run the tiles. */
-    private static void kBlock(boolean transA, boolean transB, int n,
-                               double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
-                               double[] c, int cOff, int ldc, int i0, int mb, int p0, int kc,
-                               boolean overwrite, boolean parallel, double[] ap, double[] bp) {
-        int aStrips = (mb + MR - 1) / MR;
-        run(aStrips, 8, parallel && (long) mb * kc >= 1 << 15,
-                (s0, s1) -> packA(transA, a, aOff, lda, i0, mb, p0, kc, ap, s0, s1));
-        for (int j0 = 0; j0 < n; j0 += NB) {
-            int nb = Math.min(NB, n - j0);
-            int bStrips = (nb + NR - 1) / NR, jb = j0;
-            run(bStrips, 4, parallel && (long) nb * kc >= 1 << 15,
-                    (s0, s1) -> packB(transB, b, bOff, ldb, jb, nb, p0, kc, bp, s0, s1));
-            int rowTiles = (mb + MC - 1) / MC, colTiles = (nb + NC - 1) / NC;
-            int cBase = cOff + i0 * ldc + j0;
-            run(rowTiles * colTiles, 1, parallel, (t0, t1) -> {
-                double[] tile = new double[MR * NR];
-                for (int t = t0; t < t1; t++) {
-                    int r0 = (t / colTiles) * MC, q0 = (t % colTiles) * NC;
-                    macro(kc, ap, r0, Math.min(MC, mb - r0), bp, q0, Math.min(NC, nb - q0),
-                            c, cBase + r0 * ldc + q0, ldc, overwrite, tile);
-                }
-            });
-        }
+    /**
+     * Runs the tiles of one block, MC × NC each, in parallel when asked; a block with few tiles (a skinny product)
+     * gets shorter ones, so two threads still split it evenly.
+     */
+    private static void tiles(Operand opA, int mb, Operand opB, int nb, int kc, double[] c, int cBase, int ldc,
+                              boolean overwrite, boolean parallel) {
+        int colTiles = (nb + NC - 1) / NC, mc = MC;
+        while (parallel && mc > MR && (long) ((mb + mc - 1) / mc) * colTiles < MIN_TASKS) mc -= MR;
+        int rows = mc, rowTiles = (mb + mc - 1) / mc;
+        run(rowTiles * colTiles, 1, parallel, (t0, t1) -> {
+            double[] tile = new double[MR * NR];
+            for (int t = t0; t < t1; t++) {
+                int r0 = (t / colTiles) * rows, q0 = (t % colTiles) * NC;
+                macro(kc, opA, r0, Math.min(rows, mb - r0), opB, q0, Math.min(NC, nb - q0),
+                        c, cBase + r0 * ldc + q0, ldc, overwrite, tile);
+            }
+        });
     }
 
     private static void run(int n, int grain, boolean parallel, Parallel.RangeBody body) {
@@ -96,23 +202,27 @@ final class SimdDgemm {
         else body.run(0, n);
     }
 
-    /** Computes rows [r0, r0+rows) × columns [q0, q0+cols) of the packed block product into C at {@code ci}. */
-    private static void macro(int kc, double[] ap, int r0, int rows, double[] bp, int q0, int cols,
+    /** Computes rows [r0, r0+rows) × columns [q0, q0+cols) of the block product into C at {@code ci}. */
+    private static void macro(int kc, Operand opA, int r0, int rows, Operand opB, int q0, int cols,
                               double[] c, int ci, int ldc, boolean overwrite, double[] tile) {
         for (int jr = 0; jr < cols; jr += NR) {
             int nr = Math.min(NR, cols - jr);
-            int bi = (q0 + jr) * kc; // strip (q0+jr)/NR starts at strip*NR*kc
+            boolean bEdge = opB.inPlace && nr < NR;
+            double[] bd = bEdge ? opB.edge : opB.data;
+            int bi = bEdge ? 0 : opB.base + (q0 + jr) * opB.step, bs = bEdge ? NR : opB.stride;
             for (int ir = 0; ir < rows; ir += MR) {
                 int mr = Math.min(MR, rows - ir);
-                int ai = (r0 + ir) * kc;
+                boolean aEdge = opA.inPlace && mr < MR;
+                double[] ad = aEdge ? opA.edge : opA.data;
+                int ai = aEdge ? 0 : opA.base + (r0 + ir) * opA.step, lda = aEdge ? kc : opA.stride;
                 int cIdx = ci + ir * ldc + jr;
                 if (mr == MR && nr == NR) {
-                    kernel(kc, ap, ai, bp, bi, c, cIdx, ldc, overwrite);
+                    kernel(kc, opA.inPlace, opB.inPlace, ad, ai, lda, bd, bi, bs, c, cIdx, ldc, overwrite);
                 } else {
                     // Edge tile: same kernel into a scratch tile, so the arithmetic per element is identical.
-                    kernel(kc, ap, ai, bp, bi, tile, 0, NR, true);
-                    for (int r = 0; r < mr; r++) {
-                        int cr = cIdx + r * ldc, tr = r * NR;
+                    kernel(kc, opA.inPlace, opB.inPlace, ad, ai, lda, bd, bi, bs, tile, 0, NR, true);
+                    for (int rr = 0; rr < mr; rr++) {
+                        int cr = cIdx + rr * ldc, tr = rr * NR;
                         if (overwrite) {
                             System.arraycopy(tile, tr, c, cr, nr);
                         } else {
@@ -124,15 +234,29 @@ final class SimdDgemm {
         }
     }
 
-    /** C[MR × NR] (+)= packed A strip · packed B strip over {@code kc}; accumulators stay in registers. */
-    private static void kernel(int kc, double[] ap, int ai, double[] bp, int bi,
-                               double[] c, int ci, int ldc, boolean overwrite) {
+    /**
+     * C[MR × NR] (+)= A strip · B strip over {@code kc}: A(r, p) at {@code a[ai + r*lda + p]} when {@code aRows},
+     * else at {@code a[ai + p*MR + r]} (packed); row p of the B strip at {@code b[bi + p*bs]} ({@code bs = NR}
+     * unless {@code bStrided}). Three copies of one loop, so that each has constant strides where it can: a stride
+     * the JIT sees as a constant folds into the addressing. A run uses one copy for all its tiles, edges included,
+     * so no copy runs uncompiled (Vector API code is ~100× slower before C2 compiles it) just for the edges.
+     */
+    private static void kernel(int kc, boolean aRows, boolean bStrided, double[] a, int ai, int lda,
+                               double[] b, int bi, int bs, double[] c, int ci, int ldc, boolean overwrite) {
+        if (aRows) kernelRows(kc, a, ai, lda, b, bi, bs, c, ci, ldc, overwrite);
+        else if (bStrided) kernelStrided(kc, a, ai, b, bi, bs, c, ci, ldc, overwrite);
+        else kernelPacked(kc, a, ai, b, bi, c, ci, ldc, overwrite);
+    }
+
+    /** {@link #kernel} for a packed A and a B strip with any row stride. */
+    private static void kernelStrided(int kc, double[] ap, int ai, double[] b, int bi, int bs,
+                                      double[] c, int ci, int ldc, boolean overwrite) {
         DoubleVector z = DoubleVector.zero(S);
         DoubleVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
         DoubleVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
-            DoubleVector b0 = DoubleVector.fromArray(S, bp, bi);
-            DoubleVector b1 = DoubleVector.fromArray(S, bp, bi + L);
+        for (int p = 0; p < kc; p++, ai += MR, bi += bs) {
+            DoubleVector b0 = DoubleVector.fromArray(S, b, bi);
+            DoubleVector b1 = DoubleVector.fromArray(S, b, bi + L);
             DoubleVector x = DoubleVector.broadcast(S, ap[ai]);
             c00 = b0.fma(x, c00);
             c01 = b1.fma(x, c01);
@@ -160,6 +284,82 @@ final class SimdDgemm {
         store(c50, c51, c, ci + 5 * ldc, overwrite);
     }
 
+    /** {@link #kernel} for a packed A and a packed B; all accumulators stay in registers. */
+    private static void kernelPacked(int kc, double[] ap, int ai, double[] b, int bi,
+                                     double[] c, int ci, int ldc, boolean overwrite) {
+        DoubleVector z = DoubleVector.zero(S);
+        DoubleVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
+        DoubleVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+            DoubleVector b0 = DoubleVector.fromArray(S, b, bi);
+            DoubleVector b1 = DoubleVector.fromArray(S, b, bi + L);
+            DoubleVector x = DoubleVector.broadcast(S, ap[ai]);
+            c00 = b0.fma(x, c00);
+            c01 = b1.fma(x, c01);
+            x = DoubleVector.broadcast(S, ap[ai + 1]);
+            c10 = b0.fma(x, c10);
+            c11 = b1.fma(x, c11);
+            x = DoubleVector.broadcast(S, ap[ai + 2]);
+            c20 = b0.fma(x, c20);
+            c21 = b1.fma(x, c21);
+            x = DoubleVector.broadcast(S, ap[ai + 3]);
+            c30 = b0.fma(x, c30);
+            c31 = b1.fma(x, c31);
+            x = DoubleVector.broadcast(S, ap[ai + 4]);
+            c40 = b0.fma(x, c40);
+            c41 = b1.fma(x, c41);
+            x = DoubleVector.broadcast(S, ap[ai + 5]);
+            c50 = b0.fma(x, c50);
+            c51 = b1.fma(x, c51);
+        }
+        store(c00, c01, c, ci, overwrite);
+        store(c10, c11, c, ci + ldc, overwrite);
+        store(c20, c21, c, ci + 2 * ldc, overwrite);
+        store(c30, c31, c, ci + 3 * ldc, overwrite);
+        store(c40, c41, c, ci + 4 * ldc, overwrite);
+        store(c50, c51, c, ci + 5 * ldc, overwrite);
+    }
+
+    /**
+     * {@link #kernel} for A read in place from six rows and a B strip with any row stride. Indexing each row by
+     * the loop counter lets the JIT hoist those rows' bounds checks out of the loop.
+     */
+    private static void kernelRows(int kc, double[] a, int ai, int lda, double[] b, int bi, int bs,
+                                   double[] c, int ci, int ldc, boolean overwrite) {
+        DoubleVector z = DoubleVector.zero(S);
+        DoubleVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
+        DoubleVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+        int a0 = ai, a1 = ai + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
+        for (int p = 0; p < kc; p++, bi += bs) {
+            DoubleVector b0 = DoubleVector.fromArray(S, b, bi);
+            DoubleVector b1 = DoubleVector.fromArray(S, b, bi + L);
+            DoubleVector x = DoubleVector.broadcast(S, a[a0 + p]);
+            c00 = b0.fma(x, c00);
+            c01 = b1.fma(x, c01);
+            x = DoubleVector.broadcast(S, a[a1 + p]);
+            c10 = b0.fma(x, c10);
+            c11 = b1.fma(x, c11);
+            x = DoubleVector.broadcast(S, a[a2 + p]);
+            c20 = b0.fma(x, c20);
+            c21 = b1.fma(x, c21);
+            x = DoubleVector.broadcast(S, a[a3 + p]);
+            c30 = b0.fma(x, c30);
+            c31 = b1.fma(x, c31);
+            x = DoubleVector.broadcast(S, a[a4 + p]);
+            c40 = b0.fma(x, c40);
+            c41 = b1.fma(x, c41);
+            x = DoubleVector.broadcast(S, a[a5 + p]);
+            c50 = b0.fma(x, c50);
+            c51 = b1.fma(x, c51);
+        }
+        store(c00, c01, c, ci, overwrite);
+        store(c10, c11, c, ci + ldc, overwrite);
+        store(c20, c21, c, ci + 2 * ldc, overwrite);
+        store(c30, c31, c, ci + 3 * ldc, overwrite);
+        store(c40, c41, c, ci + 4 * ldc, overwrite);
+        store(c50, c51, c, ci + 5 * ldc, overwrite);
+    }
+
     private static void store(DoubleVector v0, DoubleVector v1, double[] c, int ci, boolean overwrite) {
         if (!overwrite) {
             v0 = DoubleVector.fromArray(S, c, ci).add(v0);
@@ -167,6 +367,14 @@ final class SimdDgemm {
         }
         v0.intoArray(c, ci);
         v1.intoArray(c, ci + L);
+    }
+
+    /** Copies {@code rows} rows of {@code kc} elements at stride {@code lda} into MR rows of stride kc, zero-padded. */
+    private static void copyRows(double[] a, int src, int lda, int rows, int kc, double[] dst) {
+        for (int r = 0; r < MR; r++) {
+            if (r < rows) System.arraycopy(a, src + r * lda, dst, r * kc, kc);
+            else java.util.Arrays.fill(dst, r * kc, (r + 1) * kc, 0d);
+        }
     }
 
     /**

@@ -241,6 +241,157 @@ class GemmTest {
         }
     }
 
+    /**
+     * The calls a Linear layer makes for a 784-256-128-10 MLP (forward X·Wᵀ, input gradient dY·W, weight gradient
+     * dYᵀ·X) at small batches, plus ragged neighbours: these take the transposed-product path (small m, Wᵀ), the
+     * read-in-place paths for a skinny A or a narrow B, and their zero-padded edge strips.
+     */
+    @Test
+    void linearLayerShapesMatchTripleLoop() {
+        Random r = new Random(11);
+        int[][] shapes = { // transA, transB, m, n, k
+            {0, 1, 32, 256, 784}, {1, 0, 256, 784, 32}, {0, 1, 32, 128, 256}, {0, 0, 32, 256, 128},
+            {1, 0, 128, 256, 32}, {0, 1, 32, 10, 128}, {0, 0, 32, 128, 10}, {1, 0, 10, 128, 32},
+            {0, 1, 31, 253, 300}, {1, 1, 31, 253, 300}, {0, 1, 5, 130, 7}, {0, 0, 33, 250, 129},
+            {1, 0, 47, 77, 260}, {0, 0, 130, 61, 33}, {0, 1, 130, 61, 33}, {1, 0, 9, 131, 513}
+        };
+        for (int[] s : shapes) {
+            for (boolean acc : new boolean[] {false, true}) {
+                Case t = new Case(s[0] == 1, s[1] == 1, s[2], s[3], s[4], acc, r);
+                runFloat(t, Impl.PUBLIC);
+                runDouble(t, Impl.PUBLIC);
+            }
+        }
+    }
+
+    /**
+     * Many column blocks of B read in place (m small, n past the packing block), with a ragged last strip; and the
+     * transposed form over a B so tall that its scratch Cᵀ is filled in several slices.
+     */
+    @Test
+    void wideSkinnyProductMatchesTripleLoop() {
+        Random r = new Random(12);
+        for (boolean acc : new boolean[] {false, true}) {
+            Case tall = new Case(false, true, 9, 20011, 5, acc, r);
+            runFloat(tall, Impl.PUBLIC);
+            runDouble(tall, Impl.PUBLIC);
+            Case t = new Case(false, false, 7, 4099, 5, acc, r);
+            runFloat(t, Impl.PUBLIC);
+            runDouble(t, Impl.PUBLIC);
+            Case tt = new Case(true, false, 3, 4099, 9, acc, r);
+            runFloat(tt, Impl.PUBLIC);
+            runDouble(tt, Impl.PUBLIC);
+        }
+    }
+
+    /**
+     * A C element's value must not depend on which path, tile or edge handling computed it: the rows of a skinny
+     * product (B read in place, or the transposed form) equal, bit for bit, the same rows of a tall product
+     * (everything packed), and op(B) passed transposed equals an explicitly transposed copy passed plainly.
+     */
+    @Test
+    void sameBitsWhateverThePath() {
+        Random r = new Random(13);
+        for (int k : new int[] {10, 128, 300}) {
+            int n = 256, tall = 400, rows = 32;
+            float[] a = new float[tall * k], w = new float[n * k], wt = new float[k * n];
+            double[] da = new double[tall * k], dw = new double[n * k], dwt = new double[k * n];
+            for (int i = 0; i < a.length; i++) da[i] = a[i] = r.nextFloat() * 2 - 1;
+            for (int j = 0; j < n; j++) {
+                for (int p = 0; p < k; p++) {
+                    dw[j * k + p] = w[j * k + p] = r.nextFloat() * 2 - 1;
+                    dwt[p * n + j] = wt[p * n + j] = w[j * k + p];
+                }
+            }
+            float[] cTall = new float[tall * n], cSkinnyT = new float[rows * n], cSkinny = new float[rows * n];
+            Gemm.sgemm(false, true, tall, n, k, a, 0, k, w, 0, k, cTall, 0, n, false);
+            Gemm.sgemm(false, true, rows, n, k, a, 0, k, w, 0, k, cSkinnyT, 0, n, false);
+            Gemm.sgemm(false, false, rows, n, k, a, 0, k, wt, 0, n, cSkinny, 0, n, false);
+            float[] head = java.util.Arrays.copyOf(cTall, rows * n);
+            assertArrayEquals(head, cSkinnyT, "sgemm A·Wᵀ rows differ from the tall product, k=" + k);
+            assertArrayEquals(head, cSkinny, "sgemm A·(Wᵀ copy) differs from A·Wᵀ, k=" + k);
+            double[] dTall = new double[tall * n], dSkinnyT = new double[rows * n], dSkinny = new double[rows * n];
+            Gemm.dgemm(false, true, tall, n, k, da, 0, k, dw, 0, k, dTall, 0, n, false);
+            Gemm.dgemm(false, true, rows, n, k, da, 0, k, dw, 0, k, dSkinnyT, 0, n, false);
+            Gemm.dgemm(false, false, rows, n, k, da, 0, k, dwt, 0, n, dSkinny, 0, n, false);
+            double[] dHead = java.util.Arrays.copyOf(dTall, rows * n);
+            assertArrayEquals(dHead, dSkinnyT, "dgemm A·Wᵀ rows differ from the tall product, k=" + k);
+            assertArrayEquals(dHead, dSkinny, "dgemm A·(Wᵀ copy) differs from A·Wᵀ, k=" + k);
+        }
+    }
+
+    /** The Linear-layer shapes give the same bits on 1, 2 and 3 threads (each takes its own path). */
+    @Test
+    void linearLayerShapesBitIdenticalForAnyThreadCount() {
+        Random r = new Random(14);
+        int[][] shapes = {{0, 1, 32, 256, 784}, {1, 0, 256, 784, 32}, {0, 0, 32, 256, 128}, {0, 1, 128, 256, 784},
+            {0, 1, 512, 10, 128}, {1, 0, 10, 128, 512}};
+        for (int[] s : shapes) {
+            boolean ta = s[0] == 1, tb = s[1] == 1;
+            int m = s[2], n = s[3], k = s[4], lda = ta ? m : k, ldb = tb ? k : n;
+            float[] a = new float[m * k], b = new float[k * n], c0 = new float[m * n];
+            double[] da = new double[m * k], db = new double[k * n], dc0 = new double[m * n];
+            for (int i = 0; i < a.length; i++) da[i] = a[i] = r.nextFloat() * 2 - 1;
+            for (int i = 0; i < b.length; i++) db[i] = b[i] = r.nextFloat() * 2 - 1;
+            for (int i = 0; i < c0.length; i++) dc0[i] = c0[i] = r.nextFloat() * 2 - 1;
+            float[] ref = null;
+            double[] dref = null;
+            for (int threads : new int[] {1, 2, 3}) {
+                Parallel.setThreads(threads);
+                float[] c = c0.clone();
+                double[] dc = dc0.clone();
+                Gemm.sgemm(ta, tb, m, n, k, a, 0, lda, b, 0, ldb, c, 0, n, true);
+                Gemm.dgemm(ta, tb, m, n, k, da, 0, lda, db, 0, ldb, dc, 0, n, true);
+                if (ref == null) {
+                    ref = c;
+                    dref = dc;
+                } else {
+                    String at = " at " + threads + " threads, shape " + java.util.Arrays.toString(s);
+                    assertArrayEquals(ref, c, "sgemm differs" + at);
+                    assertArrayEquals(dref, dc, "dgemm differs" + at);
+                }
+            }
+        }
+    }
+
+    /**
+     * NaN and infinity reach every C element they feed, through zeros, on the transposed-product and
+     * read-in-place paths: a poisoned row of W (forward X·Wᵀ) poisons its output column, a poisoned row of X
+     * its output row.
+     */
+    @Test
+    void nanPropagatesOnSkinnyPaths() {
+        int[][] shapes = {{32, 256, 784}, {32, 10, 128}, {7, 130, 33}, {130, 61, 33}};
+        for (int[] s : shapes) {
+            int m = s[0], n = s[1], k = s[2];
+            float[] x = new float[m * k], w = new float[n * k];
+            double[] dx = new double[m * k], dw = new double[n * k];
+            w[3 * k + k - 1] = Float.NaN;
+            dw[3 * k + k - 1] = Double.NaN;
+            w[(n - 1) * k] = Float.POSITIVE_INFINITY; // times x = 0 gives NaN
+            dw[(n - 1) * k] = Double.POSITIVE_INFINITY;
+            x[(m - 1) * k + 1] = Float.NaN;
+            dx[(m - 1) * k + 1] = Double.NaN;
+            float[] c = new float[m * n];
+            double[] dc = new double[m * n];
+            Gemm.sgemm(false, true, m, n, k, x, 0, k, w, 0, k, c, 0, n, false);
+            Gemm.dgemm(false, true, m, n, k, dx, 0, k, dw, 0, k, dc, 0, n, false);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    boolean poisoned = j == 3 || j == n - 1 || i == m - 1;
+                    String at = "shape " + java.util.Arrays.toString(s) + " C(" + i + "," + j + ")";
+                    if (poisoned) {
+                        assertTrue(Float.isNaN(c[i * n + j]), "sgemm " + at + " = " + c[i * n + j] + ", want NaN");
+                        assertTrue(Double.isNaN(dc[i * n + j]), "dgemm " + at + " = " + dc[i * n + j] + ", want NaN");
+                    } else {
+                        assertEquals(0f, c[i * n + j], "sgemm " + at);
+                        assertEquals(0d, dc[i * n + j], "dgemm " + at);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void zeroDepthClearsOrKeepsC() {
         float[] c = {1, 2, 3, 4, 5};

@@ -78,6 +78,20 @@ class ThreadDeterminismTest {
         sameOnOneAndTwoThreads(() -> a.matmul(b));
     }
 
+    /** A Linear layer's three products at batch 32, each on its own GEMM path (transposed, skinny, small-k). */
+    @Test
+    void linearLayerProducts() {
+        Tensor x = big(10, 32, 784), w = big(11, 256, 784), dy = big(12, 32, 256);
+        sameOnOneAndTwoThreads(() -> x.matmul(w.t()));
+        sameOnOneAndTwoThreads(() -> dy.matmul(w));
+        sameOnOneAndTwoThreads(() -> dy.t().matmul(x));
+        Tensor x64 = x.to(DType.FLOAT64), w64 = w.to(DType.FLOAT64);
+        Parallel.setThreads(1);
+        double[] one = x64.matmul(w64.t()).toDoubleArray();
+        Parallel.setThreads(2);
+        assertArrayEquals(one, x64.matmul(w64.t()).toDoubleArray()); // exact: JUnit compares double bits
+    }
+
     @Test
     void randomNumbers() {
         sameOnOneAndTwoThreads(() -> Tensor.randn(new Generator(8), 2 * N));
