@@ -15,6 +15,8 @@ final class ScalarGemm {
     /** Columns per packed B block and per row accumulator. */
     private static final int NB = 1024;
     private static final int ROWS = 4;
+    /** Up to this many multiply-adds, plain dot products beat packing (a batch-1 layer of a small MLP). */
+    private static final long TINY = 4096;
 
     private ScalarGemm() {}
 
@@ -27,6 +29,10 @@ final class ScalarGemm {
             for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
         }
         if (k <= 0) return;
+        if ((long) m * n * k <= TINY) {
+            tiny(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            return;
+        }
         float[] bp = new float[Math.min(KC, k) * Math.min(NB, n)];
         for (int j0 = 0; j0 < n; j0 += NB) {
             int nb = Math.min(NB, n - j0);
@@ -81,6 +87,37 @@ final class ScalarGemm {
         }
     }
 
+    /** One dot product per C element, adding to C in ascending p like the blocked loop: no buffers to set up. */
+    private static void tiny(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
+                             float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+        int ai = transA ? 1 : lda, ap = transA ? lda : 1, bj = transB ? ldb : 1, bp = transB ? 1 : ldb;
+        for (int i = 0; i < m; i++) {
+            int ia = aOff + i * ai, ci = cOff + i * ldc, j = 0;
+            for (; j + 3 < n; j += 4) { // four independent chains hide the add latency
+                float s0 = c[ci + j], s1 = c[ci + j + 1], s2 = c[ci + j + 2], s3 = c[ci + j + 3];
+                int ib = bOff + j * bj;
+                for (int p = 0; p < k; p++) {
+                    float x = a[ia + p * ap];
+                    int q = ib + p * bp;
+                    s0 += x * b[q];
+                    s1 += x * b[q + bj];
+                    s2 += x * b[q + 2 * bj];
+                    s3 += x * b[q + 3 * bj];
+                }
+                c[ci + j] = s0;
+                c[ci + j + 1] = s1;
+                c[ci + j + 2] = s2;
+                c[ci + j + 3] = s3;
+            }
+            for (; j < n; j++) {
+                float s = c[ci + j];
+                int ib = bOff + j * bj;
+                for (int p = 0; p < k; p++) s += a[ia + p * ap] * b[ib + p * bp];
+                c[ci + j] = s;
+            }
+        }
+    }
+
     private static float aAt(boolean transA, float[] a, int aOff, int lda, int i, int p) {
         return transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
     }
@@ -94,6 +131,10 @@ final class ScalarGemm {
             for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0d);
         }
         if (k <= 0) return;
+        if ((long) m * n * k <= TINY) {
+            tiny(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            return;
+        }
         double[] bp = new double[Math.min(KC, k) * Math.min(NB, n)];
         for (int j0 = 0; j0 < n; j0 += NB) {
             int nb = Math.min(NB, n - j0);
@@ -144,6 +185,37 @@ final class ScalarGemm {
                     double[] cr = acc[r];
                     for (int j = 0; j < nb; j++) cr[j] += ar * bp[bRow + j];
                 }
+            }
+        }
+    }
+
+    /** One dot product per C element, adding to C in ascending p like the blocked loop: no buffers to set up. */
+    private static void tiny(boolean transA, boolean transB, int m, int n, int k, double[] a, int aOff, int lda,
+                             double[] b, int bOff, int ldb, double[] c, int cOff, int ldc) {
+        int ai = transA ? 1 : lda, ap = transA ? lda : 1, bj = transB ? ldb : 1, bp = transB ? 1 : ldb;
+        for (int i = 0; i < m; i++) {
+            int ia = aOff + i * ai, ci = cOff + i * ldc, j = 0;
+            for (; j + 3 < n; j += 4) { // four independent chains hide the add latency
+                double s0 = c[ci + j], s1 = c[ci + j + 1], s2 = c[ci + j + 2], s3 = c[ci + j + 3];
+                int ib = bOff + j * bj;
+                for (int p = 0; p < k; p++) {
+                    double x = a[ia + p * ap];
+                    int q = ib + p * bp;
+                    s0 += x * b[q];
+                    s1 += x * b[q + bj];
+                    s2 += x * b[q + 2 * bj];
+                    s3 += x * b[q + 3 * bj];
+                }
+                c[ci + j] = s0;
+                c[ci + j + 1] = s1;
+                c[ci + j + 2] = s2;
+                c[ci + j + 3] = s3;
+            }
+            for (; j < n; j++) {
+                double s = c[ci + j];
+                int ib = bOff + j * bj;
+                for (int p = 0; p < k; p++) s += a[ia + p * ap] * b[ib + p * bp];
+                c[ci + j] = s;
             }
         }
     }
