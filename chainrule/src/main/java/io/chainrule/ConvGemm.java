@@ -26,6 +26,8 @@ final class ConvGemm {
     private static final int MAX_PARTIALS = 16;
     /** Bound on the total size of the weight-gradient partials, in elements. */
     private static final long PARTIAL_ELEMENTS = 1L << 22;
+    /** Windows narrower than this (channels × kernel area) take the transposed weight-gradient product. */
+    private static final int NARROW_ROWS = 16;
 
     private ConvGemm() {}
 
@@ -174,61 +176,86 @@ final class ConvGemm {
 
     // ------------------------------------------------------------------------------------------ weight gradient
 
-    /** dW = Σ_n dy[n] · cols(x[n])ᵀ: for contiguous x and dy, the gradient [o, c/g, kH, kW] of conv(x, W)·dy in W. */
+    /**
+     * dW = Σ_n dy[n] · cols(x[n])ᵀ: for contiguous x and dy, the gradient [o, c/g, kH, kW] of conv(x, W)·dy in W.
+     *
+     * <p>The GEMM wants its right operand with contiguous rows, so the columns are built transposed, one window per
+     * row, from a channels-last copy of the sample. When a group's window is narrower than a vector tile (a one- or
+     * two-channel input), dWᵀ = cols · dyᵀ is computed instead, so that the output channels fill the tile.
+     */
     static Tensor weightGrad(Tensor x, Tensor dy, Geometry g) {
         int c = g.c, hw = g.h * g.w, l = g.l(), og = g.og(), rows = g.rows(), band = g.bandRows(), kk = g.kk();
         int per = g.o * rows;
+        if (g.n == 0) return Tensor.allocate(x.dtype, g.weightShape());
         // Fixed-size chunks of samples, each summed into its own partial: the split depends on sizes only.
         long byWork = (TASK_WORK + g.workPerSample() - 1) / Math.max(1, g.workPerSample());
         long byCount = (g.n + MAX_PARTIALS - 1) / MAX_PARTIALS;
         long byMemory = ((long) g.n * per + PARTIAL_ELEMENTS - 1) / PARTIAL_ELEMENTS;
         int chunkSize = (int) Math.max(1, Math.max(byWork, Math.max(byCount, byMemory)));
         int chunks = (g.n + chunkSize - 1) / chunkSize;
+        boolean narrow = rows < NARROW_ROWS;
         DType type = x.dtype;
         Object parts = type == DType.FLOAT32 ? new float[chunks * per] : new double[chunks * per];
         Object xd = x.data(), dyd = dy.data();
         int xOff = x.offset, dyOff = dy.offset;
         Parallel.forChunks(chunks, 1, (k0, k1) -> {
-            Object xt = Scratch.get(type, 1, c * hw);
-            Object colsT = Scratch.get(type, 0, band * g.ow * c * kk);
+            Object xt = narrow ? null : Scratch.get(type, 1, c * hw);
+            Object cols = g.pointwise() ? null : Scratch.get(type, 0, band * g.ow * c * kk);
             for (int k = k0; k < k1; k++) {
                 boolean first = true;
                 for (int i = k * chunkSize; i < Math.min(g.n, (k + 1) * chunkSize); i++) {
-                    toChannelsLast(xd, xOff + i * c * hw, xt, c, hw);
-                    int di = dyOff + i * g.o * l;
+                    int xi = xOff + i * c * hw, di = dyOff + i * g.o * l;
+                    if (!narrow) toChannelsLast(xd, xi, xt, c, hw);
                     for (int y0 = 0; y0 < g.oh; y0 += band) {
                         int y1 = Math.min(g.oh, y0 + band), lb = (y1 - y0) * g.ow, p0 = y0 * g.ow;
-                        im2colT(xt, colsT, g, y0, y1);
-                        for (int grp = 0; grp < g.groups; grp++) {
-                            gemm(false, false, og, rows, lb, dyd, di + grp * og * l + p0, l, colsT, grp * rows, c * kk,
-                                    parts, k * per + grp * og * rows, rows, !first);
+                        if (narrow) {
+                            // partial [groups][rows][og] += cols_g [rows, lb] · dy_gᵀ [lb, og]
+                            Object a = xd;
+                            int aOff = xi + p0, lda = l;
+                            if (cols != null) {
+                                for (int ch = 0; ch < c; ch++) im2col(xd, xi + ch * hw, cols, ch * kk * lb, g, y0, y1);
+                                a = cols;
+                                aOff = 0;
+                                lda = lb;
+                            }
+                            for (int grp = 0; grp < g.groups; grp++) {
+                                gemm(false, true, rows, og, lb, a, aOff + grp * rows * lda, lda, dyd, di + grp * og * l + p0, l,
+                                        parts, k * per + grp * rows * og, og, !first);
+                            }
+                        } else {
+                            // partial [o][(ki, kj, channel)] += dy_g [og, lb] · colsT_g [lb, rows]
+                            Object b = xt;
+                            int bOff = p0 * c;
+                            if (cols != null) {
+                                im2colT(xt, cols, g, y0, y1);
+                                b = cols;
+                                bOff = 0;
+                            }
+                            for (int grp = 0; grp < g.groups; grp++) {
+                                gemm(false, false, og, rows, lb, dyd, di + grp * og * l + p0, l, b, bOff + grp * rows, c * kk,
+                                        parts, k * per + grp * og * rows, rows, !first);
+                            }
                         }
                         first = false;
                     }
                 }
             }
         });
-        // Partials hold columns in (ki, kj, channel) order; the weight wants (channel, ki, kj).
+        // Sum the partials in chunk order, from their layout into the weight's [o][(channel, ki, kj)].
         Tensor dw = Tensor.allocate(type, g.weightShape());
         int cg = g.cg();
-        if (parts instanceof float[] p) {
-            float[] out = (float[]) dw.data();
-            for (int oc = 0; oc < g.o; oc++) {
-                for (int q = 0; q < rows; q++) {
-                    int src = oc * rows + q;
+        for (int oc = 0; oc < g.o; oc++) {
+            for (int r = 0; r < rows; r++) {
+                int src = narrow ? (oc / og) * rows * og + r * og + oc % og : oc * rows + (r % kk) * cg + r / kk;
+                if (parts instanceof float[] p) {
                     float s = p[src];
                     for (int k = 1; k < chunks; k++) s += p[k * per + src];
-                    out[oc * rows + (q % cg) * kk + q / cg] = s;
-                }
-            }
-        } else {
-            double[] p = (double[]) parts, out = (double[]) dw.data();
-            for (int oc = 0; oc < g.o; oc++) {
-                for (int q = 0; q < rows; q++) {
-                    int src = oc * rows + q;
+                    ((float[]) dw.data())[oc * rows + r] = s;
+                } else {
+                    double[] p = (double[]) parts;
                     double s = p[src];
                     for (int k = 1; k < chunks; k++) s += p[k * per + src];
-                    out[oc * rows + (q % cg) * kk + q / cg] = s;
+                    ((double[]) dw.data())[oc * rows + r] = s;
                 }
             }
         }

@@ -13,8 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The conv2d op and its gradient ops against the composition they replace (unfold, then one matmul per group), on
- * every kernel path: the pointwise 1×1 case, the channels-last window copy (groups 1, unit width dilation), the
- * general one, and output-row bands for samples too wide for one column buffer.
+ * every kernel path: the pointwise 1×1 case, the channels-last window copy (groups 1, unit width dilation) and the
+ * general one, the transposed weight-gradient product for narrow windows, and output-row bands for samples too wide
+ * for one column buffer.
  */
 class ConvolutionOpTest {
     private static int[] a(int... v) {
@@ -51,6 +52,10 @@ class ConvolutionOpTest {
             new Case("3x2 width dilation grouped", 1, 4, 6, 7, 6, 3, 2, a(1, 2), a(2, 1), a(1, 2), 2, false),
             new Case("depthwise strided", 2, 4, 7, 7, 4, 3, 3, a(2, 2), a(1, 1), a(1, 1), 4, true),
             new Case("kernel over the padded edge", 2, 2, 2, 2, 3, 3, 3, a(1, 1), a(1, 1), a(1, 1), 1, true),
+            // windows of 16+ values: the weight gradient takes the transposed-columns product
+            new Case("1x1 pointwise grouped wide", 2, 32, 3, 4, 4, 1, 1, a(1, 1), a(0, 0), a(1, 1), 2, true),
+            new Case("3x3 width dilation wide", 2, 2, 6, 7, 3, 3, 3, a(1, 1), a(1, 2), a(1, 2), 1, false),
+            new Case("3x3 grouped strided wide", 2, 4, 6, 6, 4, 3, 3, a(2, 1), a(1, 0), a(1, 1), 2, true),
             // 18 column rows × 60,000 columns exceeds one band: three bands of one output row each
             new Case("banded wide image", 1, 2, 3, 60_000, 3, 3, 3, a(1, 1), a(1, 1), a(1, 1), 1, true));
 
@@ -113,7 +118,7 @@ class ConvolutionOpTest {
      */
     @Test
     void secondDerivativesPassFiniteDifferences() {
-        for (Case k : List.of(CASES.get(0), CASES.get(1), CASES.get(4), CASES.get(5))) {
+        for (Case k : List.of(CASES.get(0), CASES.get(1), CASES.get(4), CASES.get(5), CASES.get(8), CASES.get(9))) {
             Tensor x = randn(20, 1, k.c, Math.min(k.h, 5), Math.min(k.w, 5)).requiresGrad(true);
             Tensor wt = randn(21, k.o, k.c / k.groups, k.kh, k.kw).requiresGrad(true);
             Tensor b = randn(22, k.o).requiresGrad(true);
