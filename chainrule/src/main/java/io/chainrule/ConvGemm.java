@@ -86,7 +86,10 @@ final class ConvGemm {
         }
     }
 
-    /** Per-thread buffers, grown on demand and kept: columns are rebuilt for every sample of every call. */
+    /**
+     * Per-thread buffers, grown on demand and kept, since columns are rebuilt for every sample of every call: a band
+     * of about {@link #BAND_ELEMENTS} column values (more only when one output row needs more) and one sample.
+     */
     private static final class Scratch {
         private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
         float[] f0 = new float[0], f1 = new float[0];
