@@ -11,7 +11,8 @@ import static io.chainrule.Graph.record;
 /**
  * The primitives behind convolution and pooling, each forward next to its derivative. They come in adjoint pairs —
  * unfold (im2col) and fold (col2im), pad and crop (pad with negated widths) — so each one's gradient is the other and
- * derivatives of every order follow. Max pooling saves its argmax and scatters the gradient there with
+ * derivatives of every order follow. Convolution itself is one op whose input and weight gradients are ops of their
+ * own, each differentiable in terms of the other two. Max pooling saves its argmax and scatters the gradient there with
  * {@link Tensor#scatterAdd}, whose own gradient is a gather.
  *
  * <p>Kernels work on one (sample, channel) plane at a time with plain array loops, planes split over threads by
@@ -121,57 +122,12 @@ final class ConvOps {
         Parallel.forChunks(n * c, planeGrain((long) kk * l), (from, to) -> {
             for (int plane = from; plane < to; plane++) {
                 // Plane (n, c) of the input maps to rows c·kk … (c+1)·kk − 1 of sample n: the same flat offset plane·kk·l.
-                if (src instanceof float[] f) im2col(f, xOff + plane * h * wd, (float[]) dst, plane * kk * l, h, wd, w, oh, ow);
-                else im2col((double[]) src, xOff + plane * h * wd, (double[]) dst, plane * kk * l, h, wd, w, oh, ow);
+                if (src instanceof float[] f) Im2Col.im2col(f, xOff + plane * h * wd, (float[]) dst, plane * kk * l, h, wd, w, ow, 0, oh);
+                else Im2Col.im2col((double[]) src, xOff + plane * h * wd, (double[]) dst, plane * kk * l, h, wd, w, ow, 0, oh);
             }
         });
         int[] size = {h, wd};
         return record(out, "Im2ColBackward0", (g, need) -> one(fold(g, size, w)), inputs(input));
-    }
-
-    /** First output column whose input column {@code base + x·s} is ≥ 0. */
-    private static int firstValid(int base, int s) {
-        return base >= 0 ? 0 : (-base + s - 1) / s;
-    }
-
-    /** One past the last output column whose input column {@code base + x·s} is < size, at most {@code count}. */
-    private static int endValid(int base, int s, int size, int count) {
-        if (base >= size) return 0;
-        return Math.min(count, (size - 1 - base) / s + 1);
-    }
-
-    private static void im2col(float[] x, int xo, float[] cols, int co, int h, int wd, Window w, int oh, int ow) {
-        for (int ki = 0; ki < w.kH; ki++) {
-            for (int kj = 0; kj < w.kW; kj++) {
-                int row = co + (ki * w.kW + kj) * oh * ow;
-                int iw0 = kj * w.dW - w.pW;
-                int lo = firstValid(iw0, w.sW), hi = endValid(iw0, w.sW, wd, ow);
-                for (int y = 0; y < oh; y++) {
-                    int ih = y * w.sH - w.pH + ki * w.dH;
-                    if (ih < 0 || ih >= h || lo >= hi) continue; // padding: the output is already zero
-                    int s = xo + ih * wd + iw0, d = row + y * ow;
-                    if (w.sW == 1) System.arraycopy(x, s + lo, cols, d + lo, hi - lo);
-                    else for (int i = lo; i < hi; i++) cols[d + i] = x[s + i * w.sW];
-                }
-            }
-        }
-    }
-
-    private static void im2col(double[] x, int xo, double[] cols, int co, int h, int wd, Window w, int oh, int ow) {
-        for (int ki = 0; ki < w.kH; ki++) {
-            for (int kj = 0; kj < w.kW; kj++) {
-                int row = co + (ki * w.kW + kj) * oh * ow;
-                int iw0 = kj * w.dW - w.pW;
-                int lo = firstValid(iw0, w.sW), hi = endValid(iw0, w.sW, wd, ow);
-                for (int y = 0; y < oh; y++) {
-                    int ih = y * w.sH - w.pH + ki * w.dH;
-                    if (ih < 0 || ih >= h || lo >= hi) continue;
-                    int s = xo + ih * wd + iw0, d = row + y * ow;
-                    if (w.sW == 1) System.arraycopy(x, s + lo, cols, d + lo, hi - lo);
-                    else for (int i = lo; i < hi; i++) cols[d + i] = x[s + i * w.sW];
-                }
-            }
-        }
     }
 
     // ------------------------------------------------------------------------------------------- fold (col2im)
@@ -205,43 +161,104 @@ final class ConvOps {
         int xOff = x.offset;
         Parallel.forChunks(n * c, planeGrain((long) kk * l), (from, to) -> {
             for (int plane = from; plane < to; plane++) {
-                if (src instanceof float[] f) col2im(f, xOff + plane * kk * l, (float[]) dst, plane * h * wd, h, wd, w, oh, ow);
-                else col2im((double[]) src, xOff + plane * kk * l, (double[]) dst, plane * h * wd, h, wd, w, oh, ow);
+                if (src instanceof float[] f) Im2Col.col2im(f, xOff + plane * kk * l, (float[]) dst, plane * h * wd, h, wd, w, ow, 0, oh);
+                else Im2Col.col2im((double[]) src, xOff + plane * kk * l, (double[]) dst, plane * h * wd, h, wd, w, ow, 0, oh);
             }
         });
         return record(out, "Col2ImBackward0", (g, need) -> one(unfold(g, w)), inputs(cols));
     }
 
-    private static void col2im(float[] cols, int co, float[] x, int xo, int h, int wd, Window w, int oh, int ow) {
-        for (int ki = 0; ki < w.kH; ki++) {
-            for (int kj = 0; kj < w.kW; kj++) {
-                int row = co + (ki * w.kW + kj) * oh * ow;
-                int iw0 = kj * w.dW - w.pW;
-                int lo = firstValid(iw0, w.sW), hi = endValid(iw0, w.sW, wd, ow);
-                for (int y = 0; y < oh; y++) {
-                    int ih = y * w.sH - w.pH + ki * w.dH;
-                    if (ih < 0 || ih >= h) continue; // a padding position: its gradient has nowhere to go
-                    int d = xo + ih * wd + iw0, s = row + y * ow;
-                    for (int i = lo; i < hi; i++) x[d + i * w.sW] += cols[s + i];
-                }
-            }
+    // ---------------------------------------------------------------------------------------------- convolution
+
+    /**
+     * 2-D convolution (cross-correlation) of [N, C, H, W] by weight [O, C/groups, kH, kW], plus bias [O] or null, as one
+     * op; a 3-D input is one unbatched image. Operands are promoted to a common floating dtype.
+     *
+     * <p>Its derivatives come in a closed family, all read off the one scalar T(x, W, dy) = ⟨conv(x, W), dy⟩:
+     * dx = {@link #convInputGrad} (the transposed convolution), dW = {@link #convWeightGrad}, db = Σ dy over N, H, W;
+     * and each of those two has gradients that are conv2d, convInputGrad and convWeightGrad again. So derivatives
+     * of every order exist while each pass runs the fast kernels of {@link ConvGemm}.
+     */
+    static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Window w, int groups) {
+        if (input.shape.length == 3) return conv2d(input.unsqueeze(0), weight, bias, w, groups).squeeze(0);
+        ConvGemm.Geometry g = geometry(input, weight, bias, w, groups);
+        DType type = DType.promote(DType.promote(input.dtype, weight.dtype), bias == null ? weight.dtype : bias.dtype);
+        if (!type.isFloatingPoint()) {
+            throw new IllegalArgumentException("conv2d: expects floating-point tensors, got input " + input.dtype
+                    + ", weight " + weight.dtype + (bias == null ? "" : ", bias " + bias.dtype));
         }
+        Tensor x = input.to(type), wt = weight.to(type), b = bias == null ? null : bias.to(type);
+        Tensor out = ConvGemm.forward(x.contiguousRaw(), wt.contiguousRaw(), b == null ? null : b.contiguousRaw(), g);
+        return record(out, "ConvolutionBackward0", (grad, need) -> {
+            Tensor dy = grad.contiguous(); // once for both kernels (a gradient from sum() is a stride-0 expansion)
+            return new Tensor[] {
+                    need[0] ? convInputGrad(dy, wt, g) : null,
+                    need[1] ? convWeightGrad(x, dy, g) : null,
+                    need[2] ? convBiasGrad(dy) : null};
+        }, inputs(x, wt, b), x, wt);
     }
 
-    private static void col2im(double[] cols, int co, double[] x, int xo, int h, int wd, Window w, int oh, int ow) {
-        for (int ki = 0; ki < w.kH; ki++) {
-            for (int kj = 0; kj < w.kW; kj++) {
-                int row = co + (ki * w.kW + kj) * oh * ow;
-                int iw0 = kj * w.dW - w.pW;
-                int lo = firstValid(iw0, w.sW), hi = endValid(iw0, w.sW, wd, ow);
-                for (int y = 0; y < oh; y++) {
-                    int ih = y * w.sH - w.pH + ki * w.dH;
-                    if (ih < 0 || ih >= h) continue;
-                    int d = xo + ih * wd + iw0, s = row + y * ow;
-                    for (int i = lo; i < hi; i++) x[d + i * w.sW] += cols[s + i];
-                }
-            }
+    /**
+     * The gradient of ⟨conv(x, W), dy⟩ in x: [N, O, oh, ow] → [N, C, H, W], a transposed convolution. Linear in dy and
+     * in W: its gradient in dy is conv2d(·, W), in W it is convWeightGrad(·, dy).
+     */
+    private static Tensor convInputGrad(Tensor dy, Tensor weight, ConvGemm.Geometry g) {
+        Tensor d = dy.to(weight.dtype);
+        Tensor dx = ConvGemm.inputGrad(d.contiguousRaw(), weight.contiguousRaw(), g);
+        return record(dx, "ConvolutionBackwardInput", (gg, need) -> new Tensor[] {
+                need[0] ? conv2d(gg, weight, null, g.win(), g.groups()) : null,
+                need[1] ? convWeightGrad(gg, d, g) : null}, inputs(d, weight), d, weight);
+    }
+
+    /**
+     * The gradient of ⟨conv(x, W), dy⟩ in W: [O, C/groups, kH, kW]. Linear in x and in dy: its gradient in x is
+     * convInputGrad(dy, ·), in dy it is conv2d(x, ·).
+     */
+    private static Tensor convWeightGrad(Tensor x, Tensor dy, ConvGemm.Geometry g) {
+        Tensor d = dy.to(x.dtype);
+        Tensor dw = ConvGemm.weightGrad(x.contiguousRaw(), d.contiguousRaw(), g);
+        return record(dw, "ConvolutionBackwardWeight", (gg, need) -> new Tensor[] {
+                need[0] ? convInputGrad(d, gg, g) : null,
+                need[1] ? conv2d(x, gg, null, g.win(), g.groups()) : null}, inputs(x, d), x, d);
+    }
+
+    /** Σ dy over batch and positions, [N, O, oh, ow] → [O]; its gradient spreads g back over those positions. */
+    private static Tensor convBiasGrad(Tensor dy) {
+        int[] shape = dy.shape;
+        Tensor db = ConvGemm.biasGrad(dy.contiguousRaw(), shape[0], shape[1], shape[2] * shape[3]);
+        return record(db, "ConvolutionBackwardBias", (g, need) -> one(g.reshape(1, shape[1], 1, 1).expand(shape)),
+                inputs(dy));
+    }
+
+    /** Checks the operands of conv2d and derives its sizes. */
+    private static ConvGemm.Geometry geometry(Tensor input, Tensor weight, Tensor bias, Window w, int groups) {
+        if (input.shape.length != 4) {
+            throw new IllegalArgumentException("conv2d: expects a 3-D [C, H, W] or 4-D [N, C, H, W] input, got shape "
+                    + Arrays.toString(input.shape));
         }
+        if (weight.shape.length != 4) {
+            throw new IllegalArgumentException("conv2d: weight must have rank 4 [out, C/groups, kH, kW], got shape "
+                    + Arrays.toString(weight.shape));
+        }
+        int n = input.shape[0], c = input.shape[1], h = input.shape[2], wd = input.shape[3];
+        int o = weight.shape[0], cg = weight.shape[1];
+        if (groups < 1) throw new IllegalArgumentException("conv2d: groups must be positive, got " + groups);
+        if (c % groups != 0 || o % groups != 0 || cg * groups != c) {
+            throw new IllegalArgumentException("conv2d: input of shape " + Arrays.toString(input.shape) + " and weight of "
+                    + "shape " + Arrays.toString(weight.shape) + " do not fit groups=" + groups + ": the input's " + c
+                    + " channels and the weight's " + o + " outputs must be divisible by groups, and weight dimension 1 "
+                    + "must be channels/groups");
+        }
+        if (bias != null && (bias.shape.length != 1 || bias.shape[0] != o)) {
+            throw new IllegalArgumentException("conv2d: bias must have shape [" + o + "] for weight of shape "
+                    + Arrays.toString(weight.shape) + ", got " + Arrays.toString(bias.shape));
+        }
+        if (weight.shape[2] != w.kH || weight.shape[3] != w.kW) {
+            throw new IllegalArgumentException("conv2d: weight of shape " + Arrays.toString(weight.shape)
+                    + " does not match " + w);
+        }
+        int oh = w.outH("conv2d", h, input.shape), ow = w.outW("conv2d", wd, input.shape);
+        return new ConvGemm.Geometry(n, c, h, wd, o, groups, oh, ow, w);
     }
 
     // ------------------------------------------------------------------------------------------------------ pad

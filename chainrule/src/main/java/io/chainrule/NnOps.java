@@ -1,9 +1,9 @@
 package io.chainrule;
 
 /**
- * Low-level, differentiable primitives behind convolution and pooling in {@code io.chainrule.nn.F}: sliding-window
- * extraction ({@link #unfold}) and its adjoint ({@link #fold}), constant padding and max pooling. Each has a gradient
- * built from the others, so derivatives of every order are available.
+ * Low-level, differentiable primitives behind convolution and pooling in {@code io.chainrule.nn.F}: convolution
+ * ({@link #conv2d}), sliding-window extraction ({@link #unfold}) and its adjoint ({@link #fold}), constant padding and
+ * max pooling. Each has a gradient built from the others, so derivatives of every order are available.
  *
  * <p>Window arguments ({@code kernel}, {@code stride}, {@code padding}, {@code dilation}) hold one value, used for both
  * spatial dimensions, or two: height then width. Images are NCHW; a 3-D input is taken as one unbatched image.
@@ -21,6 +21,19 @@ public final class NnOps {
      */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
         return LinalgOps.linear(x, weight, bias);
+    }
+
+    /**
+     * 2-D convolution (cross-correlation, as in PyTorch) of [N, C, H, W] (or unbatched [C, H, W]) by weight
+     * [O, C/groups, kH, kW], plus {@code bias} [O] or null, recorded as one op. {@code io.chainrule.nn.F#conv2d} is the
+     * entry point to use; this is the primitive under it. Its gradients are convolutions again, so derivatives of every
+     * order are available.
+     */
+    public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation,
+                                int groups) {
+        if (input == null || weight == null) throw new IllegalArgumentException("conv2d: input and weight must not be null");
+        int[] kernel = weight.dim() == 4 ? new int[] {weight.size(2), weight.size(3)} : new int[] {1};
+        return ConvOps.conv2d(input, weight, bias, ConvOps.Window.of("conv2d", kernel, stride, padding, dilation), groups);
     }
 
     /**

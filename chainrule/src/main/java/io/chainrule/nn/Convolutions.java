@@ -11,8 +11,8 @@ import java.util.Arrays;
  * {@link NnOps} and ordinary tensor ops, so every result has gradients of every order. {@code F} exposes the same
  * functions.
  *
- * <p>A convolution is an unfold (im2col) followed by one GEMM-backed matmul:
- * {@code out[n] = W.reshape(out, -1) · unfold(x)[n]}; groups split the channels and batch the matmul over them.
+ * <p>A convolution is one op ({@link NnOps#conv2d}): per sample, an im2col into a reused buffer and one GEMM per group
+ * straight into the output; its backward is a transposed convolution and a weight-gradient GEMM, each differentiable.
  */
 public final class Convolutions {
     private Convolutions() {}
@@ -55,30 +55,12 @@ public final class Convolutions {
                                  int[] dilation, int groups) {
         requireRank(op, "input", input, 3, 4);
         requireRank(op, "weight", weight, 4, 4);
-        boolean batched = input.dim() == 4;
-        Tensor x = batched ? input : input.unsqueeze(0);
-        int n = x.size(0), c = x.size(1);
-        int o = weight.size(0), cg = weight.size(1), kh = weight.size(2), kw = weight.size(3);
-        if (groups < 1) throw new IllegalArgumentException(op + ": groups must be positive, got " + groups);
-        if (c % groups != 0 || o % groups != 0 || cg * groups != c) {
-            throw new IllegalArgumentException(op + ": input of shape " + Arrays.toString(input.shape()) + " and weight of shape "
-                    + Arrays.toString(weight.shape()) + " do not fit groups=" + groups + ": the input's " + c + " channels"
-                    + " and the weight's " + o + " outputs must be divisible by groups, and weight dimension 1 must be "
-                    + "channels/groups");
+        try {
+            return NnOps.conv2d(input, weight, bias, stride, padding, dilation, groups);
+        } catch (IllegalArgumentException e) {
+            if (op.equals("conv2d")) throw e;
+            throw new IllegalArgumentException(op + ": " + e.getMessage(), e);
         }
-        if (bias != null && (bias.dim() != 1 || bias.size(0) != o)) {
-            throw new IllegalArgumentException(op + ": bias must have shape [" + o + "] for weight of shape "
-                    + Arrays.toString(weight.shape()) + ", got " + Arrays.toString(bias.shape()));
-        }
-        Tensor cols = unfold(op, x, new int[] {kh, kw}, stride, padding, dilation); // [N, C·kH·kW, L]
-        int l = cols.size(2);
-        int[] outSize = outputSize(x, kh, kw, stride, padding, dilation);
-        Tensor out = groups == 1
-                ? weight.reshape(o, -1).matmul(cols)                                            // [N, O, L]
-                : weight.reshape(groups, o / groups, -1).matmul(cols.reshape(n, groups, -1, l)); // [N, G, O/G, L]
-        out = out.reshape(n, o, outSize[0], outSize[1]);
-        if (bias != null) out = out.add(bias.reshape(1, o, 1, 1));
-        return batched ? out : out.squeeze(0);
     }
 
     /** NnOps.unfold, with errors prefixed by the op the caller called. */

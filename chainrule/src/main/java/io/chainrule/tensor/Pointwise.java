@@ -177,4 +177,18 @@ public final class Pointwise {
             case LE -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = x <= y; } }
         }
     }
+
+    /**
+     * {@code dst[d+i] += src[s+i]} for i in [0, n): the short rows of col2im, vectorized from a single vector up (the
+     * JIT leaves it scalar when it cannot prove the arrays distinct). Same IEEE add per element either way.
+     */
+    public static void accumulateRow(float[] dst, int d, float[] src, int s, int n) {
+        int done = Simd.ENABLED ? SimdPointwise.accumulateRow(dst, d, src, s, n) : 0;
+        for (int i = done; i < n; i++) dst[d + i] += src[s + i];
+    }
+
+    public static void accumulateRow(double[] dst, int d, double[] src, int s, int n) {
+        int done = Simd.ENABLED ? SimdPointwise.accumulateRow(dst, d, src, s, n) : 0;
+        for (int i = done; i < n; i++) dst[d + i] += src[s + i];
+    }
 }

@@ -133,4 +133,21 @@ final class SimdPointwise {
         }
         return end;
     }
+
+    /** {@code dst[d+i] += src[s+i]} over whole vectors of [0, n); returns how many elements it did. */
+    static int accumulateRow(float[] dst, int d, float[] src, int s, int n) {
+        int end = F.loopBound(n), step = F.length();
+        for (int i = 0; i < end; i += step) {
+            FloatVector.fromArray(F, dst, d + i).add(FloatVector.fromArray(F, src, s + i)).intoArray(dst, d + i);
+        }
+        return end;
+    }
+
+    static int accumulateRow(double[] dst, int d, double[] src, int s, int n) {
+        int end = D.loopBound(n), step = D.length();
+        for (int i = 0; i < end; i += step) {
+            DoubleVector.fromArray(D, dst, d + i).add(DoubleVector.fromArray(D, src, s + i)).intoArray(dst, d + i);
+        }
+        return end;
+    }
 }

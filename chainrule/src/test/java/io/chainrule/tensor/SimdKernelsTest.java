@@ -54,6 +54,23 @@ class SimdKernelsTest {
     }
 
     @Test
+    void accumulateRowsMatchScalarAdds() {
+        Generator g = new Generator(9);
+        for (int n : new int[] {0, 1, 7, 8, 9, 26, 33, 1003}) {
+            float[] src = floats(g, n + 3), dst = floats(g, n + 5), expected = dst.clone();
+            double[] srcD = doubles(g, n + 3), dstD = doubles(g, n + 5), expectedD = dstD.clone();
+            for (int i = 0; i < n; i++) {
+                expected[i + 5] += src[i + 3];
+                expectedD[i + 5] += srcD[i + 3];
+            }
+            Pointwise.accumulateRow(dst, 5, src, 3, n);
+            Pointwise.accumulateRow(dstD, 5, srcD, 3, n);
+            assertArrayEquals(expected, dst, "n=" + n);
+            assertArrayEquals(expectedD, dstD, "n=" + n);
+        }
+    }
+
+    @Test
     void unaryRowsMatchScalarArithmetic() {
         Generator g = new Generator(8);
         for (int n : LENGTHS) {

@@ -3,10 +3,13 @@ package io.chainrule.tensor;
 import io.chainrule.DType;
 import io.chainrule.Generator;
 import io.chainrule.Tensor;
+import io.chainrule.autograd.Autograd;
+import io.chainrule.nn.F;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -90,6 +93,26 @@ class ThreadDeterminismTest {
         double[] one = x64.matmul(w64.t()).toDoubleArray();
         Parallel.setThreads(2);
         assertArrayEquals(one, x64.matmul(w64.t()).toDoubleArray()); // exact: JUnit compares double bits
+    }
+
+    /**
+     * Output, input, weight and bias gradients of a convolution: samples are split over threads, and the weight
+     * gradient sums per-chunk partials, so this fails if the chunking or the partial order followed the thread count.
+     */
+    @Test
+    void convolutionForwardAndBackward() {
+        Tensor x = big(10, 6, 8, 20, 20), w = big(11, 16, 8, 3, 3), b = big(12, 16), up = big(13, 6, 16, 20, 20);
+        sameOnOneAndTwoThreads(() -> convAndGrads(x, w, b, up, 1, 1, 1));
+        Tensor wg = big(14, 16, 4, 3, 3), upg = big(15, 6, 16, 10, 10);
+        sameOnOneAndTwoThreads(() -> convAndGrads(x, wg, b, upg, 2, 1, 2)); // strided, grouped
+    }
+
+    /** conv2d and its three gradients against {@code up}, flattened into one tensor. */
+    private static Tensor convAndGrads(Tensor x, Tensor w, Tensor b, Tensor up, int stride, int padding, int groups) {
+        Tensor xs = x.detach().requiresGrad(true), ws = w.detach().requiresGrad(true), bs = b.detach().requiresGrad(true);
+        Tensor y = F.conv2d(xs, ws, bs, new int[] {stride}, new int[] {padding}, new int[] {1}, groups);
+        List<Tensor> g = Autograd.grad(List.of(y), List.of(xs, ws, bs), List.of(up), false, false);
+        return Tensor.cat(List.of(y.detach().reshape(-1), g.get(0).reshape(-1), g.get(1).reshape(-1), g.get(2).reshape(-1)), 0);
     }
 
     @Test
