@@ -1,9 +1,10 @@
 package io.chainrule;
 
 /**
- * Low-level, differentiable primitives behind convolution and pooling in {@code io.chainrule.nn.F}: sliding-window
- * extraction ({@link #unfold}) and its adjoint ({@link #fold}), constant padding and max pooling. Each has a gradient
- * built from the others, so derivatives of every order are available.
+ * Low-level, differentiable primitives behind linear layers, the LSTM, convolution and pooling in
+ * {@code io.chainrule.nn}: the fused LSTM recurrence ({@link #lstm}), sliding-window extraction ({@link #unfold}) and
+ * its adjoint ({@link #fold}), constant padding and max pooling. Each has a gradient written in differentiable ops,
+ * so derivatives of every order are available.
  *
  * <p>Window arguments ({@code kernel}, {@code stride}, {@code padding}, {@code dilation}) hold one value, used for both
  * spatial dimensions, or two: height then width. Images are NCHW; a 3-D input is taken as one unbatched image.
@@ -21,6 +22,20 @@ public final class NnOps {
      */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
         return LinalgOps.linear(x, weight, bias);
+    }
+
+    /**
+     * An LSTM layer over a sequence as one op (PyTorch's gate order i, f, g, o): per step t, the gates
+     * x[t]·wIhᵀ + h·wHhᵀ + bIh + bHh split in four blocks i, f, g, o; i, f, o = σ and g = tanh of their block;
+     * c = f∘c + i∘g, h = o∘tanh(c). {@code x} {@code [seq, batch, in]}; {@code h0}, {@code c0} {@code [batch, hidden]};
+     * {@code wIh} {@code [4·hidden, in]}; {@code wHh} {@code [4·hidden, hidden]}; {@code bIh}, {@code bHh}
+     * {@code [4·hidden]} or null. Returns {@code [seq + 1, batch, hidden]}: h after each step, then the final c.
+     * Differentiable to any order in every argument ({@code io.chainrule.nn.LSTM} is the entry point to use).
+     *
+     * @throws IllegalArgumentException when the shapes do not fit together
+     */
+    public static Tensor lstm(Tensor x, Tensor h0, Tensor c0, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh) {
+        return RecurrentOps.lstm(x, h0, c0, wIh, wHh, bIh, bHh);
     }
 
     /**

@@ -2,11 +2,14 @@ package io.chainrule.tensor;
 
 import io.chainrule.DType;
 import io.chainrule.Generator;
+import io.chainrule.NnOps;
 import io.chainrule.Tensor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -76,6 +79,24 @@ class ThreadDeterminismTest {
     void matmul() {
         Tensor a = big(6, 200, 150), b = big(7, 150, 180);
         sameOnOneAndTwoThreads(() -> a.matmul(b));
+    }
+
+    @Test
+    void lstmForwardAndBackward() {
+        // batch · 4·hidden large enough that each step's elementwise pass and GEMMs are split between threads
+        int seq = 5, batch = 48, in = 20, hidden = 64;
+        sameOnOneAndTwoThreads(() -> {
+            Generator g = new Generator(10);
+            int[][] shapes = {{seq, batch, in}, {batch, hidden}, {batch, hidden}, {4 * hidden, in}, {4 * hidden, hidden},
+                    {4 * hidden}, {4 * hidden}};
+            List<Tensor> xs = new ArrayList<>();
+            for (int[] s : shapes) xs.add(Tensor.randn(g, s).mul(0.5).requiresGrad(true));
+            Tensor y = NnOps.lstm(xs.get(0), xs.get(1), xs.get(2), xs.get(3), xs.get(4), xs.get(5), xs.get(6));
+            y.square().sum().backward();
+            List<Tensor> parts = new ArrayList<>(List.of(y.detach().reshape(-1)));
+            for (Tensor x : xs) parts.add(x.grad().reshape(-1));
+            return Tensor.cat(parts, 0);
+        });
     }
 
     @Test

@@ -1,0 +1,51 @@
+package io.chainrule.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector bodies of {@link RecurrentKernels}' float rows: the same operations in the same order as the scalar loops
+ * there, so each lane equals the scalar result bit for bit. Each method covers whole vectors of one row and returns
+ * how many columns it did; the caller finishes the row.
+ *
+ * <p>Only loaded after {@link Simd#ENABLED} confirmed that {@code jdk.incubator.vector} is resolvable.
+ */
+final class SimdRecurrent {
+    private static final VectorSpecies<Float> F = SimdMath.F;
+
+    private SimdRecurrent() {}
+
+    /** c = f·cPrev + i·g from one row of activations (i, f, g, o). */
+    static int cellState(float[] acts, int a, float[] cPrev, int cp, float[] c, int co, int hidden) {
+        int end = F.loopBound(hidden), step = F.length();
+        for (int j = 0; j < end; j += step) {
+            FloatVector i = FloatVector.fromArray(F, acts, a + j);
+            FloatVector f = FloatVector.fromArray(F, acts, a + hidden + j);
+            FloatVector u = FloatVector.fromArray(F, acts, a + 2 * hidden + j);
+            f.mul(FloatVector.fromArray(F, cPrev, cp + j)).add(i.mul(u)).intoArray(c, co + j);
+        }
+        return end;
+    }
+
+    /** The backward arithmetic of one row; tanh c is read from the d_o slot of {@code dGates}, where it was put. */
+    static int lstmBackward(float[] acts, int a, float[] cPrev, int cp, float[] dhOut, int dho,
+                            float[] dhNext, int dhn, float[] dc, int dco, float[] dGates, int d, int hidden) {
+        int end = F.loopBound(hidden), step = F.length();
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        for (int j = 0; j < end; j += step) {
+            FloatVector i = FloatVector.fromArray(F, acts, a + j);
+            FloatVector f = FloatVector.fromArray(F, acts, a + hidden + j);
+            FloatVector u = FloatVector.fromArray(F, acts, a + 2 * hidden + j);
+            FloatVector o = FloatVector.fromArray(F, acts, a + 3 * hidden + j);
+            FloatVector tc = FloatVector.fromArray(F, dGates, d + 3 * hidden + j);
+            FloatVector dh = FloatVector.fromArray(F, dhOut, dho + j).add(FloatVector.fromArray(F, dhNext, dhn + j));
+            FloatVector dct = FloatVector.fromArray(F, dc, dco + j).add(dh.mul(o).mul(one.sub(tc.mul(tc))));
+            dct.mul(u).mul(i.mul(one.sub(i))).intoArray(dGates, d + j);
+            dct.mul(FloatVector.fromArray(F, cPrev, cp + j)).mul(f.mul(one.sub(f))).intoArray(dGates, d + hidden + j);
+            dct.mul(i).mul(one.sub(u.mul(u))).intoArray(dGates, d + 2 * hidden + j);
+            dh.mul(tc).mul(o.mul(one.sub(o))).intoArray(dGates, d + 3 * hidden + j);
+            dct.mul(f).intoArray(dc, dco + j);
+        }
+        return end;
+    }
+}
