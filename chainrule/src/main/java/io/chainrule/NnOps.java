@@ -1,10 +1,10 @@
 package io.chainrule;
 
 /**
- * Low-level, differentiable primitives behind linear layers, the LSTM, convolution and pooling in
- * {@code io.chainrule.nn}: the fused LSTM recurrence ({@link #lstm}), sliding-window extraction ({@link #unfold}) and
- * its adjoint ({@link #fold}), constant padding and max pooling. Each has a gradient written in differentiable ops,
- * so derivatives of every order are available.
+ * Low-level, differentiable primitives behind linear, recurrent, convolution and pooling layers in
+ * {@code io.chainrule.nn}: fused recurrent layers ({@link #lstm}, {@link #gru}, {@link #rnn}), sliding-window
+ * extraction ({@link #unfold}) and its adjoint ({@link #fold}), constant padding and max pooling. Each has a gradient
+ * written in differentiable ops, so derivatives of every order are available.
  *
  * <p>Window arguments ({@code kernel}, {@code stride}, {@code padding}, {@code dilation}) hold one value, used for both
  * spatial dimensions, or two: height then width. Images are NCHW; a 3-D input is taken as one unbatched image.
@@ -35,7 +35,35 @@ public final class NnOps {
      * @throws IllegalArgumentException when the shapes do not fit together
      */
     public static Tensor lstm(Tensor x, Tensor h0, Tensor c0, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh) {
-        return RecurrentOps.lstm(x, h0, c0, wIh, wHh, bIh, bHh);
+        if (c0 == null) throw new IllegalArgumentException("lstm: c0 must not be null");
+        return RecurrentOps.layer(RecurrentOps.Cell.LSTM, x, h0, c0, wIh, wHh, bIh, bHh);
+    }
+
+    /**
+     * A GRU layer over a sequence as one op (PyTorch's gate order r, z, n): per step, with gi = x[t]·wIhᵀ + bIh and
+     * gh = h·wHhᵀ + bHh split in three blocks, r, z = σ(gi + gh), n = tanh(gi_n + r∘gh_n), h = n + z∘(h − n). Shapes
+     * as {@link #lstm} with 3·hidden gate rows; returns h after each step, {@code [seq, batch, hidden]}.
+     * ({@code io.chainrule.nn.GRU} is the entry point to use.)
+     *
+     * @throws IllegalArgumentException when the shapes do not fit together
+     */
+    public static Tensor gru(Tensor x, Tensor h0, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh) {
+        return RecurrentOps.layer(RecurrentOps.Cell.GRU, x, h0, null, wIh, wHh, bIh, bHh);
+    }
+
+    /**
+     * An Elman RNN layer over a sequence as one op: h = act(x[t]·wIhᵀ + h·wHhᵀ + bIh + bHh), act "tanh" or "relu".
+     * Shapes as {@link #lstm} with hidden gate rows; returns h after each step, {@code [seq, batch, hidden]}.
+     * ({@code io.chainrule.nn.RNN} is the entry point to use.)
+     *
+     * @throws IllegalArgumentException when the shapes do not fit together or the nonlinearity is unknown
+     */
+    public static Tensor rnn(Tensor x, Tensor h0, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh, String nonlinearity) {
+        RecurrentOps.Cell cell;
+        if ("tanh".equals(nonlinearity)) cell = RecurrentOps.Cell.RNN_TANH;
+        else if ("relu".equals(nonlinearity)) cell = RecurrentOps.Cell.RNN_RELU;
+        else throw new IllegalArgumentException("rnn: unknown nonlinearity '" + nonlinearity + "' (expected \"tanh\" or \"relu\")");
+        return RecurrentOps.layer(cell, x, h0, null, wIh, wHh, bIh, bHh);
     }
 
     /**

@@ -2,91 +2,189 @@ package io.chainrule;
 
 import io.chainrule.autograd.GradMode;
 import io.chainrule.tensor.Gemm;
+import io.chainrule.tensor.GruKernels;
 import io.chainrule.tensor.Loops;
 import io.chainrule.tensor.Parallel;
 import io.chainrule.tensor.RecurrentKernels;
+import io.chainrule.tensor.RnnKernels;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 import static io.chainrule.Graph.inputs;
 import static io.chainrule.Graph.record;
 
 /**
- * An LSTM layer over a whole sequence as one op, forward next to its derivative (PyTorch's fused LSTM, gate order
- * i, f, g, o):
- * <pre>
- * i, f, g, o = σ, σ, tanh, σ of (x_t·W_ihᵀ + h_{t−1}·W_hhᵀ + b_ih + b_hh), split in 4
- * c_t = f∘c_{t−1} + i∘g,   h_t = o∘tanh(c_t)
- * </pre>
- * One node per layer instead of a dozen per step. Forward: one GEMM projects every step's input, then per step a GEMM
- * adds h_{t−1}·W_hhᵀ and one fused pass computes the gates and the new state. Backward: per step (last first) a fused
- * pass gives the gates' gradient and a GEMM sends it to h_{t−1}; the weight, bias and input gradients are then one
- * GEMM (or sum) each over all steps.
+ * A recurrent layer over a whole sequence as one op (PyTorch's fused RNN, LSTM and GRU, gate orders as there), forward
+ * next to its derivative. One node per layer instead of a dozen per step. Forward: one GEMM projects every step's
+ * input, then per step a GEMM gives h_{t−1}·W_hhᵀ and one fused pass the gates and the new state. Backward: per step
+ * (last first) a fused pass gives the gates' gradient and a GEMM sends it to h_{t−1}; the weight, bias and input
+ * gradients are then one GEMM (or sum) each over all steps.
  *
- * <p>The backward is written twice, as PyTorch does for its fused cells: in tensor ops ({@link #backwardInOps}),
- * which recomputes the gates from the inputs so every factor is on the graph and the gradient is differentiable
- * again; and fused ({@link #backwardFused}), the same formulas operation for operation over raw arrays, used when no
- * graph of the backward is being built (the common case).
+ * <p>The backward is written twice, as PyTorch does for its fused cells: fused, over raw arrays (here), used when no
+ * graph of the backward is being built (the common case); and in tensor ops ({@link RecurrentBackward}), the same
+ * formulas operation for operation after recomputing the gates from the inputs, so the gradient is on the graph and
+ * differentiable again (createGraph).
  */
 final class RecurrentOps {
     /** Below this many gate values per step a step's elementwise pass stays on one thread. */
     private static final int PARALLEL_MIN_ELEMENTS = 8192;
 
+    /** The cell a layer runs, with its gate blocks per hidden unit. */
+    enum Cell {
+        RNN_TANH("rnn", "RnnTanhBackward", 1), RNN_RELU("rnn", "RnnReluBackward", 1), LSTM("lstm", "LstmBackward", 4),
+        GRU("gru", "GruBackward", 3);
+
+        final String op, node;
+        final int gates;
+
+        Cell(String op, String node, int gates) {
+            this.op = op;
+            this.node = node;
+            this.gates = gates;
+        }
+
+        /** Whether b_hh is added to the input projection up front (not for GRU, whose b_hn sits inside r·(…)). */
+        boolean foldsHiddenBias() {
+            return this != GRU;
+        }
+    }
+
     private RecurrentOps() {}
 
     /**
-     * x {@code [seq, batch, in]}, h0 and c0 {@code [batch, hidden]}, wIh {@code [4·hidden, in]}, wHh
-     * {@code [4·hidden, hidden]}, bIh and bHh {@code [4·hidden]} or null. Returns {@code [seq + 1, batch, hidden]}:
-     * h after each step, then the last c.
+     * The raw arrays of one forward, in the op's dtype: contiguous copies (or the tensors themselves) of the inputs,
+     * the output, and what the fused backward reads: each step's activations, the cell states (LSTM: c_{t−1} for
+     * t = 0..seq) or W_hn·h + b_hn (GRU).
      */
-    static Tensor lstm(Tensor x, Tensor h0, Tensor c0, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh) {
-        checkLstm(x, h0, c0, wIh, wHh, bIh, bHh);
-        int seq = x.shape[0], batch = x.shape[1], in = x.shape[2], hidden = wHh.shape[1], gw = 4 * hidden;
-        DType type = DType.promote(DType.promote(x.dtype, wIh.dtype), DType.promote(wHh.dtype, DType.promote(h0.dtype, c0.dtype)));
-        if (bIh != null) type = DType.promote(type, bIh.dtype);
-        if (bHh != null) type = DType.promote(type, bHh.dtype);
+    private record Saved(Cell cell, DType type, int seq, int batch, int in, int hidden, Tensor x, Tensor h0, Tensor wIh,
+                         Tensor wHh, Tensor out, Tensor acts, Tensor states) {}
+
+    /**
+     * x {@code [seq, batch, in]}, h0 (and c0 for the LSTM) {@code [batch, hidden]}, wIh {@code [gates·hidden, in]},
+     * wHh {@code [gates·hidden, hidden]}, bIh and bHh {@code [gates·hidden]} or null. Returns h after each step,
+     * {@code [seq, batch, hidden]}; for the LSTM one more row at the end, the last c.
+     */
+    static Tensor layer(Cell cell, Tensor x, Tensor h0, Tensor c0, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh) {
+        check(cell, x, h0, c0, wIh, wHh, bIh, bHh);
+        int seq = x.shape[0], batch = x.shape[1], in = x.shape[2], hidden = wHh.shape[1], gw = cell.gates * hidden;
+        DType type = DType.promote(DType.promote(x.dtype, wIh.dtype), DType.promote(wHh.dtype, h0.dtype));
+        for (Tensor t : new Tensor[] {c0, bIh, bHh}) if (t != null) type = DType.promote(type, t.dtype);
         DType ft = PointwiseOps.floatType(type);
         Tensor xs = x.castRaw(ft).contiguousRaw(), h = h0.castRaw(ft).contiguousRaw();
-        Tensor c = c0.castRaw(ft).contiguousRaw(), wi = wIh.castRaw(ft).contiguousRaw(), w = wHh.castRaw(ft).contiguousRaw();
-        // Transposed weights, so both GEMMs read B row by row; the biases summed once.
+        Tensor wi = wIh.castRaw(ft).contiguousRaw(), w = wHh.castRaw(ft).contiguousRaw();
+        // Transposed weights, so both GEMMs read B row by row.
         Tensor wIhT = transposed(wi), wHhT = transposed(w);
-        Tensor bias = Tensor.allocate(ft, new int[] {gw});
-        if (bIh != null) bias.accumulateRaw(bIh.castRaw(ft));
-        if (bHh != null) bias.accumulateRaw(bHh.castRaw(ft));
-
+        // The bias added to the input projection (b_ih, with b_hh folded in unless the cell keeps it apart).
+        Tensor biasIn = Tensor.allocate(ft, new int[] {gw}), biasHh = null;
+        if (bIh != null) biasIn.accumulateRaw(bIh.castRaw(ft));
+        if (cell.foldsHiddenBias()) {
+            if (bHh != null) biasIn.accumulateRaw(bHh.castRaw(ft));
+        } else {
+            biasHh = Tensor.allocate(ft, new int[] {gw});
+            if (bHh != null) biasHh.accumulateRaw(bHh.castRaw(ft));
+        }
         int rowsPerStep = batch * hidden, gatesPerStep = batch * gw;
-        Tensor out = Tensor.allocate(ft, new int[] {seq + 1, batch, hidden});
-        // Saved for the fused backward: each step's activations, and c_{t-1} for t = 0..seq (c0 first).
+        boolean lstm = cell == Cell.LSTM, gru = cell == Cell.GRU;
+        Tensor out = Tensor.allocate(ft, new int[] {lstm ? seq + 1 : seq, batch, hidden});
         Tensor acts = Tensor.allocate(ft, new int[] {seq, batch, gw});
-        Tensor cs = Tensor.allocate(ft, new int[] {seq + 1, batch, hidden});
-        System.arraycopy(c.data(), c.offset, cs.data(), 0, rowsPerStep);
+        Tensor states = lstm ? Tensor.allocate(ft, new int[] {seq + 1, batch, hidden})
+                : gru ? Tensor.allocate(ft, new int[] {seq, batch, hidden}) : null;
+        Tensor gh = gru ? Tensor.allocate(ft, new int[] {batch, gw}) : null;
+        if (lstm) {
+            Tensor c = c0.castRaw(ft).contiguousRaw();
+            System.arraycopy(c.data(), c.offset, states.data(), 0, rowsPerStep);
+        }
         gemm(false, false, seq * batch, gw, in, xs.data(), xs.offset, in, wIhT.data(), 0, gw, acts.data(), 0, gw, false);
-        int grain = grain(batch, hidden);
+        int grain = grain(batch, gw);
+        Tensor bIn = biasIn, bH = biasHh;
         for (int t = 0; t < seq; t++) {
             Object hPrev = t == 0 ? h.data() : out.data();
             int hpo = t == 0 ? h.offset : (t - 1) * rowsPerStep;
-            gemm(false, false, batch, gw, hidden, hPrev, hpo, hidden, wHhT.data(), 0, gw, acts.data(), t * gatesPerStep, gw, true);
-            int g0 = t * gatesPerStep, cp0 = t * rowsPerStep, c1 = (t + 1) * rowsPerStep, h1 = t * rowsPerStep;
-            Parallel.forChunks(batch, grain, (r0, r1) -> {
-                int g = g0 + r0 * gw, s = r0 * hidden;
-                if (acts.data() instanceof float[] a) {
-                    float[] cf = (float[]) cs.data();
-                    RecurrentKernels.lstmForward(a, g, (float[]) bias.data(), cf, cp0 + s, cf, c1 + s,
-                            (float[]) out.data(), h1 + s, r1 - r0, hidden);
-                } else {
-                    double[] cd = (double[]) cs.data();
-                    RecurrentKernels.lstmForward((double[]) acts.data(), g, (double[]) bias.data(), cd, cp0 + s, cd, c1 + s,
-                            (double[]) out.data(), h1 + s, r1 - r0, hidden);
-                }
-            });
+            // h_{t-1}·W_hhᵀ: added to the step's projection, or apart for the GRU (b_hn and r come in between)
+            if (gru) gemm(false, false, batch, gw, hidden, hPrev, hpo, hidden, wHhT.data(), 0, gw, gh.data(), 0, gw, false);
+            else gemm(false, false, batch, gw, hidden, hPrev, hpo, hidden, wHhT.data(), 0, gw, acts.data(), t * gatesPerStep, gw, true);
+            int step = t;
+            Parallel.forChunks(batch, grain, (r0, r1) -> forwardRows(cell, acts, bIn, gh, bH, hPrev, hpo, states, out, step, r0, r1));
         }
-        System.arraycopy(cs.data(), seq * rowsPerStep, out.data(), seq * rowsPerStep, rowsPerStep);
-        return record(out, "LstmBackward", (g, need) -> GradMode.isEnabled()
-                        ? backwardInOps(g, x, h0, c0, wIh, wHh, bIh, bHh, need)
-                        : backwardFused(g, xs, h, wi, w, out, acts, cs, need),
+        if (lstm) System.arraycopy(states.data(), seq * rowsPerStep, out.data(), seq * rowsPerStep, rowsPerStep);
+        Saved saved = new Saved(cell, ft, seq, batch, in, hidden, xs, h, wi, w, out, acts, states);
+        return record(out, cell.node, (g, need) -> GradMode.isEnabled()
+                        ? RecurrentBackward.inTensorOps(cell, g, x, h0, c0, wIh, wHh, bIh, bHh, need)
+                        : backwardFused(saved, g, need),
                 inputs(x, h0, c0, wIh, wHh, bIh, bHh), x, h0, c0, wIh, wHh, bIh, bHh, out);
+    }
+
+    /**
+     * Step t's elementwise pass over batch rows [r0, r1). {@code acts} holds the rows' input projections (plus
+     * h_{t−1}·W_hhᵀ, except for the GRU, whose h·W_hhᵀ is in {@code gh}); {@code states} the LSTM's cell states
+     * (c_{t−1} at step t) or the GRU's saved W_hn·h + b_hn.
+     */
+    private static void forwardRows(Cell cell, Tensor acts, Tensor bias, Tensor gh, Tensor biasHh, Object hPrev, int hpo,
+                                    Tensor states, Tensor out, int t, int r0, int r1) {
+        int batch = out.shape[1], hidden = out.shape[2], gw = cell.gates * hidden, rows = r1 - r0;
+        int a = (t * batch + r0) * gw, s = (t * batch + r0) * hidden, hp = hpo + r0 * hidden, next = s + batch * hidden;
+        if (acts.data() instanceof float[] g) {
+            float[] b = (float[]) bias.data(), o = (float[]) out.data();
+            switch (cell) {
+                case LSTM -> {
+                    float[] c = (float[]) states.data();
+                    RecurrentKernels.lstmForward(g, a, b, c, s, c, next, o, s, rows, hidden);
+                }
+                case GRU -> GruKernels.forward(g, a, b, (float[]) gh.data(), r0 * gw, (float[]) biasHh.data(), (float[]) hPrev, hp,
+                        (float[]) states.data(), s, o, s, rows, hidden);
+                default -> RnnKernels.forward(cell == Cell.RNN_RELU, g, a, b, o, s, rows, hidden);
+            }
+        } else {
+            double[] g = (double[]) acts.data(), b = (double[]) bias.data(), o = (double[]) out.data();
+            switch (cell) {
+                case LSTM -> {
+                    double[] c = (double[]) states.data();
+                    RecurrentKernels.lstmForward(g, a, b, c, s, c, next, o, s, rows, hidden);
+                }
+                case GRU -> GruKernels.forward(g, a, b, (double[]) gh.data(), r0 * gw, (double[]) biasHh.data(), (double[]) hPrev,
+                        hp, (double[]) states.data(), s, o, s, rows, hidden);
+                default -> RnnKernels.forward(cell == Cell.RNN_RELU, g, a, b, o, s, rows, hidden);
+            }
+        }
+    }
+
+    private static void check(Cell cell, Tensor x, Tensor h0, Tensor c0, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh) {
+        String op = cell.op;
+        int gates = cell.gates;
+        int[] ws = wHh.shape;
+        if (ws.length != 2 || ws[0] != gates * ws[1] || ws[1] == 0) {
+            throw new IllegalArgumentException(op + ": weight_hh must be [" + gates + "·hidden, hidden], got " + Arrays.toString(ws));
+        }
+        int hidden = ws[1];
+        int[] xs = x.shape;
+        if (xs.length != 3 || xs[0] == 0 || xs[1] == 0) {
+            throw new IllegalArgumentException(op + ": expected input of shape [seq, batch, in] with seq, batch > 0, got "
+                    + Arrays.toString(xs));
+        }
+        if (wIh.shape.length != 2 || wIh.shape[0] != gates * hidden || wIh.shape[1] != xs[2]) {
+            throw new IllegalArgumentException(op + ": weight_ih must be [" + gates * hidden + ", " + xs[2] + "] for input "
+                    + Arrays.toString(xs) + " and weight_hh " + Arrays.toString(ws) + ", got " + Arrays.toString(wIh.shape));
+        }
+        int[] stateShape = {xs[1], hidden};
+        if (!Arrays.equals(h0.shape, stateShape)) {
+            throw new IllegalArgumentException(op + ": expected h0 of shape " + Arrays.toString(stateShape) + ", got "
+                    + Arrays.toString(h0.shape));
+        }
+        if ((c0 != null) != (cell == Cell.LSTM)) throw new IllegalArgumentException(op + ": c0 is for the LSTM only, and required there");
+        if (c0 != null && !Arrays.equals(c0.shape, stateShape)) {
+            throw new IllegalArgumentException(op + ": expected c0 of shape " + Arrays.toString(stateShape) + ", got "
+                    + Arrays.toString(c0.shape));
+        }
+        for (Tensor b : new Tensor[] {bIh, bHh}) {
+            if (b != null && (b.shape.length != 1 || b.shape[0] != gates * hidden)) {
+                throw new IllegalArgumentException(op + ": biases must be [" + gates * hidden + "], got " + Arrays.toString(b.shape));
+            }
+        }
+    }
+
+    /** Rows per parallel chunk: whole rows, enough of them that a chunk is worth a hand-off. */
+    private static int grain(int batch, int rowWidth) {
+        return batch * rowWidth < PARALLEL_MIN_ELEMENTS ? batch : Math.max(1, PARALLEL_MIN_ELEMENTS / rowWidth);
     }
 
     /** A contiguous copy of the transpose of a matrix (no graph). */
@@ -94,158 +192,111 @@ final class RecurrentOps {
         return m.viewRaw(new int[] {m.shape[1], m.shape[0]}, new int[] {m.strides[1], m.strides[0]}, m.offset).cloneRaw();
     }
 
-    private static void checkLstm(Tensor x, Tensor h0, Tensor c0, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh) {
-        int[] ws = wHh.shape;
-        if (ws.length != 2 || ws[0] != 4 * ws[1] || ws[1] == 0) {
-            throw new IllegalArgumentException("lstm: weight_hh must be [4·hidden, hidden], got " + Arrays.toString(ws));
-        }
-        int hidden = ws[1];
-        int[] xs = x.shape;
-        if (xs.length != 3 || xs[0] == 0 || xs[1] == 0) {
-            throw new IllegalArgumentException("lstm: expected input of shape [seq, batch, in] with seq, batch > 0, got "
-                    + Arrays.toString(xs));
-        }
-        if (wIh.shape.length != 2 || wIh.shape[0] != 4 * hidden || wIh.shape[1] != xs[2]) {
-            throw new IllegalArgumentException("lstm: weight_ih must be [" + 4 * hidden + ", " + xs[2] + "] for input "
-                    + Arrays.toString(xs) + " and weight_hh " + Arrays.toString(ws) + ", got " + Arrays.toString(wIh.shape));
-        }
-        int[] stateShape = {xs[1], hidden};
-        if (!Arrays.equals(h0.shape, stateShape) || !Arrays.equals(c0.shape, stateShape)) {
-            throw new IllegalArgumentException("lstm: expected h0 and c0 of shape " + Arrays.toString(stateShape)
-                    + ", got " + Arrays.toString(h0.shape) + " and " + Arrays.toString(c0.shape));
-        }
-        for (Tensor b : new Tensor[] {bIh, bHh}) {
-            if (b != null && (b.shape.length != 1 || b.shape[0] != 4 * hidden)) {
-                throw new IllegalArgumentException("lstm: biases must be [" + 4 * hidden + "], got " + Arrays.toString(b.shape));
-            }
-        }
-    }
-
-    /** Rows per parallel chunk: whole rows, enough of them that a chunk is worth a hand-off. */
-    private static int grain(int batch, int hidden) {
-        return 4 * batch * hidden < PARALLEL_MIN_ELEMENTS ? batch : Math.max(1, PARALLEL_MIN_ELEMENTS / 4 / hidden);
-    }
-
     /**
-     * Backpropagation through time over raw arrays (xs, h0, wIh, wHh contiguous in the op's type): per step, last
-     * first, the fused elementwise pass, then the gradient sent to h_{t−1} as dGates_t·W_hh. Then over all steps at
-     * once: dx = dGates·W_ih, dW_ih = (xᵀ·dGates)ᵀ, dW_hh = (h_prevᵀ·dGates)ᵀ and db = Σ dGates. (The weight
-     * gradients are computed transposed because that GEMM reads both operands row by row.)
+     * Backpropagation through time over raw arrays: per step, last first, the fused elementwise pass gives the gates'
+     * gradient (dGi for the input projection; dGh for h·W_hhᵀ, the same but for the GRU), then dGh_t·W_hh goes to
+     * h_{t−1}. Then over all steps at once: dx = dGi·W_ih, dW_ih = (xᵀ·dGi)ᵀ, dW_hh = (h_prevᵀ·dGh)ᵀ (computed
+     * transposed because that GEMM reads both operands row by row), db_ih = Σ dGi and db_hh = Σ dGh.
      */
-    private static Tensor[] backwardFused(Tensor gradOut, Tensor xs, Tensor h0, Tensor wIh, Tensor wHh, Tensor out,
-                                          Tensor acts, Tensor cs, boolean[] need) {
-        DType type = out.dtype;
-        int seq = out.shape[0] - 1, batch = out.shape[1], hidden = out.shape[2], in = xs.shape[2], gw = 4 * hidden;
+    private static Tensor[] backwardFused(Saved sv, Tensor gradOut, boolean[] need) {
+        Cell cell = sv.cell();
+        DType type = sv.type();
+        int seq = sv.seq(), batch = sv.batch(), in = sv.in(), hidden = sv.hidden(), gw = cell.gates * hidden;
         int rowsPerStep = batch * hidden, gatesPerStep = batch * gw, rows = seq * batch;
+        boolean lstm = cell == Cell.LSTM, gru = cell == Cell.GRU;
         Tensor gy = gradOut.castRaw(type).contiguousRaw();
-        Tensor dGates = Tensor.allocate(type, new int[] {seq, batch, gw});
+        Tensor dGi = Tensor.allocate(type, new int[] {seq, batch, gw});
+        Tensor dGh = gru ? Tensor.allocate(type, new int[] {seq, batch, gw}) : dGi;
         Tensor dh = Tensor.allocate(type, new int[] {batch, hidden});
-        Tensor dc = Tensor.allocate(type, new int[] {batch, hidden});
-        System.arraycopy(gy.data(), gy.offset + seq * rowsPerStep, dc.data(), 0, rowsPerStep);
-        int grain = grain(batch, hidden);
-        // The biases' gradient Σ dGates, summed step by step while each step's rows are still in cache.
-        double[] biasGrad = need[5] || need[6] ? new double[gw] : null;
+        Tensor dc = lstm ? Tensor.allocate(type, new int[] {batch, hidden}) : null;
+        if (lstm) System.arraycopy(gy.data(), gy.offset + seq * rowsPerStep, dc.data(), 0, rowsPerStep);
+        // The biases' gradients, summed step by step while each step's rows are still in cache.
+        double[] sumGi = need[5] || (need[6] && !gru) ? new double[gw] : null, sumGh = gru && need[6] ? new double[gw] : null;
+        int grain = grain(batch, gw);
         for (int t = seq - 1; t >= 0; t--) {
-            int a0 = t * gatesPerStep, cp0 = t * rowsPerStep, c1 = (t + 1) * rowsPerStep, gy0 = gy.offset + t * rowsPerStep;
-            Parallel.forChunks(batch, grain, (r0, r1) -> {
-                int a = a0 + r0 * gw, s = r0 * hidden;
-                if (type == DType.FLOAT32) {
-                    float[] cf = (float[]) cs.data();
-                    RecurrentKernels.lstmBackward((float[]) acts.data(), a, cf, cp0 + s, cf, c1 + s, (float[]) gy.data(),
-                            gy0 + s, (float[]) dh.data(), s, (float[]) dc.data(), s, (float[]) dGates.data(), a, r1 - r0, hidden);
-                } else {
-                    double[] cd = (double[]) cs.data();
-                    RecurrentKernels.lstmBackward((double[]) acts.data(), a, cd, cp0 + s, cd, c1 + s, (double[]) gy.data(),
-                            gy0 + s, (double[]) dh.data(), s, (double[]) dc.data(), s, (double[]) dGates.data(), a, r1 - r0, hidden);
-                }
-            });
+            int step = t;
+            Parallel.forChunks(batch, grain, (r0, r1) -> backwardRows(sv, gy, dh, dc, dGi, dGh, step, r0, r1));
             if (t > 0 || need[1]) {
-                gemm(false, false, batch, hidden, gw, dGates.data(), a0, gw, wHh.data(), 0, hidden, dh.data(), 0, hidden, false);
+                gemm(false, false, batch, hidden, gw, dGh.data(), t * gatesPerStep, gw, sv.wHh().data(), sv.wHh().offset, hidden,
+                        dh.data(), 0, hidden, gru);
             }
-            if (biasGrad != null) {
-                if (type == DType.FLOAT32) RecurrentKernels.addColumnSums((float[]) dGates.data(), a0, batch, gw, biasGrad);
-                else RecurrentKernels.addColumnSums((double[]) dGates.data(), a0, batch, gw, biasGrad);
-            }
+            if (sumGi != null) addColumnSums(dGi, t * gatesPerStep, batch, gw, sumGi);
+            if (sumGh != null) addColumnSums(dGh, t * gatesPerStep, batch, gw, sumGh);
         }
-        Tensor dx = null, dWih = null, dWhh = null, db = null;
+        Tensor dx = null, dWih = null, dWhh = null;
         if (need[0]) {
             dx = Tensor.allocate(type, new int[] {seq, batch, in});
-            gemm(false, false, rows, in, gw, dGates.data(), 0, gw, wIh.data(), 0, in, dx.data(), 0, in, false);
+            gemm(false, false, rows, in, gw, dGi.data(), 0, gw, sv.wIh().data(), sv.wIh().offset, in, dx.data(), 0, in, false);
         }
         if (need[3]) {
             Tensor t = Tensor.allocate(type, new int[] {in, gw});
-            gemm(true, false, in, gw, rows, xs.data(), xs.offset, in, dGates.data(), 0, gw, t.data(), 0, gw, false);
+            gemm(true, false, in, gw, rows, sv.x().data(), sv.x().offset, in, dGi.data(), 0, gw, t.data(), 0, gw, false);
             dWih = transposed(t);
         }
         if (need[4]) {
             Tensor t = Tensor.allocate(type, new int[] {hidden, gw});
-            gemm(true, false, hidden, gw, batch, h0.data(), h0.offset, hidden, dGates.data(), 0, gw, t.data(), 0, gw, false);
+            gemm(true, false, hidden, gw, batch, sv.h0().data(), sv.h0().offset, hidden, dGh.data(), 0, gw, t.data(), 0, gw, false);
             if (seq > 1) {
-                gemm(true, false, hidden, gw, rows - batch, out.data(), 0, hidden, dGates.data(), gatesPerStep, gw,
+                gemm(true, false, hidden, gw, rows - batch, sv.out().data(), 0, hidden, dGh.data(), gatesPerStep, gw,
                         t.data(), 0, gw, true);
             }
             dWhh = transposed(t);
         }
-        if (biasGrad != null) {
-            db = Tensor.allocate(type, new int[] {gw});
-            for (int j = 0; j < gw; j++) Loops.write(db.data(), j, biasGrad[j]);
-        }
-        return new Tensor[] {dx, need[1] ? dh : null, need[2] ? dc : null, dWih, dWhh, need[5] ? db : null, need[6] ? db : null};
+        Tensor dbIh = sumGi == null ? null : vector(type, sumGi);
+        Tensor dbHh = !need[6] ? null : gru ? vector(type, sumGh) : dbIh;
+        return new Tensor[] {dx, need[1] ? dh : null, need[2] ? dc : null, dWih, dWhh, need[5] ? dbIh : null, dbHh};
     }
 
-    /**
-     * The same backward in differentiable tensor ops, for gradients of gradients: the forward is recomputed from the
-     * inputs (so the activations it reads are on the graph), then the recurrence is walked back step by step.
-     */
-    private static Tensor[] backwardInOps(Tensor gradOut, Tensor x, Tensor h0, Tensor c0, Tensor wIh, Tensor wHh,
-                                          Tensor bIh, Tensor bHh, boolean[] need) {
-        int seq = x.shape[0], batch = x.shape[1], in = x.shape[2], hidden = wHh.shape[1], rows = seq * batch;
-        Tensor wIhT = wIh.t(), wHhT = wHh.t();
-        Tensor bias = bIh == null ? bHh : bHh == null ? bIh : bIh.add(bHh);
-        Tensor[] i = new Tensor[seq], f = new Tensor[seq], g = new Tensor[seq], o = new Tensor[seq], tc = new Tensor[seq];
-        Tensor[] hPrev = new Tensor[seq], cPrev = new Tensor[seq];
-        Tensor h = h0, c = c0;
-        for (int t = 0; t < seq; t++) {
-            Tensor gates = x.select(0, t).matmul(wIhT).add(h.matmul(wHhT));
-            if (bias != null) gates = gates.add(bias);
-            i[t] = gates.narrow(1, 0, hidden).sigmoid();
-            f[t] = gates.narrow(1, hidden, hidden).sigmoid();
-            g[t] = gates.narrow(1, 2 * hidden, hidden).tanh();
-            o[t] = gates.narrow(1, 3 * hidden, hidden).sigmoid();
-            hPrev[t] = h;
-            cPrev[t] = c;
-            c = f[t].mul(c).add(i[t].mul(g[t]));
-            tc[t] = c.tanh();
-            h = o[t].mul(tc[t]);
+    /** Step t's backward elementwise pass over batch rows [r0, r1); see the kernels for the formulas. */
+    private static void backwardRows(Saved sv, Tensor gy, Tensor dh, Tensor dc, Tensor dGi, Tensor dGh, int t, int r0, int r1) {
+        Cell cell = sv.cell();
+        int batch = sv.batch(), hidden = sv.hidden(), gw = cell.gates * hidden, rows = r1 - r0;
+        int a = (t * batch + r0) * gw, s = (t * batch + r0) * hidden, d = r0 * hidden, g = gy.offset + s;
+        Object hPrev = t == 0 ? sv.h0().data() : sv.out().data();
+        int hp = (t == 0 ? sv.h0().offset : s - batch * hidden) + (t == 0 ? r0 * hidden : 0);
+        if (dGi.data() instanceof float[] di) {
+            float[] acts = (float[]) sv.acts().data(), y = (float[]) gy.data(), carry = (float[]) dh.data();
+            switch (cell) {
+                case LSTM -> {
+                    float[] c = (float[]) sv.states().data();
+                    RecurrentKernels.lstmBackward(acts, a, c, s, c, s + batch * hidden, y, g, carry, d, (float[]) dc.data(), d,
+                            di, a, rows, hidden);
+                }
+                case GRU -> GruKernels.backward(acts, a, (float[]) sv.states().data(), s, (float[]) hPrev, hp, y, g, carry, d,
+                        di, (float[]) dGh.data(), a, rows, hidden);
+                default -> RnnKernels.backward(cell == Cell.RNN_RELU, (float[]) sv.out().data(), s, y, g, carry, d, di, a,
+                        rows, hidden);
+            }
+        } else {
+            double[] di = (double[]) dGi.data(), acts = (double[]) sv.acts().data(), y = (double[]) gy.data();
+            double[] carry = (double[]) dh.data();
+            switch (cell) {
+                case LSTM -> {
+                    double[] c = (double[]) sv.states().data();
+                    RecurrentKernels.lstmBackward(acts, a, c, s, c, s + batch * hidden, y, g, carry, d, (double[]) dc.data(), d,
+                            di, a, rows, hidden);
+                }
+                case GRU -> GruKernels.backward(acts, a, (double[]) sv.states().data(), s, (double[]) hPrev, hp, y, g, carry, d,
+                        di, (double[]) dGh.data(), a, rows, hidden);
+                default -> RnnKernels.backward(cell == Cell.RNN_RELU, (double[]) sv.out().data(), s, y, g, carry, d, di, a,
+                        rows, hidden);
+            }
         }
-        Tensor dhNext = null, dc = gradOut.select(0, seq);
-        List<Tensor> dGates = new ArrayList<>(seq);
-        for (int t = seq - 1; t >= 0; t--) {
-            Tensor dh = dhNext == null ? gradOut.select(0, t) : gradOut.select(0, t).add(dhNext);
-            Tensor dct = dc.add(dh.mul(o[t]).mul(tc[t].square().neg().add(1.0)));
-            Tensor di = dct.mul(g[t]).mul(i[t].mul(i[t].neg().add(1.0)));
-            Tensor df = dct.mul(cPrev[t]).mul(f[t].mul(f[t].neg().add(1.0)));
-            Tensor dg = dct.mul(i[t]).mul(g[t].square().neg().add(1.0));
-            Tensor dO = dh.mul(tc[t]).mul(o[t].mul(o[t].neg().add(1.0)));
-            Tensor d = Tensor.cat(List.of(di, df, dg, dO), 1);
-            dGates.add(0, d);
-            dhNext = d.matmul(wHh);
-            dc = dct.mul(f[t]);
-        }
-        Tensor dG = Tensor.stack(dGates, 0).reshape(rows, 4 * hidden);
-        Tensor db = need[5] || need[6] ? dG.sum(0, false) : null;
-        return new Tensor[] {
-                need[0] ? dG.matmul(wIh).reshape(seq, batch, in) : null,
-                need[1] ? dhNext : null,
-                need[2] ? dc : null,
-                need[3] ? dG.t().matmul(x.reshape(rows, in)) : null,
-                need[4] ? dG.t().matmul(Tensor.stack(Arrays.asList(hPrev), 0).reshape(rows, hidden)) : null,
-                need[5] ? db : null,
-                need[6] ? db : null};
     }
 
-    private static void gemm(boolean transA, boolean transB, int m, int n, int k, Object a, int aOff, int lda,
-                             Object b, int bOff, int ldb, Object c, int cOff, int ldc, boolean accumulate) {
+    private static void addColumnSums(Tensor m, int offset, int rows, int cols, double[] total) {
+        if (m.data() instanceof float[] f) RecurrentKernels.addColumnSums(f, offset, rows, cols, total);
+        else RecurrentKernels.addColumnSums((double[]) m.data(), offset, rows, cols, total);
+    }
+
+    private static Tensor vector(DType type, double[] values) {
+        Tensor v = Tensor.allocate(type, new int[] {values.length});
+        for (int j = 0; j < values.length; j++) Loops.write(v.data(), j, values[j]);
+        return v;
+    }
+
+    static void gemm(boolean transA, boolean transB, int m, int n, int k, Object a, int aOff, int lda,
+                     Object b, int bOff, int ldb, Object c, int cOff, int ldc, boolean accumulate) {
         if (c instanceof float[] cf) {
             Gemm.sgemm(transA, transB, m, n, k, (float[]) a, aOff, lda, (float[]) b, bOff, ldb, cf, cOff, ldc, accumulate);
         } else {

@@ -9,9 +9,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The recurrence equations behind {@link RNN}, {@link LSTM}, {@link GRU} and their cells. RNN and GRU are written in
- * differentiable tensor ops (so backward and second derivatives come from the ops' own rules); the LSTM is one fused
- * op per layer, {@link NnOps#lstm}. Gate order and equations are PyTorch's:
+ * What the recurrent layers and cells share: argument checks, initial states and the layer stack, with each layer's
+ * recurrence one fused op ({@link NnOps#rnn}, {@link NnOps#lstm}, {@link NnOps#gru}; a cell is a sequence of one
+ * step). Gate order and equations are PyTorch's:
  * <pre>
  * RNN:  h' = act(W_ih x + b_ih + W_hh h + b_hh)                                  act = tanh or relu
  * LSTM: i, f, g, o = σ, σ, tanh, σ of (W_ih x + b_ih + W_hh h + b_hh), split in 4
@@ -21,15 +21,7 @@ import java.util.List;
  * </pre>
  */
 final class Recurrence {
-    /**
-     * Time steps whose input projection is one matmul, for RNN and GRU. Each step reads its rows of the projection
-     * through a narrow view, and the backward of a narrow view is a zero-padded tensor the size of the whole
-     * projection; projecting the whole sequence at once would make backward quadratic in the sequence length. Chunks
-     * keep it linear while the matmul still spans CHUNK · batch rows. (The LSTM op projects the whole sequence.)
-     */
-    static final int CHUNK = 8;
-
-    /** The cell type: how many gate blocks the weights stack, and the step equations. */
+    /** The cell type: how many gate blocks the weights stack. */
     enum Kind {
         RNN_TANH("RNN", 1), RNN_RELU("RNN", 1), LSTM("LSTM", 4), GRU("GRU", 3);
 
@@ -51,11 +43,6 @@ final class Recurrence {
         boolean hasCellState() {
             return this == LSTM;
         }
-
-        /** b_hh can join b_ih in the input projection unless it sits inside a gate product (GRU's b_hn). */
-        boolean foldsHiddenBias() {
-            return this != GRU;
-        }
     }
 
     private Recurrence() {}
@@ -76,32 +63,17 @@ final class Recurrence {
         }
     }
 
-    // ------------------------------------------------------------------------------------------------ one step
-
     /**
-     * One RNN or GRU step from state h {@code [batch, hidden]}, given the input projection {@code gi = x·W_ihᵀ + b_ih}
-     * (plus b_hh when the kind folds it, in which case {@code bHh} is null). {@code wHhT} is W_hhᵀ. Returns h'. (The
-     * LSTM runs as one op over the whole sequence: {@link NnOps#lstm}.)
+     * One layer over {@code x} {@code [seq, batch, in]} from h (and c); returns h after each step
+     * {@code [seq, batch, hidden]}, for the LSTM with the last c as one more row.
      */
-    static Tensor step(Kind kind, Tensor gi, Tensor h, Tensor wHhT, Tensor bHh, int hidden) {
-        Tensor gh = h.matmul(wHhT);
-        if (bHh != null) gh = gh.add(bHh);
-        switch (kind) {
-            case RNN_TANH:
-                return gi.add(gh).tanh();
-            case RNN_RELU:
-                return gi.add(gh).relu();
-            case GRU: {
-                Tensor rz = gi.narrow(1, 0, 2 * hidden).add(gh.narrow(1, 0, 2 * hidden)).sigmoid();
-                Tensor r = rz.narrow(1, 0, hidden);
-                Tensor z = rz.narrow(1, hidden, hidden);
-                Tensor n = gi.narrow(1, 2 * hidden, hidden).add(r.mul(gh.narrow(1, 2 * hidden, hidden))).tanh();
-                // (1 − z) ∘ n + z ∘ h, with one product fewer
-                return n.add(z.mul(h.sub(n)));
-            }
-            default:
-                throw new AssertionError(kind);
-        }
+    private static Tensor layer(Kind kind, Weights w, Tensor x, Tensor h, Tensor c) {
+        return switch (kind) {
+            case LSTM -> NnOps.lstm(x, h, c, w.wIh(), w.wHh(), w.bIh(), w.bHh());
+            case GRU -> NnOps.gru(x, h, w.wIh(), w.wHh(), w.bIh(), w.bHh());
+            case RNN_TANH -> NnOps.rnn(x, h, w.wIh(), w.wHh(), w.bIh(), w.bHh(), "tanh");
+            case RNN_RELU -> NnOps.rnn(x, h, w.wIh(), w.wHh(), w.bIh(), w.bHh(), "relu");
+        };
     }
 
     /** One cell step for a cell module: x {@code [batch, in]} or {@code [in]}; state h (and c) to match, or null. */
@@ -127,15 +99,8 @@ final class Recurrence {
         DType type = w.wIh().dtype();
         Tensor h2 = h == null ? Tensor.zeros(type, batch, hidden) : unbatched ? h.unsqueeze(0) : h;
         Tensor c2 = !kind.hasCellState() ? null : c == null ? Tensor.zeros(type, batch, hidden) : unbatched ? c.unsqueeze(0) : c;
-        Tensor hNext, cNext = null;
-        if (kind == Kind.LSTM) {
-            Tensor y = NnOps.lstm(x2.unsqueeze(0), h2, c2, w.wIh(), w.wHh(), w.bIh(), w.bHh());
-            hNext = y.select(0, 0);
-            cNext = y.select(0, 1);
-        } else {
-            Tensor gi = F.linear(x2, w.wIh(), kind.foldsHiddenBias() ? w.bIh().add(w.bHh()) : w.bIh());
-            hNext = step(kind, gi, h2, w.wHh().t(), kind.foldsHiddenBias() ? null : w.bHh(), hidden);
-        }
+        Tensor y = layer(kind, w, x2.unsqueeze(0), h2, c2);
+        Tensor hNext = y.select(0, 0), cNext = kind.hasCellState() ? y.select(0, 1) : null;
         Tensor hOut = unbatched ? hNext.squeeze(0) : hNext;
         Tensor cOut = cNext == null ? null : unbatched ? cNext.squeeze(0) : cNext;
         return new RecurrentOutput(hOut, hOut, cOut);
@@ -149,33 +114,6 @@ final class Recurrence {
     }
 
     // --------------------------------------------------------------------------------------------- whole layers
-
-    /** Steps {@code [start, start + len)} of a layer's input, as {@code [len, batch, width]}. */
-    @FunctionalInterface
-    private interface Steps {
-        Tensor get(int start, int len);
-    }
-
-    /**
-     * One RNN or GRU layer from state h; returns its output at every step, {@code [batch, hidden]} each. The input
-     * projection is one matmul per {@link #CHUNK} steps.
-     */
-    private static List<Tensor> layer(Kind kind, Weights w, Steps in, int seq, int batch, Tensor h, Tensor bias, int hidden) {
-        // Transposed copy once per call, so every step's GEMM reads its operand row by row.
-        Tensor wHhT = w.wHh().t().contiguous();
-        Tensor bHh = kind.foldsHiddenBias() ? null : w.bHh();
-        List<Tensor> outs = new ArrayList<>(seq);
-        for (int start = 0; start < seq; start += CHUNK) {
-            int len = Math.min(CHUNK, seq - start);
-            Tensor proj = F.linear(in.get(start, len).reshape(len * batch, -1), w.wIh(), bias);
-            for (int k = 0; k < len; k++) {
-                Tensor gi = len == 1 ? proj : proj.narrow(0, k * batch, batch);
-                h = step(kind, gi, h, wHhT, bHh, hidden);
-                outs.add(h);
-            }
-        }
-        return outs;
-    }
 
     /**
      * A multi-layer recurrence over a sequence. {@code x} is {@code [seq, batch, in]} ({@code [batch, seq, in]} with
@@ -216,36 +154,17 @@ final class Recurrence {
         }
         DType type = layers.get(0).wIh().dtype();
         Tensor below = seqMajor; // the previous layer's outputs, [seq, batch, width]
-        List<Tensor> belowSteps = null; // the same, one tensor per step, where a layer made them so
         List<Tensor> hs = new ArrayList<>(numLayers), cs = new ArrayList<>(numLayers);
         for (int l = 0; l < numLayers; l++) {
             Tensor h = h0 == null ? Tensor.zeros(type, batch, hidden) : h0.select(0, l);
             Tensor c = !kind.hasCellState() ? null : c0 == null ? Tensor.zeros(type, batch, hidden) : c0.select(0, l);
-            Weights w = layers.get(l);
-            if (kind == Kind.LSTM) {
-                Tensor y = NnOps.lstm(below, h, c, w.wIh(), w.wHh(), w.bIh(), w.bHh());
-                below = y.narrow(0, 0, seq);
-                hs.add(y.select(0, seq - 1));
-                cs.add(y.select(0, seq));
-            } else {
-                // Chunks of the layer below are stacked from its per-step tensors, not sliced out of one stacked
-                // tensor: a slice's backward is zero-padded to the whole, which would make backward quadratic.
-                Tensor x0 = below;
-                List<Tensor> prev = belowSteps;
-                Steps in = prev == null ? (start, len) -> len == seq ? x0 : x0.narrow(0, start, len)
-                        : (start, len) -> Tensor.stack(prev.subList(start, start + len), 0);
-                Tensor bias = kind.foldsHiddenBias() ? w.bIh().add(w.bHh()) : w.bIh();
-                belowSteps = layer(kind, w, in, seq, batch, h, bias, hidden);
-                hs.add(belowSteps.get(seq - 1));
-            }
+            Tensor y = layer(kind, layers.get(l), below, h, c);
+            below = kind.hasCellState() ? y.narrow(0, 0, seq) : y;
+            hs.add(y.select(0, seq - 1));
+            if (kind.hasCellState()) cs.add(y.select(0, seq));
         }
-        Tensor output;
-        if (belowSteps != null) {
-            output = unbatched ? Tensor.stack(belowSteps, 0).squeeze(1) : Tensor.stack(belowSteps, batchFirst ? 1 : 0);
-        } else {
-            // A view of the LSTM op's result; with batchFirst a transposed one, as PyTorch returns it.
-            output = unbatched ? below.squeeze(1) : batchFirst ? below.transpose(0, 1) : below;
-        }
+        // A view of the last layer's result; with batchFirst a transposed one, as PyTorch returns it.
+        Tensor output = unbatched ? below.squeeze(1) : batchFirst ? below.transpose(0, 1) : below;
         Tensor hN = Tensor.stack(hs, 0), cN = cs.isEmpty() ? null : Tensor.stack(cs, 0);
         if (unbatched) {
             hN = hN.squeeze(1);

@@ -4,7 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector bodies of {@link RecurrentKernels}' float rows: the same operations in the same order as the scalar loops
+ * Vector bodies of {@link RecurrentKernels}' and {@link GruKernels}' float rows: the same operations in the same order as the scalar loops
  * there, so each lane equals the scalar result bit for bit. Each method covers whole vectors of one row and returns
  * how many columns it did; the caller finishes the row.
  *
@@ -45,6 +45,31 @@ final class SimdRecurrent {
             dct.mul(i).mul(one.sub(u.mul(u))).intoArray(dGates, d + 2 * hidden + j);
             dh.mul(tc).mul(o.mul(one.sub(o))).intoArray(dGates, d + 3 * hidden + j);
             dct.mul(f).intoArray(dc, dco + j);
+        }
+        return end;
+    }
+
+    /** The backward of one GRU row ({@link GruKernels#backward}); {@code dh} becomes the direct part dh'·z. */
+    static int gruBackward(float[] acts, int a, float[] ghn, int gn, float[] hPrev, int hp, float[] dhOut, int dho,
+                           float[] dh, int dhn, float[] dGi, float[] dGh, int d, int hidden) {
+        int end = F.loopBound(hidden), step = F.length();
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        for (int j = 0; j < end; j += step) {
+            FloatVector r = FloatVector.fromArray(F, acts, a + j);
+            FloatVector z = FloatVector.fromArray(F, acts, a + hidden + j);
+            FloatVector n = FloatVector.fromArray(F, acts, a + 2 * hidden + j);
+            FloatVector dht = FloatVector.fromArray(F, dhOut, dho + j).add(FloatVector.fromArray(F, dh, dhn + j));
+            FloatVector dn = dht.mul(one.sub(z)), dz = dht.mul(FloatVector.fromArray(F, hPrev, hp + j).sub(n));
+            dht.mul(z).intoArray(dh, dhn + j);
+            FloatVector dnp = dn.mul(one.sub(n.mul(n)));
+            FloatVector drp = dnp.mul(FloatVector.fromArray(F, ghn, gn + j)).mul(r.mul(one.sub(r)));
+            FloatVector dzp = dz.mul(z.mul(one.sub(z)));
+            drp.intoArray(dGi, d + j);
+            dzp.intoArray(dGi, d + hidden + j);
+            dnp.intoArray(dGi, d + 2 * hidden + j);
+            drp.intoArray(dGh, d + j);
+            dzp.intoArray(dGh, d + hidden + j);
+            dnp.mul(r).intoArray(dGh, d + 2 * hidden + j);
         }
         return end;
     }

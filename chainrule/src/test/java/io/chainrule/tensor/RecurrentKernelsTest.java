@@ -8,7 +8,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The LSTM step kernels against the step's formulas written out here one element at a time, bit for bit: hidden
+ * The LSTM and GRU step kernels against the step's formulas written out here one element at a time, bit for bit: hidden
  * sizes that are whole vectors, a vector and a tail, and shorter than a vector, so the vector bodies and the scalar
  * loops are both held to the same numbers.
  */
@@ -72,6 +72,34 @@ class RecurrentKernelsTest {
                 assertBits(dct * i * (1f - u * u), dGates[p + 2 * hidden], "d_g " + at);
                 assertBits(dh * tc * (o * (1f - o)), dGates[p + 3 * hidden], "d_o " + at);
                 assertBits(dct * f, dc[s], "dcPrev " + at);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {16, 13, 3})
+    void gruBackwardStepIsTheFormula(int hidden) {
+        Generator g = new Generator(200 + hidden);
+        int rows = 3, gw = 3 * hidden, n = rows * hidden;
+        float[] acts = Tensor.rand(g, rows * gw).toFloatArray();
+        float[] ghn = randn(g, n, 1), hPrev = randn(g, n, 1), dhOut = randn(g, n, 1), dh = randn(g, n, 1), dh0 = dh.clone();
+        float[] dGi = new float[rows * gw], dGh = new float[rows * gw];
+        GruKernels.backward(acts, 0, ghn, 0, hPrev, 0, dhOut, 0, dh, 0, dGi, dGh, 0, rows, hidden);
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < hidden; j++) {
+                int p = r * gw + j, s = r * hidden + j;
+                float rg = acts[p], zg = acts[p + hidden], ng = acts[p + 2 * hidden];
+                float dht = dhOut[s] + dh0[s];
+                float dnp = dht * (1f - zg) * (1f - ng * ng);
+                float drp = dnp * ghn[s] * (rg * (1f - rg)), dzp = dht * (hPrev[s] - ng) * (zg * (1f - zg));
+                String at = "row " + r + " column " + j;
+                assertBits(drp, dGi[p], "d_r " + at);
+                assertBits(dzp, dGi[p + hidden], "d_z " + at);
+                assertBits(dnp, dGi[p + 2 * hidden], "d_n " + at);
+                assertBits(drp, dGh[p], "d_r (h side) " + at);
+                assertBits(dzp, dGh[p + hidden], "d_z (h side) " + at);
+                assertBits(dnp * rg, dGh[p + 2 * hidden], "d_n·r " + at);
+                assertBits(dht * zg, dh[s], "dh direct " + at);
             }
         }
     }

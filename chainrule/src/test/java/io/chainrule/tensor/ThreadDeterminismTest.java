@@ -93,10 +93,29 @@ class ThreadDeterminismTest {
             for (int[] s : shapes) xs.add(Tensor.randn(g, s).mul(0.5).requiresGrad(true));
             Tensor y = NnOps.lstm(xs.get(0), xs.get(1), xs.get(2), xs.get(3), xs.get(4), xs.get(5), xs.get(6));
             y.square().sum().backward();
-            List<Tensor> parts = new ArrayList<>(List.of(y.detach().reshape(-1)));
-            for (Tensor x : xs) parts.add(x.grad().reshape(-1));
-            return Tensor.cat(parts, 0);
+            return gradientsAndOutput(y, xs);
         });
+    }
+
+    @Test
+    void gruForwardAndBackward() {
+        int seq = 5, batch = 48, in = 20, hidden = 64;
+        sameOnOneAndTwoThreads(() -> {
+            Generator g = new Generator(11);
+            int[][] shapes = {{seq, batch, in}, {batch, hidden}, {3 * hidden, in}, {3 * hidden, hidden}, {3 * hidden},
+                    {3 * hidden}};
+            List<Tensor> xs = new ArrayList<>();
+            for (int[] s : shapes) xs.add(Tensor.randn(g, s).mul(0.5).requiresGrad(true));
+            Tensor y = NnOps.gru(xs.get(0), xs.get(1), xs.get(2), xs.get(3), xs.get(4), xs.get(5));
+            y.square().sum().backward();
+            return gradientsAndOutput(y, xs);
+        });
+    }
+
+    private static Tensor gradientsAndOutput(Tensor y, List<Tensor> xs) {
+        List<Tensor> parts = new ArrayList<>(List.of(y.detach().reshape(-1)));
+        for (Tensor x : xs) parts.add(x.grad().reshape(-1));
+        return Tensor.cat(parts, 0);
     }
 
     @Test
