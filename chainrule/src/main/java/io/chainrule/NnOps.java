@@ -62,7 +62,8 @@ public final class NnOps {
         RecurrentOps.Cell cell;
         if ("tanh".equals(nonlinearity)) cell = RecurrentOps.Cell.RNN_TANH;
         else if ("relu".equals(nonlinearity)) cell = RecurrentOps.Cell.RNN_RELU;
-        else throw new IllegalArgumentException("rnn: unknown nonlinearity '" + nonlinearity + "' (expected \"tanh\" or \"relu\")");
+        else throw new IllegalArgumentException("rnn: unknown nonlinearity '" + nonlinearity + "'"
+                + " (expected \"tanh\" or \"relu\")");
         return RecurrentOps.layer(cell, x, h0, null, wIh, wHh, bIh, bHh);
     }
 

@@ -54,10 +54,10 @@ final class RecurrentOps {
     /**
      * The raw arrays of one forward, in the op's dtype: contiguous copies (or the tensors themselves) of the inputs,
      * the output, and what the fused backward reads: each step's activations, the cell states (LSTM: c_{t−1} for
-     * t = 0..seq) or W_hn·h + b_hn (GRU).
+     * t = 0..seq) or W_hn·h + b_hn (GRU), and the LSTM's tanh c_t.
      */
     private record Saved(Cell cell, DType type, int seq, int batch, int in, int hidden, Tensor x, Tensor h0, Tensor wIh,
-                         Tensor wHh, Tensor out, Tensor acts, Tensor states) {}
+                         Tensor wHh, Tensor out, Tensor acts, Tensor states, Tensor tanhC) {}
 
     /**
      * x {@code [seq, batch, in]}, h0 (and c0 for the LSTM) {@code [batch, hidden]}, wIh {@code [gates·hidden, in]},
@@ -89,6 +89,7 @@ final class RecurrentOps {
         Tensor acts = Tensor.allocate(ft, new int[] {seq, batch, gw});
         Tensor states = lstm ? Tensor.allocate(ft, new int[] {seq + 1, batch, hidden})
                 : gru ? Tensor.allocate(ft, new int[] {seq, batch, hidden}) : null;
+        Tensor tanhC = lstm ? Tensor.allocate(ft, new int[] {seq, batch, hidden}) : null;
         Tensor gh = gru ? Tensor.allocate(ft, new int[] {batch, gw}) : null;
         if (lstm) {
             Tensor c = c0.castRaw(ft).contiguousRaw();
@@ -101,13 +102,15 @@ final class RecurrentOps {
             Object hPrev = t == 0 ? h.data() : out.data();
             int hpo = t == 0 ? h.offset : (t - 1) * rowsPerStep;
             // h_{t-1}·W_hhᵀ: added to the step's projection, or apart for the GRU (b_hn and r come in between)
-            if (gru) gemm(false, false, batch, gw, hidden, hPrev, hpo, hidden, wHhT.data(), 0, gw, gh.data(), 0, gw, false);
-            else gemm(false, false, batch, gw, hidden, hPrev, hpo, hidden, wHhT.data(), 0, gw, acts.data(), t * gatesPerStep, gw, true);
+            Tensor into = gru ? gh : acts;
+            gemm(false, false, batch, gw, hidden, hPrev, hpo, hidden, wHhT.data(), 0, gw, into.data(), gru ? 0 : t * gatesPerStep,
+                    gw, !gru);
             int step = t;
-            Parallel.forChunks(batch, grain, (r0, r1) -> forwardRows(cell, acts, bIn, gh, bH, hPrev, hpo, states, out, step, r0, r1));
+            Parallel.forChunks(batch, grain,
+                    (r0, r1) -> forwardRows(cell, acts, bIn, gh, bH, hPrev, hpo, states, tanhC, out, step, r0, r1));
         }
         if (lstm) System.arraycopy(states.data(), seq * rowsPerStep, out.data(), seq * rowsPerStep, rowsPerStep);
-        Saved saved = new Saved(cell, ft, seq, batch, in, hidden, xs, h, wi, w, out, acts, states);
+        Saved saved = new Saved(cell, ft, seq, batch, in, hidden, xs, h, wi, w, out, acts, states, tanhC);
         return record(out, cell.node, (g, need) -> GradMode.isEnabled()
                         ? RecurrentBackward.inTensorOps(cell, g, x, h0, c0, wIh, wHh, bIh, bHh, need)
                         : backwardFused(saved, g, need),
@@ -117,10 +120,10 @@ final class RecurrentOps {
     /**
      * Step t's elementwise pass over batch rows [r0, r1). {@code acts} holds the rows' input projections (plus
      * h_{t−1}·W_hhᵀ, except for the GRU, whose h·W_hhᵀ is in {@code gh}); {@code states} the LSTM's cell states
-     * (c_{t−1} at step t) or the GRU's saved W_hn·h + b_hn.
+     * (c_{t−1} at step t) or the GRU's saved W_hn·h + b_hn; {@code tanhC} the LSTM's tanh c_t.
      */
     private static void forwardRows(Cell cell, Tensor acts, Tensor bias, Tensor gh, Tensor biasHh, Object hPrev, int hpo,
-                                    Tensor states, Tensor out, int t, int r0, int r1) {
+                                    Tensor states, Tensor tanhC, Tensor out, int t, int r0, int r1) {
         int batch = out.shape[1], hidden = out.shape[2], gw = cell.gates * hidden, rows = r1 - r0;
         int a = (t * batch + r0) * gw, s = (t * batch + r0) * hidden, hp = hpo + r0 * hidden, next = s + batch * hidden;
         if (acts.data() instanceof float[] g) {
@@ -128,7 +131,7 @@ final class RecurrentOps {
             switch (cell) {
                 case LSTM -> {
                     float[] c = (float[]) states.data();
-                    RecurrentKernels.lstmForward(g, a, b, c, s, c, next, o, s, rows, hidden);
+                    RecurrentKernels.lstmForward(g, a, b, c, s, c, next, (float[]) tanhC.data(), s, o, s, rows, hidden);
                 }
                 case GRU -> GruKernels.forward(g, a, b, (float[]) gh.data(), r0 * gw, (float[]) biasHh.data(), (float[]) hPrev, hp,
                         (float[]) states.data(), s, o, s, rows, hidden);
@@ -139,7 +142,7 @@ final class RecurrentOps {
             switch (cell) {
                 case LSTM -> {
                     double[] c = (double[]) states.data();
-                    RecurrentKernels.lstmForward(g, a, b, c, s, c, next, o, s, rows, hidden);
+                    RecurrentKernels.lstmForward(g, a, b, c, s, c, next, (double[]) tanhC.data(), s, o, s, rows, hidden);
                 }
                 case GRU -> GruKernels.forward(g, a, b, (double[]) gh.data(), r0 * gw, (double[]) biasHh.data(), (double[]) hPrev,
                         hp, (double[]) states.data(), s, o, s, rows, hidden);
@@ -153,7 +156,8 @@ final class RecurrentOps {
         int gates = cell.gates;
         int[] ws = wHh.shape;
         if (ws.length != 2 || ws[0] != gates * ws[1] || ws[1] == 0) {
-            throw new IllegalArgumentException(op + ": weight_hh must be [" + gates + "·hidden, hidden], got " + Arrays.toString(ws));
+            throw new IllegalArgumentException(op + ": weight_hh must be [" + gates + "·hidden, hidden], got "
+                    + Arrays.toString(ws));
         }
         int hidden = ws[1];
         int[] xs = x.shape;
@@ -170,14 +174,17 @@ final class RecurrentOps {
             throw new IllegalArgumentException(op + ": expected h0 of shape " + Arrays.toString(stateShape) + ", got "
                     + Arrays.toString(h0.shape));
         }
-        if ((c0 != null) != (cell == Cell.LSTM)) throw new IllegalArgumentException(op + ": c0 is for the LSTM only, and required there");
+        if ((c0 != null) != (cell == Cell.LSTM)) {
+            throw new IllegalArgumentException(op + ": c0 is for the LSTM only, and required there");
+        }
         if (c0 != null && !Arrays.equals(c0.shape, stateShape)) {
             throw new IllegalArgumentException(op + ": expected c0 of shape " + Arrays.toString(stateShape) + ", got "
                     + Arrays.toString(c0.shape));
         }
         for (Tensor b : new Tensor[] {bIh, bHh}) {
             if (b != null && (b.shape.length != 1 || b.shape[0] != gates * hidden)) {
-                throw new IllegalArgumentException(op + ": biases must be [" + gates * hidden + "], got " + Arrays.toString(b.shape));
+                throw new IllegalArgumentException(op + ": biases must be [" + gates * hidden + "], got "
+                        + Arrays.toString(b.shape));
             }
         }
     }
@@ -211,7 +218,8 @@ final class RecurrentOps {
         Tensor dc = lstm ? Tensor.allocate(type, new int[] {batch, hidden}) : null;
         if (lstm) System.arraycopy(gy.data(), gy.offset + seq * rowsPerStep, dc.data(), 0, rowsPerStep);
         // The biases' gradients, summed step by step while each step's rows are still in cache.
-        double[] sumGi = need[5] || (need[6] && !gru) ? new double[gw] : null, sumGh = gru && need[6] ? new double[gw] : null;
+        double[] sumGi = need[5] || (need[6] && !gru) ? new double[gw] : null;
+        double[] sumGh = gru && need[6] ? new double[gw] : null;
         int grain = grain(batch, gw);
         for (int t = seq - 1; t >= 0; t--) {
             int step = t;
@@ -228,19 +236,29 @@ final class RecurrentOps {
             dx = Tensor.allocate(type, new int[] {seq, batch, in});
             gemm(false, false, rows, in, gw, dGi.data(), 0, gw, sv.wIh().data(), sv.wIh().offset, in, dx.data(), 0, in, false);
         }
-        if (need[3]) {
-            Tensor t = Tensor.allocate(type, new int[] {in, gw});
-            gemm(true, false, in, gw, rows, sv.x().data(), sv.x().offset, in, dGi.data(), 0, gw, t.data(), 0, gw, false);
-            dWih = transposed(t);
-        }
-        if (need[4]) {
-            Tensor t = Tensor.allocate(type, new int[] {hidden, gw});
-            gemm(true, false, hidden, gw, batch, sv.h0().data(), sv.h0().offset, hidden, dGh.data(), 0, gw, t.data(), 0, gw, false);
-            if (seq > 1) {
-                gemm(true, false, hidden, gw, rows - batch, sv.out().data(), 0, hidden, dGh.data(), gatesPerStep, gw,
-                        t.data(), 0, gw, true);
+        if (need[3] && need[4] && dGi == dGh) {
+            // One GEMM for both weights: [dW_ih | dW_hh]ᵀ = [x | h_prev]ᵀ·dGates reads dGates once.
+            int k = in + hidden;
+            Tensor xh = Tensor.allocate(type, new int[] {rows, k});
+            Loops.copy(sv.x().data(), sv.x().offset, new int[] {in, 1}, xh.data(), 0, new int[] {k, 1}, new int[] {rows, in});
+            hPrevRows(sv, xh.data(), in, k);
+            Tensor t = Tensor.allocate(type, new int[] {k, gw});
+            gemm(true, false, k, gw, rows, xh.data(), 0, k, dGi.data(), 0, gw, t.data(), 0, gw, false);
+            dWih = transposed(t.viewRaw(new int[] {in, gw}, new int[] {gw, 1}, 0));
+            dWhh = transposed(t.viewRaw(new int[] {hidden, gw}, new int[] {gw, 1}, in * gw));
+        } else {
+            if (need[3]) {
+                Tensor t = Tensor.allocate(type, new int[] {in, gw});
+                gemm(true, false, in, gw, rows, sv.x().data(), sv.x().offset, in, dGi.data(), 0, gw, t.data(), 0, gw, false);
+                dWih = transposed(t);
             }
-            dWhh = transposed(t);
+            if (need[4]) {
+                Tensor hPrev = Tensor.allocate(type, new int[] {rows, hidden});
+                hPrevRows(sv, hPrev.data(), 0, hidden);
+                Tensor t = Tensor.allocate(type, new int[] {hidden, gw});
+                gemm(true, false, hidden, gw, rows, hPrev.data(), 0, hidden, dGh.data(), 0, gw, t.data(), 0, gw, false);
+                dWhh = transposed(t);
+            }
         }
         Tensor dbIh = sumGi == null ? null : vector(type, sumGi);
         Tensor dbHh = !need[6] ? null : gru ? vector(type, sumGh) : dbIh;
@@ -259,8 +277,8 @@ final class RecurrentOps {
             switch (cell) {
                 case LSTM -> {
                     float[] c = (float[]) sv.states().data();
-                    RecurrentKernels.lstmBackward(acts, a, c, s, c, s + batch * hidden, y, g, carry, d, (float[]) dc.data(), d,
-                            di, a, rows, hidden);
+                    RecurrentKernels.lstmBackward(acts, a, c, s, (float[]) sv.tanhC().data(), s, y, g, carry, d,
+                            (float[]) dc.data(), d, di, a, rows, hidden);
                 }
                 case GRU -> GruKernels.backward(acts, a, (float[]) sv.states().data(), s, (float[]) hPrev, hp, y, g, carry, d,
                         di, (float[]) dGh.data(), a, rows, hidden);
@@ -273,8 +291,8 @@ final class RecurrentOps {
             switch (cell) {
                 case LSTM -> {
                     double[] c = (double[]) sv.states().data();
-                    RecurrentKernels.lstmBackward(acts, a, c, s, c, s + batch * hidden, y, g, carry, d, (double[]) dc.data(), d,
-                            di, a, rows, hidden);
+                    RecurrentKernels.lstmBackward(acts, a, c, s, (double[]) sv.tanhC().data(), s, y, g, carry, d,
+                            (double[]) dc.data(), d, di, a, rows, hidden);
                 }
                 case GRU -> GruKernels.backward(acts, a, (double[]) sv.states().data(), s, (double[]) hPrev, hp, y, g, carry, d,
                         di, (double[]) dGh.data(), a, rows, hidden);
@@ -282,6 +300,14 @@ final class RecurrentOps {
                         rows, hidden);
             }
         }
+    }
+
+    /** Writes h_{t−1} for every step (h0, then the outputs but the last) as rows of width {@code ld} at column {@code col}. */
+    private static void hPrevRows(Saved sv, Object dst, int col, int ld) {
+        int batch = sv.batch(), hidden = sv.hidden(), rows = sv.seq() * batch;
+        int[] src = {hidden, 1}, dstStrides = {ld, 1};
+        Loops.copy(sv.h0().data(), sv.h0().offset, src, dst, col, dstStrides, new int[] {batch, hidden});
+        Loops.copy(sv.out().data(), 0, src, dst, batch * ld + col, dstStrides, new int[] {rows - batch, hidden});
     }
 
     private static void addColumnSums(Tensor m, int offset, int rows, int cols, double[] total) {

@@ -78,7 +78,10 @@ public final class MathFns {
         return (x >= 0 ? 1f : e) / (1f + e);
     }
 
-    /** float32 tanh, within 1 ulp of the correctly rounded value; odd (tanh(−0) = −0), NaN for NaN. See {@link #sigmoid(float)}. */
+    /**
+     * float32 tanh, within 1 ulp of the correctly rounded value; odd (tanh(−0) = −0), NaN for NaN. See
+     * {@link #sigmoid(float)}.
+     */
     public static float tanh(float x) {
         float a = Math.abs(x);
         float z = a * a;

@@ -40,10 +40,10 @@ public final class RecurrentKernels {
     /**
      * Forward: on entry a row of {@code gates} holds x·W_ihᵀ + h·W_hhᵀ; the pre-activation is that plus {@code bias}
      * (4·hidden values, the same for every row). On exit {@code gates} holds the activations i, f, g, o, and
-     * c = f·cPrev + i·g, h = o·tanh(c).
+     * c = f·cPrev + i·g, tc = tanh(c) (kept for the backward), h = o·tc.
      */
     public static void lstmForward(float[] gates, int go, float[] bias, float[] cPrev, int cpo, float[] c, int co,
-                                   float[] h, int ho, int rows, int hidden) {
+                                   float[] tc, int tco, float[] h, int ho, int rows, int hidden) {
         for (int r = 0; r < rows; r++) {
             int g = go + r * 4 * hidden, s = r * hidden;
             // One pass per function, each a small loop: see SimdMath on why they are not fused.
@@ -55,14 +55,14 @@ public final class RecurrentKernels {
             for (int j = done; j < hidden; j++) {
                 c[co + s + j] = gates[g + hidden + j] * cPrev[cpo + s + j] + gates[g + j] * gates[g + 2 * hidden + j];
             }
-            Pointwise.unary(Pointwise.Unary.TANH, 0, 0, c, co + s, h, ho + s, hidden);
-            Pointwise.binaryRow(Pointwise.Binary.MUL, gates, g + 3 * hidden, 1, h, ho + s, 1, h, ho + s, hidden);
+            Pointwise.unary(Pointwise.Unary.TANH, 0, 0, c, co + s, tc, tco + s, hidden);
+            Pointwise.binaryRow(Pointwise.Binary.MUL, gates, g + 3 * hidden, 1, tc, tco + s, 1, h, ho + s, hidden);
         }
     }
 
-    /** {@link #lstmForward(float[], int, float[], float[], int, float[], int, float[], int, int, int)} in float64. */
+    /** The float64 twin of the float {@code lstmForward}. */
     public static void lstmForward(double[] gates, int go, double[] bias, double[] cPrev, int cpo, double[] c, int co,
-                                   double[] h, int ho, int rows, int hidden) {
+                                   double[] tc, int tco, double[] h, int ho, int rows, int hidden) {
         for (int r = 0; r < rows; r++) {
             int g = go + r * 4 * hidden, s = r * hidden;
             for (int j = 0; j < hidden; j++) {
@@ -75,15 +75,17 @@ public final class RecurrentKernels {
                 gates[g + hidden + j] = f;
                 gates[g + 2 * hidden + j] = u;
                 gates[g + 3 * hidden + j] = o;
+                double t = Math.tanh(cj);
                 c[co + s + j] = cj;
-                h[ho + s + j] = o * Math.tanh(cj);
+                tc[tco + s + j] = t;
+                h[ho + s + j] = o * t;
             }
         }
     }
 
     /**
-     * Backward of one step. {@code acts} holds i, f, g, o; {@code c} the step's cell state, {@code cPrev} the one
-     * before. The gradient reaching h is {@code dhOut + dhNext} (the step's own output gradient and what the next
+     * Backward of one step. {@code acts} holds i, f, g, o; {@code tc} tanh of the step's cell state, {@code cPrev} the
+     * cell state before. The gradient reaching h is {@code dhOut + dhNext} (the step's own output gradient and what the next
      * step sent back); the one reaching c is {@code dc}, which is replaced by the gradient for cPrev. Writes the
      * gradient of the four pre-activations to {@code dGates}:
      * <pre>
@@ -91,17 +93,16 @@ public final class RecurrentKernels {
      * d_f = dc'·cPrev·f(1 − f)          d_g = dc'·i·(1 − g²)           dcPrev = dc'·f
      * </pre>
      */
-    public static void lstmBackward(float[] acts, int ao, float[] cPrev, int cpo, float[] c, int co, float[] dhOut, int dho,
-                                    float[] dhNext, int dhn, float[] dc, int dco, float[] dGates, int dgo, int rows, int hidden) {
+    public static void lstmBackward(float[] acts, int ao, float[] cPrev, int cpo, float[] tcs, int tco, float[] dhOut,
+                                    int dho, float[] dhNext, int dhn, float[] dc, int dco, float[] dGates, int dgo, int rows,
+                                    int hidden) {
         for (int r = 0; r < rows; r++) {
             int a = ao + r * 4 * hidden, d = dgo + r * 4 * hidden, s = r * hidden;
-            // tanh c first, into the slot d_o takes last (see SimdMath on why it is a pass of its own)
-            Pointwise.unary(Pointwise.Unary.TANH, 0, 0, c, co + s, dGates, d + 3 * hidden, hidden);
-            int done = Simd.ENABLED ? SimdRecurrent.lstmBackward(acts, a, cPrev, cpo + s, dhOut, dho + s,
+            int done = Simd.ENABLED ? SimdRecurrent.lstmBackward(acts, a, cPrev, cpo + s, tcs, tco + s, dhOut, dho + s,
                     dhNext, dhn + s, dc, dco + s, dGates, d, hidden) : 0;
             for (int j = done; j < hidden; j++) {
                 float i = acts[a + j], f = acts[a + hidden + j], u = acts[a + 2 * hidden + j], o = acts[a + 3 * hidden + j];
-                float tc = dGates[d + 3 * hidden + j];
+                float tc = tcs[tco + s + j];
                 float dh = dhOut[dho + s + j] + dhNext[dhn + s + j];
                 float dct = dc[dco + s + j] + dh * o * (1f - tc * tc);
                 dGates[d + j] = dct * u * (i * (1f - i));
@@ -113,14 +114,15 @@ public final class RecurrentKernels {
         }
     }
 
-    /** {@link #lstmBackward(float[], int, float[], int, float[], int, float[], int, float[], int, float[], int, float[], int, int, int)} in float64. */
-    public static void lstmBackward(double[] acts, int ao, double[] cPrev, int cpo, double[] c, int co, double[] dhOut, int dho,
-                                    double[] dhNext, int dhn, double[] dc, int dco, double[] dGates, int dgo, int rows, int hidden) {
+    /** The float64 twin of the float {@code lstmBackward}. */
+    public static void lstmBackward(double[] acts, int ao, double[] cPrev, int cpo, double[] tcs, int tco, double[] dhOut,
+                                    int dho, double[] dhNext, int dhn, double[] dc, int dco, double[] dGates, int dgo, int rows,
+                                    int hidden) {
         for (int r = 0; r < rows; r++) {
             int a = ao + r * 4 * hidden, d = dgo + r * 4 * hidden, s = r * hidden;
             for (int j = 0; j < hidden; j++) {
                 double i = acts[a + j], f = acts[a + hidden + j], u = acts[a + 2 * hidden + j], o = acts[a + 3 * hidden + j];
-                double tc = Math.tanh(c[co + s + j]);
+                double tc = tcs[tco + s + j];
                 double dh = dhOut[dho + s + j] + dhNext[dhn + s + j];
                 double dct = dc[dco + s + j] + dh * o * (1d - tc * tc);
                 dGates[d + j] = dct * u * (i * (1d - i));

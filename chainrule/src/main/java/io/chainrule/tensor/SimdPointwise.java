@@ -6,10 +6,11 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector bodies of the common {@link Pointwise} rows: neg, abs, square and relu (and float tanh and sigmoid); add, sub, mul, div and the relu mask, with each operand
- * either contiguous (stride 1) or a broadcast scalar (stride 0). Same IEEE operation per element as the scalar
- * loops, so results agree bit for bit. Each method covers whole vectors and returns how many elements it did; the
- * caller finishes the tail. Float and double are twins; change both together.
+ * Vector bodies of the common {@link Pointwise} rows: neg, abs, square and relu (and, for floats, tanh and sigmoid);
+ * add, sub, mul, div and the relu mask, with each operand either contiguous (stride 1) or a broadcast scalar
+ * (stride 0). Same IEEE operation per element as the scalar loops, so results agree bit for bit. Each method covers
+ * whole vectors and returns how many elements it did; the caller finishes the tail. Float and double are twins;
+ * change both together.
  *
  * <p>Why not leave it to the JIT: C2 does not vectorize {@code o[oo+i] = a[ao+i] + b[bo+i]} when it cannot prove the
  * arrays distinct (in-place ops pass the same array), and never for stride-0 operands.

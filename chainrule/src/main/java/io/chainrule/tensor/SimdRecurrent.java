@@ -4,8 +4,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector bodies of {@link RecurrentKernels}' and {@link GruKernels}' float rows: the same operations in the same order as the scalar loops
- * there, so each lane equals the scalar result bit for bit. Each method covers whole vectors of one row and returns
+ * Vector bodies of {@link RecurrentKernels}' and {@link GruKernels}' float rows: the same operations in the same
+ * order as the scalar loops there, so each lane equals the scalar result bit for bit. Each method covers whole vectors of one row and returns
  * how many columns it did; the caller finishes the row.
  *
  * <p>Only loaded after {@link Simd#ENABLED} confirmed that {@code jdk.incubator.vector} is resolvable.
@@ -27,8 +27,8 @@ final class SimdRecurrent {
         return end;
     }
 
-    /** The backward arithmetic of one row; tanh c is read from the d_o slot of {@code dGates}, where it was put. */
-    static int lstmBackward(float[] acts, int a, float[] cPrev, int cp, float[] dhOut, int dho,
+    /** The backward of one LSTM row ({@link RecurrentKernels#lstmBackward}). */
+    static int lstmBackward(float[] acts, int a, float[] cPrev, int cp, float[] tcs, int tco, float[] dhOut, int dho,
                             float[] dhNext, int dhn, float[] dc, int dco, float[] dGates, int d, int hidden) {
         int end = F.loopBound(hidden), step = F.length();
         FloatVector one = FloatVector.broadcast(F, 1f);
@@ -37,7 +37,7 @@ final class SimdRecurrent {
             FloatVector f = FloatVector.fromArray(F, acts, a + hidden + j);
             FloatVector u = FloatVector.fromArray(F, acts, a + 2 * hidden + j);
             FloatVector o = FloatVector.fromArray(F, acts, a + 3 * hidden + j);
-            FloatVector tc = FloatVector.fromArray(F, dGates, d + 3 * hidden + j);
+            FloatVector tc = FloatVector.fromArray(F, tcs, tco + j);
             FloatVector dh = FloatVector.fromArray(F, dhOut, dho + j).add(FloatVector.fromArray(F, dhNext, dhn + j));
             FloatVector dct = FloatVector.fromArray(F, dc, dco + j).add(dh.mul(o).mul(one.sub(tc.mul(tc))));
             dct.mul(u).mul(i.mul(one.sub(i))).intoArray(dGates, d + j);

@@ -29,8 +29,8 @@ class RecurrentKernelsTest {
         float[] pre = randn(g, rows * gw, 2), bias = randn(g, gw, 1), cPrev = randn(g, rows * hidden, 1);
         float[] gates = new float[rows * gw + 5];
         System.arraycopy(pre, 0, gates, 5, pre.length);
-        float[] c = new float[rows * hidden], h = new float[rows * hidden];
-        RecurrentKernels.lstmForward(gates, 5, bias, cPrev, 0, c, 0, h, 0, rows, hidden);
+        float[] c = new float[rows * hidden], tc = new float[rows * hidden], h = new float[rows * hidden];
+        RecurrentKernels.lstmForward(gates, 5, bias, cPrev, 0, c, 0, tc, 0, h, 0, rows, hidden);
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < hidden; j++) {
                 int p = r * gw + j, s = r * hidden + j;
@@ -44,6 +44,7 @@ class RecurrentKernelsTest {
                 assertBits(u, gates[5 + p + 2 * hidden], "g " + at);
                 assertBits(o, gates[5 + p + 3 * hidden], "o " + at);
                 assertBits(cj, c[s], "c " + at);
+                assertBits(MathFns.tanh(cj), tc[s], "tanh c " + at);
                 assertBits(o * MathFns.tanh(cj), h[s], "h " + at);
             }
         }
@@ -56,9 +57,10 @@ class RecurrentKernelsTest {
         int rows = 3, gw = 4 * hidden, n = rows * hidden;
         float[] acts = Tensor.rand(g, rows * gw).toFloatArray(); // activations in (0, 1); g may be too
         float[] cPrev = randn(g, n, 1), c = randn(g, n, 1), dhOut = randn(g, n, 1), dhNext = randn(g, n, 1);
-        float[] dc = randn(g, n, 1), dc0 = dc.clone();
+        float[] dc = randn(g, n, 1), dc0 = dc.clone(), tcs = new float[n];
+        for (int k = 0; k < n; k++) tcs[k] = MathFns.tanh(c[k]);
         float[] dGates = new float[rows * gw];
-        RecurrentKernels.lstmBackward(acts, 0, cPrev, 0, c, 0, dhOut, 0, dhNext, 0, dc, 0, dGates, 0, rows, hidden);
+        RecurrentKernels.lstmBackward(acts, 0, cPrev, 0, tcs, 0, dhOut, 0, dhNext, 0, dc, 0, dGates, 0, rows, hidden);
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < hidden; j++) {
                 int p = r * gw + j, s = r * hidden + j;
