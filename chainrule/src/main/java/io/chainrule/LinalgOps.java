@@ -50,7 +50,8 @@ final class LinalgOps {
             GradMode.set(previous);
         }
         int in = w.shape[1], out = w.shape[0];
-        return record(y, "LinearBackward", (g, need) -> {
+        // PyTorch's node names for nn.Linear: addmm with a bias, mm without
+        return record(y, b == null ? "MmBackward0" : "AddmmBackward0", (g, need) -> {
             Tensor g2 = g.reshape(-1, out);
             return new Tensor[] {
                     need[0] ? g.matmul(w) : null,

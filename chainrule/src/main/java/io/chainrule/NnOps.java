@@ -1,9 +1,11 @@
 package io.chainrule;
 
 /**
- * Low-level, differentiable primitives behind convolution and pooling in {@code io.chainrule.nn.F}: convolution
- * ({@link #conv2d}), sliding-window extraction ({@link #unfold}) and its adjoint ({@link #fold}), constant padding and
- * max pooling. Each has a gradient built from the others, so derivatives of every order are available.
+ * Low-level, differentiable primitives behind linear, convolution, recurrent and pooling layers in
+ * {@code io.chainrule.nn}: linear ({@link #linear}), convolution ({@link #conv2d}), fused recurrent layers
+ * ({@link #lstm}, {@link #gru}, {@link #rnn}), sliding-window extraction ({@link #unfold}) and its adjoint
+ * ({@link #fold}), constant padding and max pooling. Each has a gradient written in differentiable ops, so
+ * derivatives of every order are available.
  *
  * <p>Window arguments ({@code kernel}, {@code stride}, {@code padding}, {@code dilation}) hold one value, used for both
  * spatial dimensions, or two: height then width. Images are NCHW; a 3-D input is taken as one unbatched image.
@@ -34,6 +36,49 @@ public final class NnOps {
         if (input == null || weight == null) throw new IllegalArgumentException("conv2d: input and weight must not be null");
         int[] kernel = weight.dim() == 4 ? new int[] {weight.size(2), weight.size(3)} : new int[] {1};
         return ConvOps.conv2d(input, weight, bias, ConvOps.Window.of("conv2d", kernel, stride, padding, dilation), groups);
+    }
+
+    /**
+     * An LSTM layer over a sequence as one op (PyTorch's gate order i, f, g, o): per step t, the gates
+     * x[t]·wIhᵀ + h·wHhᵀ + bIh + bHh split in four blocks i, f, g, o; i, f, o = σ and g = tanh of their block;
+     * c = f∘c + i∘g, h = o∘tanh(c). {@code x} {@code [seq, batch, in]}; {@code h0}, {@code c0} {@code [batch, hidden]};
+     * {@code wIh} {@code [4·hidden, in]}; {@code wHh} {@code [4·hidden, hidden]}; {@code bIh}, {@code bHh}
+     * {@code [4·hidden]} or null. Returns {@code [seq + 1, batch, hidden]}: h after each step, then the final c.
+     * Differentiable to any order in every argument ({@code io.chainrule.nn.LSTM} is the entry point to use).
+     *
+     * @throws IllegalArgumentException when the shapes do not fit together
+     */
+    public static Tensor lstm(Tensor x, Tensor h0, Tensor c0, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh) {
+        if (c0 == null) throw new IllegalArgumentException("lstm: c0 must not be null");
+        return RecurrentOps.layer(RecurrentOps.Cell.LSTM, x, h0, c0, wIh, wHh, bIh, bHh);
+    }
+
+    /**
+     * A GRU layer over a sequence as one op (PyTorch's gate order r, z, n): per step, with gi = x[t]·wIhᵀ + bIh and
+     * gh = h·wHhᵀ + bHh split in three blocks, r, z = σ(gi + gh), n = tanh(gi_n + r∘gh_n), h = n + z∘(h − n). Shapes
+     * as {@link #lstm} with 3·hidden gate rows; returns h after each step, {@code [seq, batch, hidden]}.
+     * ({@code io.chainrule.nn.GRU} is the entry point to use.)
+     *
+     * @throws IllegalArgumentException when the shapes do not fit together
+     */
+    public static Tensor gru(Tensor x, Tensor h0, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh) {
+        return RecurrentOps.layer(RecurrentOps.Cell.GRU, x, h0, null, wIh, wHh, bIh, bHh);
+    }
+
+    /**
+     * An Elman RNN layer over a sequence as one op: h = act(x[t]·wIhᵀ + h·wHhᵀ + bIh + bHh), act "tanh" or "relu".
+     * Shapes as {@link #lstm} with hidden gate rows; returns h after each step, {@code [seq, batch, hidden]}.
+     * ({@code io.chainrule.nn.RNN} is the entry point to use.)
+     *
+     * @throws IllegalArgumentException when the shapes do not fit together or the nonlinearity is unknown
+     */
+    public static Tensor rnn(Tensor x, Tensor h0, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh, String nonlinearity) {
+        RecurrentOps.Cell cell;
+        if ("tanh".equals(nonlinearity)) cell = RecurrentOps.Cell.RNN_TANH;
+        else if ("relu".equals(nonlinearity)) cell = RecurrentOps.Cell.RNN_RELU;
+        else throw new IllegalArgumentException("rnn: unknown nonlinearity '" + nonlinearity + "'"
+                + " (expected \"tanh\" or \"relu\")");
+        return RecurrentOps.layer(cell, x, h0, null, wIh, wHh, bIh, bHh);
     }
 
     /**

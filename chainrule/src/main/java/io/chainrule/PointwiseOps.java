@@ -196,7 +196,7 @@ final class PointwiseOps {
      * relu's backward in one pass: {@code out > 0 ? g : 0} (PyTorch's threshold_backward, so a NaN gradient where
      * the unit is off stays 0). Recorded itself, for higher-order gradients: linear in g, constant in out.
      */
-    private static Tensor reluGrad(Tensor g, Tensor out) {
+    static Tensor reluGrad(Tensor g, Tensor out) {
         Tensor r = binaryRaw("relu backward", Binary.RELU_GRAD, g, out, arithmeticType(g, out));
         return record(r, "ThresholdBackwardBackward0", (gg, need) -> one(reluGrad(gg, out)), inputs(g), out);
     }

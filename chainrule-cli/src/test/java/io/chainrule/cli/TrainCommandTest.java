@@ -50,7 +50,7 @@ class TrainCommandTest {
         double firstLoss = Double.parseDouble(csv.get(1).split(",")[1]);
         assertTrue(Double.parseDouble(last[1]) < firstLoss / 3, "loss falls");
         String dot = Files.readString(out.resolve("graph.dot"));
-        assertTrue(dot.contains("0.weight") && dot.contains("MmBackward0") && dot.contains("subgraph cluster_"), dot);
+        assertTrue(dot.contains("0.weight") && dot.contains("AddmmBackward0") && dot.contains("subgraph cluster_"), dot);
         assertTrue(r.out().contains("epoch 150/150"), r.out());
         Map<String, Tensor> state = Safetensors.load(out.resolve("model.safetensors"));
         assertArrayEquals(new int[] {32, 2}, state.get("0.weight").shape());

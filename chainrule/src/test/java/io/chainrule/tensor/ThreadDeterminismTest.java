@@ -2,6 +2,7 @@ package io.chainrule.tensor;
 
 import io.chainrule.DType;
 import io.chainrule.Generator;
+import io.chainrule.NnOps;
 import io.chainrule.Tensor;
 import io.chainrule.autograd.Autograd;
 import io.chainrule.nn.F;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -113,6 +115,43 @@ class ThreadDeterminismTest {
         Tensor y = F.conv2d(xs, ws, bs, new int[] {stride}, new int[] {padding}, new int[] {1}, groups);
         List<Tensor> g = Autograd.grad(List.of(y), List.of(xs, ws, bs), List.of(up), false, false);
         return Tensor.cat(List.of(y.detach().reshape(-1), g.get(0).reshape(-1), g.get(1).reshape(-1), g.get(2).reshape(-1)), 0);
+    }
+
+    @Test
+    void lstmForwardAndBackward() {
+        // batch · 4·hidden large enough that each step's elementwise pass and GEMMs are split between threads
+        int seq = 5, batch = 48, in = 20, hidden = 64;
+        sameOnOneAndTwoThreads(() -> {
+            Generator g = new Generator(10);
+            int[][] shapes = {{seq, batch, in}, {batch, hidden}, {batch, hidden}, {4 * hidden, in}, {4 * hidden, hidden},
+                    {4 * hidden}, {4 * hidden}};
+            List<Tensor> xs = new ArrayList<>();
+            for (int[] s : shapes) xs.add(Tensor.randn(g, s).mul(0.5).requiresGrad(true));
+            Tensor y = NnOps.lstm(xs.get(0), xs.get(1), xs.get(2), xs.get(3), xs.get(4), xs.get(5), xs.get(6));
+            y.square().sum().backward();
+            return gradientsAndOutput(y, xs);
+        });
+    }
+
+    @Test
+    void gruForwardAndBackward() {
+        int seq = 5, batch = 48, in = 20, hidden = 64;
+        sameOnOneAndTwoThreads(() -> {
+            Generator g = new Generator(11);
+            int[][] shapes = {{seq, batch, in}, {batch, hidden}, {3 * hidden, in}, {3 * hidden, hidden}, {3 * hidden},
+                    {3 * hidden}};
+            List<Tensor> xs = new ArrayList<>();
+            for (int[] s : shapes) xs.add(Tensor.randn(g, s).mul(0.5).requiresGrad(true));
+            Tensor y = NnOps.gru(xs.get(0), xs.get(1), xs.get(2), xs.get(3), xs.get(4), xs.get(5));
+            y.square().sum().backward();
+            return gradientsAndOutput(y, xs);
+        });
+    }
+
+    private static Tensor gradientsAndOutput(Tensor y, List<Tensor> xs) {
+        List<Tensor> parts = new ArrayList<>(List.of(y.detach().reshape(-1)));
+        for (Tensor x : xs) parts.add(x.grad().reshape(-1));
+        return Tensor.cat(parts, 0);
     }
 
     @Test

@@ -210,6 +210,7 @@ public final class DotWriter {
                 if (a == null) return "matmul A·B: Aᵀ·ḡ → B";
                 if (b == null) return "matmul A·B: ḡ·Bᵀ → A";
                 return "matmul A·B: ḡ·Bᵀ → A, Aᵀ·ḡ → B";
+            case "AddmmBackward0": return "linear x·Wᵀ + b: ḡ·W → x, ḡᵀ·x → W, Σ ḡ → b";
             case "TransposeBackward0": case "PermuteBackward0": return "transposes ḡ back";
             case "SumBackward0": case "SumBackward1": return "sum: copies ḡ to every element";
             case "ExpandBackward0": return "broadcast: sums ḡ over the copies";
