@@ -1,5 +1,6 @@
 package io.chainrule;
 
+import io.chainrule.autograd.GradMode;
 import io.chainrule.tensor.Loops;
 import io.chainrule.tensor.Shapes;
 
@@ -156,6 +157,28 @@ final class IndexOps {
         int[] inShape = x.shape;
         return record(out, "GatherBackward0", (g, need) ->
                 new Tensor[] {Tensor.zeros(g.dtype, inShape).scatterAdd(d, index, g)}, inputs(x), index);
+    }
+
+    /**
+     * −Σ logProbs[n, targets[n]] over n, divided by N when {@code mean}: gather, neg and the reduction as one node
+     * (PyTorch's NllLossBackward0), the same numbers as the three ops. logProbs [N, C]; targets INT64 [N] in range.
+     */
+    static Tensor nllLoss(Tensor logProbs, Tensor targets, boolean mean) {
+        Tensor index = targets.unsqueeze(1), out;
+        boolean previous = GradMode.set(false);
+        try {
+            Tensor picked = logProbs.gather(1, index).neg();
+            out = mean ? picked.mean() : picked.sum();
+        } finally {
+            GradMode.set(previous);
+        }
+        int[] shape = logProbs.shape;
+        int n = shape[0];
+        return record(out, "NllLossBackward0", (g, need) -> {
+            Tensor share = g.neg();
+            if (mean) share = share.div(Tensor.scalar(n, share.dtype));
+            return new Tensor[] {Tensor.zeros(g.dtype, shape).scatterAdd(1, index, share.expand(n, 1))};
+        }, inputs(logProbs), index);
     }
 
     static Tensor scatterAdd(Tensor self, int dim, Tensor index, Tensor src) {

@@ -26,6 +26,15 @@ public final class NnOps {
     }
 
     /**
+     * The negative log-likelihood of log-probabilities [N, C] at INT64 class indices [N] (the caller checks shapes and
+     * ranges: {@code io.chainrule.nn.F#nllLoss} is the entry point to use), summed, or averaged over N when
+     * {@code mean}, as one op.
+     */
+    public static Tensor nllLoss(Tensor logProbs, Tensor targets, boolean mean) {
+        return IndexOps.nllLoss(logProbs, targets, mean);
+    }
+
+    /**
      * 2-D convolution (cross-correlation, as in PyTorch) of [N, C, H, W] (or unbatched [C, H, W]) by weight
      * [O, C/groups, kH, kW], plus {@code bias} [O] or null, recorded as one op. {@code io.chainrule.nn.F#conv2d} is the
      * entry point to use; this is the primitive under it. Its gradients are convolutions again, so derivatives of every

@@ -200,6 +200,9 @@ public final class F {
                         + " classes (input " + Arrays.toString(shape) + ")");
             }
         }
+        if (shape.length == 2 && reduction != null && reduction != Reduction.NONE) {
+            return NnOps.nllLoss(logProbs, targets, reduction == Reduction.MEAN); // one node for the common case
+        }
         Tensor picked = logProbs.gather(classDim, targets.unsqueeze(classDim)).squeeze(classDim);
         return reduce(picked.neg(), reduction);
     }

@@ -192,6 +192,9 @@ class LossesTest {
         Generator g = new Generator(5);
         Tensor x = leaf(g, 2, 3);
         assertTrue(GradCheck.gradGradCheck(in -> F.crossEntropy(in.get(0), labels(2, 0)), List.of(x)));
+        // nllLoss on [N, C] is one op (NllLossBackward0): its backward must stay differentiable for both reductions
+        assertTrue(GradCheck.gradGradCheck(in -> F.nllLoss(in.get(0).tanh(), labels(2, 0), Reduction.SUM), List.of(x)));
+        assertTrue(GradCheck.gradGradCheck(in -> F.nllLoss(in.get(0).tanh(), labels(1, 1), Reduction.MEAN), List.of(x)));
         assertTrue(GradCheck.gradGradCheck(in -> F.binaryCrossEntropyWithLogits(in.get(0), Tensor.rand(new Generator(1), 2, 3)
                 .to(DType.FLOAT64)), List.of(x)));
         assertTrue(GradCheck.gradGradCheck(in -> F.mseLoss(in.get(0), Tensor.zeros(DType.FLOAT64, 2, 3)), List.of(x)));
