@@ -230,7 +230,7 @@ final class ConvGemm {
                             Object b = xt;
                             int bOff = p0 * c;
                             if (cols != null) {
-                                im2colT(xt, cols, g, y0, y1);
+                                Im2Col.im2colT(xt, cols, g.c, g.cg(), g.h, g.w, g.win, g.ow, y0, y1);
                                 b = cols;
                                 bOff = 0;
                             }
@@ -324,8 +324,4 @@ final class ConvGemm {
         else Im2Col.toChannelsLast((double[]) x, xo, (double[]) xt, c, hw);
     }
 
-    private static void im2colT(Object xt, Object out, Geometry g, int y0, int y1) {
-        if (xt instanceof float[] f) Im2Col.im2colT(f, (float[]) out, g.c, g.cg(), g.h, g.w, g.win, g.ow, y0, y1);
-        else Im2Col.im2colT((double[]) xt, (double[]) out, g.c, g.cg(), g.h, g.w, g.win, g.ow, y0, y1);
-    }
 }

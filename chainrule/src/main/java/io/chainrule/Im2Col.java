@@ -153,7 +153,7 @@ final class Im2Col {
      * {@code (y − y0)·ow + x} holds, for each group g of {@code cg} channels, the window in (ki, kj, channel) order at
      * column {@code g·kH·kW·cg + (ki·kW + kj)·cg + channel}. Channels-last makes each (ki, kj) one contiguous copy.
      */
-    static void im2colT(float[] xt, float[] out, int c, int cg, int h, int wd, ConvOps.Window w, int ow, int y0, int y1) {
+    static void im2colT(Object xt, Object out, int c, int cg, int h, int wd, ConvOps.Window w, int ow, int y0, int y1) {
         int kk = w.kH() * w.kW(), ld = c * kk, groups = c / cg;
         if (groups == 1 && w.dW() == 1) {
             // A kernel row's kW pixels are adjacent in xt and in the output row: one copy of kW·c values.
@@ -164,12 +164,12 @@ final class Im2Col {
                     for (int ki = 0; ki < w.kH(); ki++) {
                         int ih = y * w.sH() - w.pH() + ki * w.dH(), d = rowBase + ki * w.kW() * c;
                         if (ih < 0 || ih >= h) {
-                            Arrays.fill(out, d, d + w.kW() * c, 0f);
+                            zero(out, d, d + w.kW() * c);
                             continue;
                         }
-                        if (lo > 0) Arrays.fill(out, d, d + lo * c, 0f);
+                        if (lo > 0) zero(out, d, d + lo * c);
                         System.arraycopy(xt, (ih * wd + iw0 + lo) * c, out, d + lo * c, (hi - lo) * c);
-                        if (hi < w.kW()) Arrays.fill(out, d + hi * c, d + w.kW() * c, 0f);
+                        if (hi < w.kW()) zero(out, d + hi * c, d + w.kW() * c);
                     }
                 }
             }
@@ -187,7 +187,7 @@ final class Im2Col {
                         int s = (ih * wd + iw) * c;
                         for (int g = 0; g < groups; g++, d += kk * cg, s += cg) {
                             if (inside) System.arraycopy(xt, s, out, d, cg);
-                            else Arrays.fill(out, d, d + cg, 0f);
+                            else zero(out, d, d + cg);
                         }
                     }
                 }
@@ -195,45 +195,9 @@ final class Im2Col {
         }
     }
 
-    static void im2colT(double[] xt, double[] out, int c, int cg, int h, int wd, ConvOps.Window w, int ow, int y0, int y1) {
-        int kk = w.kH() * w.kW(), ld = c * kk, groups = c / cg;
-        if (groups == 1 && w.dW() == 1) {
-            // A kernel row's kW pixels are adjacent in xt and in the output row: one copy of kW·c values.
-            for (int y = y0; y < y1; y++) {
-                for (int x = 0; x < ow; x++) {
-                    int rowBase = ((y - y0) * ow + x) * ld, iw0 = x * w.sW() - w.pW();
-                    int lo = Math.max(0, -iw0), hi = Math.max(lo, Math.min(w.kW(), wd - iw0));
-                    for (int ki = 0; ki < w.kH(); ki++) {
-                        int ih = y * w.sH() - w.pH() + ki * w.dH(), d = rowBase + ki * w.kW() * c;
-                        if (ih < 0 || ih >= h) {
-                            Arrays.fill(out, d, d + w.kW() * c, 0.0);
-                            continue;
-                        }
-                        if (lo > 0) Arrays.fill(out, d, d + lo * c, 0.0);
-                        System.arraycopy(xt, (ih * wd + iw0 + lo) * c, out, d + lo * c, (hi - lo) * c);
-                        if (hi < w.kW()) Arrays.fill(out, d + hi * c, d + w.kW() * c, 0.0);
-                    }
-                }
-            }
-            return;
-        }
-        for (int y = y0; y < y1; y++) {
-            for (int x = 0; x < ow; x++) {
-                int rowBase = ((y - y0) * ow + x) * ld;
-                for (int ki = 0; ki < w.kH(); ki++) {
-                    int ih = y * w.sH() - w.pH() + ki * w.dH();
-                    for (int kj = 0; kj < w.kW(); kj++) {
-                        int iw = x * w.sW() - w.pW() + kj * w.dW();
-                        int d = rowBase + (ki * w.kW() + kj) * cg;
-                        boolean inside = ih >= 0 && ih < h && iw >= 0 && iw < wd;
-                        int s = (ih * wd + iw) * c;
-                        for (int g = 0; g < groups; g++, d += kk * cg, s += cg) {
-                            if (inside) System.arraycopy(xt, s, out, d, cg);
-                            else Arrays.fill(out, d, d + cg, 0.0);
-                        }
-                    }
-                }
-            }
-        }
+    /** Zeroes {@code [from, to)} of a float[] or double[]: im2colT only copies, so one body serves both precisions. */
+    private static void zero(Object a, int from, int to) {
+        if (a instanceof float[] f) Arrays.fill(f, from, to, 0f);
+        else Arrays.fill((double[]) a, from, to, 0.0);
     }
 }

@@ -1,6 +1,6 @@
 package io.chainrule;
 
-import io.chainrule.autograd.GradMode;
+import io.chainrule.autograd.Autograd;
 import io.chainrule.tensor.Loops;
 import io.chainrule.tensor.Shapes;
 
@@ -165,12 +165,9 @@ final class IndexOps {
      */
     static Tensor nllLoss(Tensor logProbs, Tensor targets, boolean mean) {
         Tensor index = targets.unsqueeze(1), out;
-        boolean previous = GradMode.set(false);
-        try {
+        try (var g = Autograd.noGrad()) {
             Tensor picked = logProbs.gather(1, index).neg();
             out = mean ? picked.mean() : picked.sum();
-        } finally {
-            GradMode.set(previous);
         }
         int[] shape = logProbs.shape;
         int n = shape[0];

@@ -1,6 +1,6 @@
 package io.chainrule;
 
-import io.chainrule.autograd.GradMode;
+import io.chainrule.autograd.Autograd;
 import io.chainrule.tensor.Gemm;
 import io.chainrule.tensor.Shapes;
 
@@ -41,13 +41,10 @@ final class LinalgOps {
      */
     static Tensor linear(Tensor x, Tensor w, Tensor b) {
         Tensor y;
-        boolean previous = GradMode.set(false);
-        try {
+        try (var g = Autograd.noGrad()) {
             y = x.matmul(w.t());
             // in place on the fresh product unless b promotes it (an integer product plus a float bias)
             if (b != null) y = b.dtype == y.dtype ? y.addi(b) : y.add(b);
-        } finally {
-            GradMode.set(previous);
         }
         int in = w.shape[1], out = w.shape[0];
         // PyTorch's node names for nn.Linear: addmm with a bias, mm without

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.Arrays;
+import java.util.function.DoubleSupplier;
 
 /**
  * Proves the benchmarks measure real training steps: each workload runs a few steps through the benchmark classes'
@@ -35,12 +36,7 @@ public final class SanityCheck {
         c.setup();
         t.setup();
         h.setup();
-        float[][] losses = new float[3][6];
-        for (int s = 0; s < 6; s++) {
-            losses[0][s] = (float) c.step().item();
-            losses[1][s] = t.mlp.step(t.x, t.y, true);
-            losses[2][s] = h.step();
-        }
+        float[][] losses = sixSteps(() -> c.step().item(), () -> t.mlp.step(t.x, t.y, true), h::step);
         t.tearDown();
         report("MLP 784-256-128-10 SGD, batch 32", losses, 1e-4);
     }
@@ -62,12 +58,7 @@ public final class SanityCheck {
         t.closeRecording();
         System.out.printf("1x1 add records a graph node: chainrule %b, libtorch %b%n", cRecords, tRecords);
         failed |= !cRecords || !tRecords;
-        float[][] losses = new float[3][6];
-        for (int s = 0; s < 6; s++) {
-            losses[0][s] = (float) c.step().item();
-            losses[1][s] = t.mlp.step(t.x, t.y, true);
-            losses[2][s] = h.step();
-        }
+        float[][] losses = sixSteps(() -> c.step().item(), () -> t.mlp.step(t.x, t.y, true), h::step);
         t.tearDown();
         report("MLP 16-16-10 SGD, batch 1", losses, 1e-4);
     }
@@ -134,6 +125,15 @@ public final class SanityCheck {
     }
 
     /** Rows: chainrule, libtorch, hand (optional); each must fall and match chainrule within {@code tol} relative. */
+    /** The losses of six training steps of each side (chainrule, libtorch, hand), side by side. */
+    private static float[][] sixSteps(DoubleSupplier... sides) {
+        float[][] losses = new float[sides.length][6];
+        for (int s = 0; s < 6; s++) {
+            for (int i = 0; i < sides.length; i++) losses[i][s] = (float) sides[i].getAsDouble();
+        }
+        return losses;
+    }
+
     private static void report(String what, float[][] losses, double tol) {
         String[] names = {"chainrule", "libtorch", "hand"};
         System.out.println(what + ": loss per step");
