@@ -32,18 +32,23 @@ import jdk.incubator.vector.VectorSpecies;
 final class SimdDgemm {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** Micro-tile rows: 6 rows × 2 vectors = 12 accumulators, leaving registers for B and the broadcast. */
-    static final int MR = 6;
+    /**
+     * Micro-tile rows: 4 rows × 2 vectors = 8 accumulators, plus 2 vectors of B and 4 broadcasts of A, fit AVX2's
+     * 16 vector registers even when C2 hoists every load of an iteration above its FMAs, as JDK 25 does once the
+     * bounds checks are gone. With 6 rows (12 accumulators) that schedule spilled an accumulator to the stack and
+     * the kernel ran at half speed on JDK 25; 8 accumulators still cover the FMA latency × throughput (4 × 2).
+     */
+    static final int MR = 4;
     /** Micro-tile columns: two vectors. */
     static final int NR = 2 * L;
     /** k-block depth; a KC × NR panel of B stays in L1 while the micro-kernel sweeps the A block. */
     static final int KC = 256;
     /** Rows of A packed at once (bounds the packing buffer). */
-    private static final int MB = 64 * MR;
+    private static final int MB = 96 * MR;
     /** Columns of B packed at once (bounds the packing buffer). */
     private static final int NB = 128 * NR;
     /** Rows of one parallel task (multiple of MR); fewer when that leaves under {@link #MIN_TASKS} tasks. */
-    private static final int MC = 8 * MR;
+    private static final int MC = 12 * MR;
     private static final int MIN_TASKS = 8;
     /** Columns of one parallel task (multiple of NR). */
     private static final int NC = 4 * NR;
@@ -253,35 +258,28 @@ final class SimdDgemm {
                                       double[] c, int ci, int ldc, boolean overwrite) {
         DoubleVector z = DoubleVector.zero(S);
         DoubleVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
-        DoubleVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
-        for (int p = 0; p < kc; p++, ai += MR, bi += bs) {
+        DoubleVector c30 = z, c31 = z;
+        for (int p = 0; p < kc; p++, bi += bs) {
+            int ao = ai + p * MR;
             DoubleVector b0 = DoubleVector.fromArray(S, b, bi);
             DoubleVector b1 = DoubleVector.fromArray(S, b, bi + L);
-            DoubleVector x = DoubleVector.broadcast(S, ap[ai]);
+            DoubleVector x = DoubleVector.broadcast(S, ap[ao]);
             c00 = b0.fma(x, c00);
             c01 = b1.fma(x, c01);
-            x = DoubleVector.broadcast(S, ap[ai + 1]);
+            x = DoubleVector.broadcast(S, ap[ao + 1]);
             c10 = b0.fma(x, c10);
             c11 = b1.fma(x, c11);
-            x = DoubleVector.broadcast(S, ap[ai + 2]);
+            x = DoubleVector.broadcast(S, ap[ao + 2]);
             c20 = b0.fma(x, c20);
             c21 = b1.fma(x, c21);
-            x = DoubleVector.broadcast(S, ap[ai + 3]);
+            x = DoubleVector.broadcast(S, ap[ao + 3]);
             c30 = b0.fma(x, c30);
             c31 = b1.fma(x, c31);
-            x = DoubleVector.broadcast(S, ap[ai + 4]);
-            c40 = b0.fma(x, c40);
-            c41 = b1.fma(x, c41);
-            x = DoubleVector.broadcast(S, ap[ai + 5]);
-            c50 = b0.fma(x, c50);
-            c51 = b1.fma(x, c51);
         }
         store(c00, c01, c, ci, overwrite);
         store(c10, c11, c, ci + ldc, overwrite);
         store(c20, c21, c, ci + 2 * ldc, overwrite);
         store(c30, c31, c, ci + 3 * ldc, overwrite);
-        store(c40, c41, c, ci + 4 * ldc, overwrite);
-        store(c50, c51, c, ci + 5 * ldc, overwrite);
     }
 
     /** {@link #kernel} for a packed A and a packed B; all accumulators stay in registers. */
@@ -289,47 +287,40 @@ final class SimdDgemm {
                                      double[] c, int ci, int ldc, boolean overwrite) {
         DoubleVector z = DoubleVector.zero(S);
         DoubleVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
-        DoubleVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
-            DoubleVector b0 = DoubleVector.fromArray(S, b, bi);
-            DoubleVector b1 = DoubleVector.fromArray(S, b, bi + L);
-            DoubleVector x = DoubleVector.broadcast(S, ap[ai]);
+        DoubleVector c30 = z, c31 = z;
+        for (int p = 0; p < kc; p++) {
+            int ao = ai + p * MR, bo = bi + p * NR;
+            DoubleVector b0 = DoubleVector.fromArray(S, b, bo);
+            DoubleVector b1 = DoubleVector.fromArray(S, b, bo + L);
+            DoubleVector x = DoubleVector.broadcast(S, ap[ao]);
             c00 = b0.fma(x, c00);
             c01 = b1.fma(x, c01);
-            x = DoubleVector.broadcast(S, ap[ai + 1]);
+            x = DoubleVector.broadcast(S, ap[ao + 1]);
             c10 = b0.fma(x, c10);
             c11 = b1.fma(x, c11);
-            x = DoubleVector.broadcast(S, ap[ai + 2]);
+            x = DoubleVector.broadcast(S, ap[ao + 2]);
             c20 = b0.fma(x, c20);
             c21 = b1.fma(x, c21);
-            x = DoubleVector.broadcast(S, ap[ai + 3]);
+            x = DoubleVector.broadcast(S, ap[ao + 3]);
             c30 = b0.fma(x, c30);
             c31 = b1.fma(x, c31);
-            x = DoubleVector.broadcast(S, ap[ai + 4]);
-            c40 = b0.fma(x, c40);
-            c41 = b1.fma(x, c41);
-            x = DoubleVector.broadcast(S, ap[ai + 5]);
-            c50 = b0.fma(x, c50);
-            c51 = b1.fma(x, c51);
         }
         store(c00, c01, c, ci, overwrite);
         store(c10, c11, c, ci + ldc, overwrite);
         store(c20, c21, c, ci + 2 * ldc, overwrite);
         store(c30, c31, c, ci + 3 * ldc, overwrite);
-        store(c40, c41, c, ci + 4 * ldc, overwrite);
-        store(c50, c51, c, ci + 5 * ldc, overwrite);
     }
 
     /**
-     * {@link #kernel} for A read in place from six rows and a B strip with any row stride. Indexing each row by
+     * {@link #kernel} for A read in place from four rows and a B strip with any row stride. Indexing each row by
      * the loop counter lets the JIT hoist those rows' bounds checks out of the loop.
      */
     private static void kernelRows(int kc, double[] a, int ai, int lda, double[] b, int bi, int bs,
                                    double[] c, int ci, int ldc, boolean overwrite) {
         DoubleVector z = DoubleVector.zero(S);
         DoubleVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
-        DoubleVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
-        int a0 = ai, a1 = ai + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
+        DoubleVector c30 = z, c31 = z;
+        int a0 = ai, a1 = ai + lda, a2 = a1 + lda, a3 = a2 + lda;
         for (int p = 0; p < kc; p++, bi += bs) {
             DoubleVector b0 = DoubleVector.fromArray(S, b, bi);
             DoubleVector b1 = DoubleVector.fromArray(S, b, bi + L);
@@ -345,19 +336,11 @@ final class SimdDgemm {
             x = DoubleVector.broadcast(S, a[a3 + p]);
             c30 = b0.fma(x, c30);
             c31 = b1.fma(x, c31);
-            x = DoubleVector.broadcast(S, a[a4 + p]);
-            c40 = b0.fma(x, c40);
-            c41 = b1.fma(x, c41);
-            x = DoubleVector.broadcast(S, a[a5 + p]);
-            c50 = b0.fma(x, c50);
-            c51 = b1.fma(x, c51);
         }
         store(c00, c01, c, ci, overwrite);
         store(c10, c11, c, ci + ldc, overwrite);
         store(c20, c21, c, ci + 2 * ldc, overwrite);
         store(c30, c31, c, ci + 3 * ldc, overwrite);
-        store(c40, c41, c, ci + 4 * ldc, overwrite);
-        store(c50, c51, c, ci + 5 * ldc, overwrite);
     }
 
     private static void store(DoubleVector v0, DoubleVector v1, double[] c, int ci, boolean overwrite) {
