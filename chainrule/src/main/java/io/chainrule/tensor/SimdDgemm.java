@@ -243,8 +243,14 @@ final class SimdDgemm {
      * C[MR × NR] (+)= A strip · B strip over {@code kc}: A(r, p) at {@code a[ai + r*lda + p]} when {@code aRows},
      * else at {@code a[ai + p*MR + r]} (packed); row p of the B strip at {@code b[bi + p*bs]} ({@code bs = NR}
      * unless {@code bStrided}). Three copies of one loop, so that each has constant strides where it can: a stride
-     * the JIT sees as a constant folds into the addressing. A run uses one copy for all its tiles, edges included,
-     * so no copy runs uncompiled (Vector API code is ~100× slower before C2 compiles it) just for the edges.
+     * the JIT sees as a constant folds into the addressing, and an index linear in the loop counter lets it hoist
+     * the bounds checks. A run uses one copy for all its tiles, edges included, so no copy runs uncompiled (Vector
+     * API code is ~100× slower before C2 compiles it) just for the edges.
+     *
+     * <p>Each copy writes C itself, with no helper taking vectors: a call C2 does not inline (cold, or past its
+     * node budget) passes its vector arguments boxed and runs the Vector API's plain-Java fallback, which made a
+     * whole training step 3× slower. The copies are also too big for C2 to inline into their callers, so each
+     * compiles on its own.
      */
     private static void kernel(int kc, boolean aRows, boolean bStrided, double[] a, int ai, int lda,
                                double[] b, int bi, int bs, double[] c, int ci, int ldc, boolean overwrite) {
@@ -276,10 +282,25 @@ final class SimdDgemm {
             c30 = b0.fma(x, c30);
             c31 = b1.fma(x, c31);
         }
-        store(c00, c01, c, ci, overwrite);
-        store(c10, c11, c, ci + ldc, overwrite);
-        store(c20, c21, c, ci + 2 * ldc, overwrite);
-        store(c30, c31, c, ci + 3 * ldc, overwrite);
+        if (overwrite) {
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + L);
+            c10.intoArray(c, ci + ldc);
+            c11.intoArray(c, ci + ldc + L);
+            c20.intoArray(c, ci + 2 * ldc);
+            c21.intoArray(c, ci + 2 * ldc + L);
+            c30.intoArray(c, ci + 3 * ldc);
+            c31.intoArray(c, ci + 3 * ldc + L);
+        } else {
+            DoubleVector.fromArray(S, c, ci).add(c00).intoArray(c, ci);
+            DoubleVector.fromArray(S, c, ci + L).add(c01).intoArray(c, ci + L);
+            DoubleVector.fromArray(S, c, ci + ldc).add(c10).intoArray(c, ci + ldc);
+            DoubleVector.fromArray(S, c, ci + ldc + L).add(c11).intoArray(c, ci + ldc + L);
+            DoubleVector.fromArray(S, c, ci + 2 * ldc).add(c20).intoArray(c, ci + 2 * ldc);
+            DoubleVector.fromArray(S, c, ci + 2 * ldc + L).add(c21).intoArray(c, ci + 2 * ldc + L);
+            DoubleVector.fromArray(S, c, ci + 3 * ldc).add(c30).intoArray(c, ci + 3 * ldc);
+            DoubleVector.fromArray(S, c, ci + 3 * ldc + L).add(c31).intoArray(c, ci + 3 * ldc + L);
+        }
     }
 
     /** {@link #kernel} for a packed A and a packed B; all accumulators stay in registers. */
@@ -305,10 +326,25 @@ final class SimdDgemm {
             c30 = b0.fma(x, c30);
             c31 = b1.fma(x, c31);
         }
-        store(c00, c01, c, ci, overwrite);
-        store(c10, c11, c, ci + ldc, overwrite);
-        store(c20, c21, c, ci + 2 * ldc, overwrite);
-        store(c30, c31, c, ci + 3 * ldc, overwrite);
+        if (overwrite) {
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + L);
+            c10.intoArray(c, ci + ldc);
+            c11.intoArray(c, ci + ldc + L);
+            c20.intoArray(c, ci + 2 * ldc);
+            c21.intoArray(c, ci + 2 * ldc + L);
+            c30.intoArray(c, ci + 3 * ldc);
+            c31.intoArray(c, ci + 3 * ldc + L);
+        } else {
+            DoubleVector.fromArray(S, c, ci).add(c00).intoArray(c, ci);
+            DoubleVector.fromArray(S, c, ci + L).add(c01).intoArray(c, ci + L);
+            DoubleVector.fromArray(S, c, ci + ldc).add(c10).intoArray(c, ci + ldc);
+            DoubleVector.fromArray(S, c, ci + ldc + L).add(c11).intoArray(c, ci + ldc + L);
+            DoubleVector.fromArray(S, c, ci + 2 * ldc).add(c20).intoArray(c, ci + 2 * ldc);
+            DoubleVector.fromArray(S, c, ci + 2 * ldc + L).add(c21).intoArray(c, ci + 2 * ldc + L);
+            DoubleVector.fromArray(S, c, ci + 3 * ldc).add(c30).intoArray(c, ci + 3 * ldc);
+            DoubleVector.fromArray(S, c, ci + 3 * ldc + L).add(c31).intoArray(c, ci + 3 * ldc + L);
+        }
     }
 
     /**
@@ -337,19 +373,25 @@ final class SimdDgemm {
             c30 = b0.fma(x, c30);
             c31 = b1.fma(x, c31);
         }
-        store(c00, c01, c, ci, overwrite);
-        store(c10, c11, c, ci + ldc, overwrite);
-        store(c20, c21, c, ci + 2 * ldc, overwrite);
-        store(c30, c31, c, ci + 3 * ldc, overwrite);
-    }
-
-    private static void store(DoubleVector v0, DoubleVector v1, double[] c, int ci, boolean overwrite) {
-        if (!overwrite) {
-            v0 = DoubleVector.fromArray(S, c, ci).add(v0);
-            v1 = DoubleVector.fromArray(S, c, ci + L).add(v1);
+        if (overwrite) {
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + L);
+            c10.intoArray(c, ci + ldc);
+            c11.intoArray(c, ci + ldc + L);
+            c20.intoArray(c, ci + 2 * ldc);
+            c21.intoArray(c, ci + 2 * ldc + L);
+            c30.intoArray(c, ci + 3 * ldc);
+            c31.intoArray(c, ci + 3 * ldc + L);
+        } else {
+            DoubleVector.fromArray(S, c, ci).add(c00).intoArray(c, ci);
+            DoubleVector.fromArray(S, c, ci + L).add(c01).intoArray(c, ci + L);
+            DoubleVector.fromArray(S, c, ci + ldc).add(c10).intoArray(c, ci + ldc);
+            DoubleVector.fromArray(S, c, ci + ldc + L).add(c11).intoArray(c, ci + ldc + L);
+            DoubleVector.fromArray(S, c, ci + 2 * ldc).add(c20).intoArray(c, ci + 2 * ldc);
+            DoubleVector.fromArray(S, c, ci + 2 * ldc + L).add(c21).intoArray(c, ci + 2 * ldc + L);
+            DoubleVector.fromArray(S, c, ci + 3 * ldc).add(c30).intoArray(c, ci + 3 * ldc);
+            DoubleVector.fromArray(S, c, ci + 3 * ldc + L).add(c31).intoArray(c, ci + 3 * ldc + L);
         }
-        v0.intoArray(c, ci);
-        v1.intoArray(c, ci + L);
     }
 
     /** Copies {@code rows} rows of {@code kc} elements at stride {@code lda} into MR rows of stride kc, zero-padded. */
