@@ -6,6 +6,8 @@
 #   bench/run.sh mlp                          # also: overhead, epoch, conv, lstm; all (every suite, trimmed GEMM sweep)
 #   bench/run.sh check                        # sanity check: the three implementations give the same losses
 #   bench/run.sh mlp -p batch=128 -p threads=1  # any JMH options pass through
+#   bench/run.sh mlp --rounds 3               # run the sides (chainrule, libtorch, hand) in turn, 3 rounds, order
+#                                             # turning each round: drift in the machine's speed spreads over all sides
 #   bench/run.sh -p n=256,512                 # no suite: gemm
 #   JAVA=/path/to/jdk/bin/java bench/run.sh mlp  # run the benchmarks on another JVM (Maven's JDK still builds)
 #   SKIP_BUILD=1 bench/run.sh ...             # reuse the last build

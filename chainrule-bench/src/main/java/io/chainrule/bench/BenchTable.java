@@ -7,10 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -22,8 +24,13 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 /**
  * Runs a suite of benchmarks and prints chainrule, libtorch (through DJL) and, where there is one, the hand-written
  * Java floor side by side, all measured in the same run:
- * {@code BenchTable <suite> [JMH options]}, suites {@code gemm mlp overhead epoch conv lstm all} (no suite: gemm).
- * JMH options pass through, e.g. {@code -p batch=128} or {@code -p threads=1}.
+ * {@code BenchTable <suite> [--rounds R] [JMH options]}, suites {@code gemm mlp overhead epoch conv lstm all} (no
+ * suite: gemm). JMH options pass through, e.g. {@code -p batch=128} or {@code -p threads=1}.
+ *
+ * <p>Each round runs every side of a suite once, one side after the other, and the order of the sides turns each
+ * round; the table merges all rounds' iterations. The speed of a shared machine drifts over minutes (other guests
+ * on the same physical cores), and without interleaving that drift lands on whichever side ran later:
+ * {@code --rounds 3} spreads it over all sides.
  *
  * <p>Benchmark classes pair up by name: {@code ChainruleXBench}, {@code TorchXBench} and {@code HandXBench} with the
  * same methods and {@code @Param}s make one row per method and parameter combination. Both the mean over the
@@ -37,8 +44,13 @@ public final class BenchTable {
 
     /** A suite: the JMH include pattern, what the table shows, and the parameter subset used within "all". */
     private record Suite(String name, String family, String title, String note, Map<String, String[]> allParams) {
-        String include() {
-            return PKG + "(" + String.join("|", SIDES) + ")" + family + "Bench\\.";
+        /** The sides that have a benchmark class in this suite. */
+        List<String> sides() {
+            return family.equals("Mlp") || family.equals("Overhead") ? List.of(SIDES) : List.of(SIDES[0], SIDES[1]);
+        }
+
+        String include(String side) {
+            return PKG + side + family + "Bench\\.";
         }
     }
 
@@ -81,7 +93,18 @@ public final class BenchTable {
 
     public static void main(String[] args) throws Exception {
         String name = args.length > 0 && !args[0].startsWith("-") ? args[0] : "gemm";
-        String[] jmhArgs = args.length > 0 && !args[0].startsWith("-") ? Arrays.copyOfRange(args, 1, args.length) : args;
+        List<String> rest = new ArrayList<>(Arrays.asList(args).subList(args.length > 0 && !args[0].startsWith("-") ? 1 : 0, args.length));
+        int rounds = 1;
+        int at = rest.indexOf("--rounds");
+        if (at >= 0) {
+            if (at + 1 >= rest.size() || !rest.get(at + 1).matches("[1-9][0-9]*")) {
+                System.err.println("--rounds needs a positive number");
+                System.exit(2);
+            }
+            rounds = Integer.parseInt(rest.get(at + 1));
+            rest.subList(at, at + 2).clear();
+        }
+        String[] jmhArgs = rest.toArray(new String[0]);
         boolean all = name.equals("all");
         if (!all && suite(name) == null) {
             System.err.println("unknown suite '" + name + "'; one of: all "
@@ -92,16 +115,7 @@ public final class BenchTable {
         List<String> tables = new ArrayList<>();
         for (Suite s : SUITES) {
             if (!all && !s.name().equals(name)) continue;
-            OptionsBuilder builder = new OptionsBuilder();
-            builder.parent(cli).include(s.include());
-            if (all) {
-                // Within "all", a suite's sweep is trimmed to keep the whole run short, unless the user chose values.
-                s.allParams().forEach((k, v) -> {
-                    if (!cli.getParameter(k).hasValue()) builder.param(k, v);
-                });
-            }
-            if (s.name().equals("epoch")) builder.addProfiler(PeakMemoryProfiler.class);
-            tables.add(run(s, builder.build()));
+            tables.add(run(s, cli, all, rounds));
             System.out.print(tables.get(tables.size() - 1));
         }
         if (tables.size() > 1) {
@@ -110,21 +124,55 @@ public final class BenchTable {
         }
     }
 
-    /** Runs one suite and returns its table as text. */
-    private static String run(Suite s, Options options) throws Exception {
+    /** Runs one suite, its sides interleaved over {@code rounds}, and returns its table as text. */
+    private static String run(Suite s, CommandLineOptions cli, boolean all, int rounds) throws Exception {
         double loadBefore = load();
-        Collection<RunResult> results = new Runner(options).run();
+        List<RunResult> runs = new ArrayList<>();
+        List<String> sides = new ArrayList<>(s.sides());
+        for (int round = 0; round < rounds; round++) {
+            for (String side : sides) runs.addAll(new Runner(options(s, side, cli, all)).run());
+            Collections.rotate(sides, 1);
+        }
+        Collection<RunResult> results = merge(runs);
         double loadAfter = load();
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         try (PrintStream out = new PrintStream(text, true, StandardCharsets.UTF_8)) {
             String omp = System.getenv("OMP_WAIT_POLICY");
-            out.printf("%n== %s == JVM %s %s; %d CPUs; load average %.2f before, %.2f after; OMP_WAIT_POLICY=%s%n",
+            out.printf("%n== %s == JVM %s %s; %d CPUs; load average %.2f before, %.2f after; OMP_WAIT_POLICY=%s; "
+                            + "%d round%s%n",
                     s.name(), System.getProperty("java.vm.name"), System.getProperty("java.version"),
-                    Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter, omp == null ? "(default)" : omp);
+                    Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter, omp == null ? "(default)" : omp,
+                    rounds, rounds == 1 ? "" : "s, sides interleaved");
             if (s.name().equals("gemm")) GemmTable.print(out, results);
             else printTimes(out, s, results);
         }
         return text.toString(StandardCharsets.UTF_8);
+    }
+
+    private static Options options(Suite s, String side, CommandLineOptions cli, boolean all) {
+        OptionsBuilder builder = new OptionsBuilder();
+        builder.parent(cli).include(s.include(side));
+        if (all) {
+            // Within "all", a suite's sweep is trimmed to keep the whole run short, unless the user chose values.
+            s.allParams().forEach((k, v) -> {
+                if (!cli.getParameter(k).hasValue()) builder.param(k, v);
+            });
+        }
+        if (s.name().equals("epoch")) builder.addProfiler(PeakMemoryProfiler.class);
+        return builder.build();
+    }
+
+    /** One result per benchmark and parameter set, holding the iterations of every round (as forks would). */
+    static Collection<RunResult> merge(List<RunResult> runs) {
+        Map<String, List<RunResult>> byId = new LinkedHashMap<>();
+        for (RunResult r : runs) byId.computeIfAbsent(r.getParams().id(), k -> new ArrayList<>()).add(r);
+        List<RunResult> merged = new ArrayList<>();
+        for (List<RunResult> same : byId.values()) {
+            List<BenchmarkResult> forks = new ArrayList<>();
+            for (RunResult r : same) forks.addAll(r.getBenchmarkResults());
+            merged.add(new RunResult(same.get(0).getParams(), forks));
+        }
+        return merged;
     }
 
     private static double load() {
