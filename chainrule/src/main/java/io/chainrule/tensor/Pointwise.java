@@ -191,4 +191,16 @@ public final class Pointwise {
         int done = Simd.ENABLED ? SimdPointwise.accumulateRow(dst, d, src, s, n) : 0;
         for (int i = done; i < n; i++) dst[d + i] += src[s + i];
     }
+
+    /** {@code dst[d+i] += x·src[s+i]} for i in [0, n): a product rounded, then a sum rounded (no fused multiply-add). */
+    static void axpyRow(float x, float[] src, int s, float[] dst, int d, int n) {
+        int done = Simd.ENABLED ? SimdPointwise.axpyRow(x, src, s, dst, d, n) : 0;
+        for (int i = done; i < n; i++) dst[d + i] += x * src[s + i];
+    }
+
+    /** {@code dst[d+i] += x·src[s+i]} for i in [0, n): a product rounded, then a sum rounded (no fused multiply-add). */
+    static void axpyRow(double x, double[] src, int s, double[] dst, int d, int n) {
+        int done = Simd.ENABLED ? SimdPointwise.axpyRow(x, src, s, dst, d, n) : 0;
+        for (int i = done; i < n; i++) dst[d + i] += x * src[s + i];
+    }
 }

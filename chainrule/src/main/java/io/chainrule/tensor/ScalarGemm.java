@@ -87,10 +87,26 @@ final class ScalarGemm {
         }
     }
 
-    /** One dot product per C element, adding to C in ascending p like the blocked loop: no buffers to set up. */
+    /**
+     * Products too small to pay for packing, adding to C in ascending p like the blocked loop, with no buffers to
+     * set up. With B's rows contiguous, a row of C gains {@code A(i,p)·B(p,:)} for each p in turn: the same
+     * additions per element as a dot product, a vector at a time. Otherwise one dot product
+     * per element.
+     */
     private static void tiny(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
                              float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
         int ai = transA ? 1 : lda, ap = transA ? lda : 1, bj = transB ? ldb : 1, bp = transB ? 1 : ldb;
+        if (!transB) {
+            for (int i = 0; i < m; i++) {
+                int ci = cOff + i * ldc;
+                for (int p = 0; p < k; p++) {
+                    float x = a[aOff + i * ai + p * ap];
+                    int bi = bOff + p * ldb;
+                    Pointwise.axpyRow(x, b, bi, c, ci, n);
+                }
+            }
+            return;
+        }
         for (int i = 0; i < m; i++) {
             int ia = aOff + i * ai, ci = cOff + i * ldc, j = 0;
             for (; j + 3 < n; j += 4) { // four independent chains hide the add latency
@@ -189,10 +205,26 @@ final class ScalarGemm {
         }
     }
 
-    /** One dot product per C element, adding to C in ascending p like the blocked loop: no buffers to set up. */
+    /**
+     * Products too small to pay for packing, adding to C in ascending p like the blocked loop, with no buffers to
+     * set up. With B's rows contiguous, a row of C gains {@code A(i,p)·B(p,:)} for each p in turn: the same
+     * additions per element as a dot product, a vector at a time. Otherwise one dot product
+     * per element.
+     */
     private static void tiny(boolean transA, boolean transB, int m, int n, int k, double[] a, int aOff, int lda,
                              double[] b, int bOff, int ldb, double[] c, int cOff, int ldc) {
         int ai = transA ? 1 : lda, ap = transA ? lda : 1, bj = transB ? ldb : 1, bp = transB ? 1 : ldb;
+        if (!transB) {
+            for (int i = 0; i < m; i++) {
+                int ci = cOff + i * ldc;
+                for (int p = 0; p < k; p++) {
+                    double x = a[aOff + i * ai + p * ap];
+                    int bi = bOff + p * ldb;
+                    Pointwise.axpyRow(x, b, bi, c, ci, n);
+                }
+            }
+            return;
+        }
         for (int i = 0; i < m; i++) {
             int ia = aOff + i * ai, ci = cOff + i * ldc, j = 0;
             for (; j + 3 < n; j += 4) { // four independent chains hide the add latency

@@ -151,6 +151,22 @@ final class SimdPointwise {
         return end;
     }
 
+    static int axpyRow(float x, float[] src, int s, float[] dst, int d, int n) {
+        int end = F.loopBound(n), step = F.length();
+        for (int i = 0; i < end; i += step) {
+            FloatVector.fromArray(F, dst, d + i).add(FloatVector.fromArray(F, src, s + i).mul(x)).intoArray(dst, d + i);
+        }
+        return end;
+    }
+
+    static int axpyRow(double x, double[] src, int s, double[] dst, int d, int n) {
+        int end = D.loopBound(n), step = D.length();
+        for (int i = 0; i < end; i += step) {
+            DoubleVector.fromArray(D, dst, d + i).add(DoubleVector.fromArray(D, src, s + i).mul(x)).intoArray(dst, d + i);
+        }
+        return end;
+    }
+
     static int accumulateRow(double[] dst, int d, double[] src, int s, int n) {
         int end = D.loopBound(n), step = D.length();
         for (int i = 0; i < end; i += step) {
