@@ -207,6 +207,22 @@ class ConvOpsTest {
     }
 
     @Test
+    void maxPoolNanWinsAndTheLastNanTakesTheGradient() {
+        // PyTorch's CPU rule, val > max || isnan(val): a NaN beats every number, and a later NaN beats an earlier
+        // one; float32 and float64 run separate loops, so both are checked.
+        for (DType type : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            Tensor x = Tensor.of(new double[] {1, Double.NaN, Double.NaN, 3, -0.0, 0.0, -1, -2}, 1, 2, 2, 2).to(type)
+                    .requiresGrad(true);
+            Tensor y = NnOps.maxPool2d(x, a(2), a(2), a(0), a(1));
+            assertTrue(Double.isNaN(y.toDoubleArray()[0]), type.toString());
+            // a tie of -0 and +0 keeps the first, sign included
+            assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(y.toDoubleArray()[1]), type.toString());
+            y.sum().backward();
+            assertArrayEquals(new double[] {0, 0, 1, 0, 1, 0, 0, 0}, x.grad().toDoubleArray(), 0, type.toString());
+        }
+    }
+
+    @Test
     void maxPoolOverlappingWindowsAccumulate() {
         // Stride 1: the central 9 is the maximum of all four 2x2 windows, so it collects gradient 4.
         Tensor x = Tensor.of(new double[] {1, 2, 3, 4, 9, 5, 6, 7, 8}, 1, 1, 3, 3).requiresGrad(true);
