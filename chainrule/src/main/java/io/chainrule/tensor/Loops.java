@@ -49,6 +49,22 @@ public final class Loops {
         return new Space(shapeOut, stridesOut);
     }
 
+    /**
+     * 1 when {@code strides} lay {@code shape} out contiguously (size-1 dimensions aside), 0 when every dimension
+     * is broadcast (one value), otherwise -1.
+     */
+    private static int flatStride(int[] shape, int[] strides) {
+        boolean contiguous = true, broadcast = true;
+        int expected = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            if (shape[d] == 1) continue;
+            contiguous &= strides[d] == expected;
+            broadcast &= strides[d] == 0;
+            expected *= shape[d];
+        }
+        return contiguous ? 1 : broadcast ? 0 : -1;
+    }
+
     /** A row visitor: {@code offsets[j]} is operand j's offset of the row's first element. */
     private interface RowBody {
         void row(int[] offsets, int n);
@@ -100,6 +116,13 @@ public final class Loops {
     /** {@code out = op(a, b)} over {@code shape}; a and b are float[] or double[] (the same type as out). */
     public static void binary(Pointwise.Binary op, Object a, int ao, int[] as, Object b, int bo, int[] bs,
                               Object out, int oo, int[] os, int[] shape) {
+        // The common small case, without merging dimensions: one row with each operand contiguous or one value.
+        int count = Shapes.numel(shape), sa1 = flatStride(shape, as), sb1 = flatStride(shape, bs);
+        if (count <= GRAIN && sa1 >= 0 && sb1 >= 0 && flatStride(shape, os) == 1) {
+            if (out instanceof float[] of) Pointwise.binaryRow(op, (float[]) a, ao, sa1, (float[]) b, bo, sb1, of, oo, count);
+            else Pointwise.binaryRow(op, (double[]) a, ao, sa1, (double[]) b, bo, sb1, (double[]) out, oo, count);
+            return;
+        }
         Space sp = merge(shape, as, bs, os);
         int sa = sp.rowStride(0), sb = sp.rowStride(1), so = sp.rowStride(2);
         if (so != 1 && sp.rank() > 0) throw new IllegalStateException("binary: output rows must be contiguous");
