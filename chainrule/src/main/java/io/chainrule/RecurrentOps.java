@@ -4,6 +4,7 @@ import io.chainrule.autograd.GradMode;
 import io.chainrule.tensor.Gemm;
 import io.chainrule.tensor.GruKernels;
 import io.chainrule.tensor.Loops;
+import io.chainrule.tensor.PackedB;
 import io.chainrule.tensor.Parallel;
 import io.chainrule.tensor.RecurrentKernels;
 import io.chainrule.tensor.RnnKernels;
@@ -98,13 +99,13 @@ final class RecurrentOps {
         gemm(false, false, seq * batch, gw, in, xs.data(), xs.offset, in, wIhT.data(), 0, gw, acts.data(), 0, gw, false);
         int grain = grain(batch, gw);
         Tensor bIn = biasIn, bH = biasHh;
+        PackedB whh = pack(gw, hidden, wHhT.data(), 0, gw); // packed once for all steps
         for (int t = 0; t < seq; t++) {
             Object hPrev = t == 0 ? h.data() : out.data();
             int hpo = t == 0 ? h.offset : (t - 1) * rowsPerStep;
             // h_{t-1}·W_hhᵀ: added to the step's projection, or apart for the GRU (b_hn and r come in between)
             Tensor into = gru ? gh : acts;
-            gemm(false, false, batch, gw, hidden, hPrev, hpo, hidden, wHhT.data(), 0, gw, into.data(), gru ? 0 : t * gatesPerStep,
-                    gw, !gru);
+            gemm(batch, hPrev, hpo, hidden, whh, into.data(), gru ? 0 : t * gatesPerStep, gw, !gru);
             int step = t;
             Parallel.forChunks(batch, grain,
                     (r0, r1) -> forwardRows(cell, acts, bIn, gh, bH, hPrev, hpo, states, tanhC, out, step, r0, r1));
@@ -221,12 +222,12 @@ final class RecurrentOps {
         double[] sumGi = need[5] || (need[6] && !gru) ? new double[gw] : null;
         double[] sumGh = gru && need[6] ? new double[gw] : null;
         int grain = grain(batch, gw);
+        PackedB whh = seq > 1 || need[1] ? pack(hidden, gw, sv.wHh().data(), sv.wHh().offset, hidden) : null;
         for (int t = seq - 1; t >= 0; t--) {
             int step = t;
             Parallel.forChunks(batch, grain, (r0, r1) -> backwardRows(sv, gy, dh, dc, dGi, dGh, step, r0, r1));
             if (t > 0 || need[1]) {
-                gemm(false, false, batch, hidden, gw, dGh.data(), t * gatesPerStep, gw, sv.wHh().data(), sv.wHh().offset, hidden,
-                        dh.data(), 0, hidden, gru);
+                gemm(batch, dGh.data(), t * gatesPerStep, gw, whh, dh.data(), 0, hidden, gru);
             }
             if (sumGi != null) addColumnSums(dGi, t * gatesPerStep, batch, gw, sumGi);
             if (sumGh != null) addColumnSums(dGh, t * gatesPerStep, batch, gw, sumGh);
@@ -319,6 +320,17 @@ final class RecurrentOps {
         Tensor v = Tensor.allocate(type, new int[] {values.length});
         for (int j = 0; j < values.length; j++) Loops.write(v.data(), j, values[j]);
         return v;
+    }
+
+    /** A {@code k × n} row-major B (float[] or double[]) packed for the products of every step. */
+    private static PackedB pack(int n, int k, Object b, int off, int ldb) {
+        return b instanceof float[] f ? PackedB.of(false, n, k, f, off, ldb) : PackedB.of(false, n, k, (double[]) b, off, ldb);
+    }
+
+    /** {@code C (+)= A·B} with B packed and A {@code m × b.k()} row-major. */
+    private static void gemm(int m, Object a, int aOff, int lda, PackedB b, Object c, int cOff, int ldc, boolean accumulate) {
+        if (c instanceof float[] cf) Gemm.sgemm(false, m, (float[]) a, aOff, lda, b, cf, cOff, ldc, accumulate);
+        else Gemm.dgemm(false, m, (double[]) a, aOff, lda, b, (double[]) c, cOff, ldc, accumulate);
     }
 
     static void gemm(boolean transA, boolean transB, int m, int n, int k, Object a, int aOff, int lda,

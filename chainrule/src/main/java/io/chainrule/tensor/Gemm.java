@@ -37,6 +37,37 @@ public final class Gemm {
         }
     }
 
+    /**
+     * float32 {@code C (+)= op(A)·B} with B packed once ({@link PackedB}): C is {@code m × b.n()}, A is
+     * {@code m × b.k()}. The same numbers as {@link #sgemm} given B's array, without packing B again on each call.
+     */
+    public static void sgemm(boolean transA, int m, float[] a, int aOff, int lda, PackedB b,
+                             float[] c, int cOff, int ldc, boolean accumulate) {
+        int n = b.n, k = b.k;
+        if (m <= 0 || n <= 0) return;
+        long work = (long) m * n * k;
+        if (k > 0 && b.panels != null && work >= SIMD_MIN) {
+            SimdSgemm.gemm(transA, m, n, k, a, aOff, lda, (float[][]) b.panels, c, cOff, ldc, accumulate,
+                    Parallel.threads() > 1 && work >= PARALLEL_MIN);
+        } else {
+            sgemm(transA, b.transB, m, n, k, a, aOff, lda, (float[]) b.data, b.off, b.ld, c, cOff, ldc, accumulate);
+        }
+    }
+
+    /** The float64 twin of {@link #sgemm(boolean, int, float[], int, int, PackedB, float[], int, int, boolean)}. */
+    public static void dgemm(boolean transA, int m, double[] a, int aOff, int lda, PackedB b,
+                             double[] c, int cOff, int ldc, boolean accumulate) {
+        int n = b.n, k = b.k;
+        if (m <= 0 || n <= 0) return;
+        long work = (long) m * n * k;
+        if (k > 0 && b.panels != null && work >= SIMD_MIN) {
+            SimdDgemm.gemm(transA, m, n, k, a, aOff, lda, (double[][]) b.panels, c, cOff, ldc, accumulate,
+                    Parallel.threads() > 1 && work >= PARALLEL_MIN);
+        } else {
+            dgemm(transA, b.transB, m, n, k, a, aOff, lda, (double[]) b.data, b.off, b.ld, c, cOff, ldc, accumulate);
+        }
+    }
+
     /** float64 {@code C (+)= op(A)·op(B)}; see the class comment for the layout. */
     public static void dgemm(boolean transA, boolean transB, int m, int n, int k,
                              double[] a, int aOff, int lda, double[] b, int bOff, int ldb,

@@ -110,12 +110,37 @@ final class SimdDgemm {
                 int ns = Math.min(slice, n - j0);
                 if (accumulate) transpose(c, cOff + j0, ldc, m, ns, ct, 0, m);
                 blocked(false, !transA, ns, m, k, b, bOff + j0 * ldb, ldb, a, aOff, lda, ct, 0, m, accumulate,
-                        parallel, buf);
+                        parallel, buf, null);
                 transpose(ct, 0, m, ns, m, c, cOff + j0, ldc);
             }
         } else {
-            blocked(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, parallel, buf);
+            blocked(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, parallel, buf, null);
         }
+    }
+
+    /** See {@link Gemm}'s product with a {@link PackedB}: {@code panels} from {@link #pack}. */
+    static void gemm(boolean transA, int m, int n, int k, double[] a, int aOff, int lda, double[][] panels,
+                     double[] c, int cOff, int ldc, boolean accumulate, boolean parallel) {
+        blocked(transA, false, m, n, k, a, aOff, lda, null, 0, 0, c, cOff, ldc, accumulate, parallel, BUFFERS.get(),
+                panels);
+    }
+
+    /**
+     * B packed as {@link #blocked} packs it, one panel per column block and k-block in the order it visits them,
+     * for products that reuse one B ({@link PackedB}).
+     */
+    static double[][] pack(boolean transB, int n, int k, double[] b, int bOff, int ldb) {
+        double[][] panels = new double[((n + NB - 1) / NB) * ((k + KC - 1) / KC)][];
+        int i = 0;
+        for (int j0 = 0; j0 < n; j0 += NB) {
+            int nb = Math.min(NB, n - j0), strips = (nb + NR - 1) / NR;
+            for (int p0 = 0; p0 < k; p0 += KC) {
+                int kc = Math.min(KC, k - p0);
+                panels[i] = new double[strips * NR * kc];
+                packB(transB, b, bOff, ldb, j0, nb, p0, kc, panels[i++], 0, strips);
+            }
+        }
+        return panels;
     }
 
     /**
@@ -137,25 +162,32 @@ final class SimdDgemm {
         }
     }
 
-    /** The blocked product: column blocks, k-blocks, row blocks, then parallel tiles. */
+    /**
+     * The blocked product: column blocks, k-blocks, row blocks, then parallel tiles. B comes from {@code panels}
+     * (see {@link #pack}) when not null.
+     */
     private static void blocked(boolean transA, boolean transB, int m, int n, int k,
                                 double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
-                                double[] c, int cOff, int ldc, boolean accumulate, boolean parallel, Buffers buf) {
+                                double[] c, int cOff, int ldc, boolean accumulate, boolean parallel, Buffers buf,
+                                double[][] panels) {
         // Read in place what too few strips would reuse to pay for its copy: B when all of A's rows fit in one
         // task row (measured 1.2× at m = 10, a loss from m = 128 on), A's rows when B is one task column wide.
-        boolean bInPlace = !transB && m <= MC;
+        boolean bInPlace = panels == null && !transB && m <= MC;
         boolean aInPlace = !transA && n <= NC;
         int maxMb = roundUp(Math.min(MB, m), MR), maxNb = roundUp(Math.min(NB, n), NR);
         int kcMax = Math.min(KC, k);
         if (!aInPlace && buf.a.length < maxMb * kcMax) buf.a = new double[maxMb * kcMax];
-        if (!bInPlace && buf.b.length < maxNb * kcMax) buf.b = new double[maxNb * kcMax];
+        if (!bInPlace && panels == null && buf.b.length < maxNb * kcMax) buf.b = new double[maxNb * kcMax];
         double[] ap = buf.a, bp = buf.b;
         Operand opA = new Operand(buf.edgeA), opB = new Operand(buf.edgeB);
+        int panel = 0;
         for (int j0 = 0; j0 < n; j0 += NB) {
             int nb = Math.min(NB, n - j0), jb = j0;
             for (int p0 = 0; p0 < k; p0 += KC) {
                 int kc = Math.min(KC, k - p0), pb = p0;
-                if (bInPlace) {
+                if (panels != null) {
+                    opB.set(panels[panel++], 0, kc, NR, false);
+                } else if (bInPlace) {
                     opB.set(b, bOff + p0 * ldb + j0, 1, ldb, true);
                     int full = nb / NR * NR;
                     if (full < nb) packB(false, b, bOff, ldb, j0 + full, nb - full, p0, kc, opB.edge, 0, 1);

@@ -392,6 +392,48 @@ class GemmTest {
         }
     }
 
+    /**
+     * A packed B gives the same bits as B's array, whatever path the array call takes (in place, packed, the
+     * transposed form, dot products): shapes around the block sizes, both layouts of B, both accumulate modes, both
+     * precisions, 1 and 2 threads; and a packed B can be reused.
+     */
+    @Test
+    void packedBGivesTheSameBitsAsTheArray() {
+        Random r = new Random(17);
+        int[][] shapes = {{1, 16, 10}, {4, 512, 128}, {64, 512, 128}, {64, 128, 512}, {7, 130, 33}, {50, 300, 600},
+                {130, 2100, 70}};
+        for (int threads = 1; threads <= 2; threads++) {
+            Parallel.setThreads(threads);
+            for (int[] s : shapes) {
+                int m = s[0], n = s[1], k = s[2];
+                for (boolean transB : new boolean[] {false, true}) {
+                    int ldb = transB ? k + 3 : n + 5;
+                    float[] a = new float[m * k], b = new float[(transB ? n : k) * ldb + 2];
+                    double[] da = new double[a.length], db = new double[b.length];
+                    for (int i = 0; i < a.length; i++) da[i] = a[i] = r.nextFloat() * 2 - 1;
+                    for (int i = 0; i < b.length; i++) db[i] = b[i] = r.nextFloat() * 2 - 1;
+                    PackedB pf = PackedB.of(transB, n, k, b, 2, ldb), pd = PackedB.of(transB, n, k, db, 2, ldb);
+                    for (boolean acc : new boolean[] {false, true}) {
+                        String what = "m=" + m + " n=" + n + " k=" + k + " transB=" + transB + " accumulate=" + acc
+                                + " threads=" + threads;
+                        float[] want = new float[m * n], got = new float[m * n];
+                        double[] dWant = new double[m * n], dGot = new double[m * n];
+                        for (int i = 0; i < want.length; i++) dWant[i] = dGot[i] = want[i] = got[i] = i % 7 - 3;
+                        Gemm.sgemm(false, transB, m, n, k, a, 0, k, b, 2, ldb, want, 0, n, acc);
+                        Gemm.sgemm(false, m, a, 0, k, pf, got, 0, n, acc);
+                        assertArrayEquals(want, got, "sgemm " + what);
+                        Gemm.dgemm(false, transB, m, n, k, da, 0, k, db, 2, ldb, dWant, 0, n, acc);
+                        Gemm.dgemm(false, m, da, 0, k, pd, dGot, 0, n, acc);
+                        assertArrayEquals(dWant, dGot, "dgemm " + what);
+                    }
+                }
+            }
+        }
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> PackedB.of(false, 8, 4, new float[31], 0, 8));
+        assertTrue(e.getMessage().contains("does not fit an array of 31 elements"), e.getMessage());
+    }
+
     @Test
     void zeroDepthClearsOrKeepsC() {
         float[] c = {1, 2, 3, 4, 5};
