@@ -208,7 +208,7 @@ final class ConvGemm {
                 boolean first = true;
                 for (int i = k * chunkSize; i < Math.min(g.n, (k + 1) * chunkSize); i++) {
                     int xi = xOff + i * c * hw, di = dyOff + i * g.o * l;
-                    if (!narrow) toChannelsLast(xd, xi, xt, c, hw);
+                    if (!narrow) Im2Col.toChannelsLast(xd, xi, xt, c, hw);
                     for (int y0 = 0; y0 < g.oh; y0 += band) {
                         int y1 = Math.min(g.oh, y0 + band), lb = (y1 - y0) * g.ow, p0 = y0 * g.ow;
                         if (narrow) {
@@ -310,18 +310,12 @@ final class ConvGemm {
     }
 
     private static void im2col(Object x, int xo, Object cols, int co, Geometry g, int y0, int y1) {
-        if (x instanceof float[] f) Im2Col.im2col(f, xo, (float[]) cols, co, g.h, g.w, g.win, g.ow, y0, y1);
-        else Im2Col.im2col((double[]) x, xo, (double[]) cols, co, g.h, g.w, g.win, g.ow, y0, y1);
+        Im2Col.im2col(x, xo, cols, co, g.h, g.w, g.win, g.ow, y0, y1);
     }
 
     private static void col2im(Object cols, int co, Object x, int xo, Geometry g, int y0, int y1) {
         if (x instanceof float[] f) Im2Col.col2im((float[]) cols, co, f, xo, g.h, g.w, g.win, g.ow, y0, y1);
         else Im2Col.col2im((double[]) cols, co, (double[]) x, xo, g.h, g.w, g.win, g.ow, y0, y1);
-    }
-
-    private static void toChannelsLast(Object x, int xo, Object xt, int c, int hw) {
-        if (x instanceof float[] f) Im2Col.toChannelsLast(f, xo, (float[]) xt, c, hw);
-        else Im2Col.toChannelsLast((double[]) x, xo, (double[]) xt, c, hw);
     }
 
 }

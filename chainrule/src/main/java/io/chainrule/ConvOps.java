@@ -122,8 +122,7 @@ final class ConvOps {
         Parallel.forChunks(n * c, planeGrain((long) kk * l), (from, to) -> {
             for (int plane = from; plane < to; plane++) {
                 // Plane (n, c) of the input maps to rows c·kk … (c+1)·kk − 1 of sample n: the same flat offset plane·kk·l.
-                if (src instanceof float[] f) Im2Col.im2col(f, xOff + plane * h * wd, (float[]) dst, plane * kk * l, h, wd, w, ow, 0, oh);
-                else Im2Col.im2col((double[]) src, xOff + plane * h * wd, (double[]) dst, plane * kk * l, h, wd, w, ow, 0, oh);
+                Im2Col.im2col(src, xOff + plane * h * wd, dst, plane * kk * l, h, wd, w, ow, 0, oh);
             }
         });
         int[] size = {h, wd};
@@ -359,52 +358,16 @@ final class ConvOps {
         }
     }
 
+    /**
+     * One plane's windows. Strictly greater keeps the first maximum; a NaN always takes over, as in PyTorch. No
+     * branch on the data, which mispredicts on half the elements of random data (2.4× the time): the index moves by
+     * a conditional move and the maximum is read back through it (x86 has no conditional move for floating-point
+     * registers). Values compare as double, which orders float32 values the same way.
+     */
     private static void maxPlane(Object src, int xo, Object dst, long[] argmax, int oo, int h, int wd, Window w,
                                  int oh, int ow) {
-        if (src instanceof float[] x) maxPlane(x, xo, (float[]) dst, argmax, oo, h, wd, w, oh, ow);
-        else maxPlane((double[]) src, xo, (double[]) dst, argmax, oo, h, wd, w, oh, ow);
-    }
-
-    /**
-     * One plane's windows. Strictly greater keeps the first maximum; a NaN always takes over, as in PyTorch. The
-     * float and double versions are twins (a loop per element type keeps the comparisons unboxed and unwidened).
-     */
-    private static void maxPlane(float[] src, int xo, float[] dst, long[] argmax, int oo, int h, int wd, Window w,
-                                 int oh, int ow) {
-        for (int y = 0; y < oh; y++) {
-            int ih0 = y * w.sH - w.pH;
-            for (int x = 0; x < ow; x++) {
-                int iw0 = x * w.sW - w.pW, kj0 = 0;
-                while (iw0 + kj0 * w.dW < 0) kj0++; // the first column inside the input
-                int bestAt = -1;
-                float best = 0;
-                for (int ki = 0; ki < w.kH; ki++) {
-                    int ih = ih0 + ki * w.dH;
-                    if (ih < 0 || ih >= h) continue;
-                    if (bestAt < 0) {
-                        bestAt = ih * wd + iw0 + kj0 * w.dW;
-                        best = src[xo + bestAt];
-                    }
-                    for (int kj = kj0; kj < w.kW; kj++) {
-                        int iw = iw0 + kj * w.dW;
-                        if (iw >= wd) break;
-                        int at = ih * wd + iw;
-                        float v = src[xo + at];
-                        // No branch on the data, which mispredicts on half the elements of random data (2.4× the
-                        // time): the index moves by a conditional move and the maximum is read back through it
-                        // (x86 has no conditional move for floating-point registers).
-                        bestAt = v > best | v != v ? at : bestAt;
-                        best = src[xo + bestAt];
-                    }
-                }
-                argmax[oo + y * ow + x] = bestAt;
-                dst[oo + y * ow + x] = best;
-            }
-        }
-    }
-
-    private static void maxPlane(double[] src, int xo, double[] dst, long[] argmax, int oo, int h, int wd, Window w,
-                                 int oh, int ow) {
+        float[] xf = src instanceof float[] f ? f : null;
+        double[] xd = xf == null ? (double[]) src : null;
         for (int y = 0; y < oh; y++) {
             int ih0 = y * w.sH - w.pH;
             for (int x = 0; x < ow; x++) {
@@ -417,22 +380,20 @@ final class ConvOps {
                     if (ih < 0 || ih >= h) continue;
                     if (bestAt < 0) {
                         bestAt = ih * wd + iw0 + kj0 * w.dW;
-                        best = src[xo + bestAt];
+                        best = xf != null ? xf[xo + bestAt] : xd[xo + bestAt];
                     }
                     for (int kj = kj0; kj < w.kW; kj++) {
                         int iw = iw0 + kj * w.dW;
                         if (iw >= wd) break;
                         int at = ih * wd + iw;
-                        double v = src[xo + at];
-                        // No branch on the data, which mispredicts on half the elements of random data (2.4× the
-                        // time): the index moves by a conditional move and the maximum is read back through it
-                        // (x86 has no conditional move for floating-point registers).
+                        double v = xf != null ? xf[xo + at] : xd[xo + at];
                         bestAt = v > best | v != v ? at : bestAt;
-                        best = src[xo + bestAt];
+                        best = xf != null ? xf[xo + bestAt] : xd[xo + bestAt];
                     }
                 }
                 argmax[oo + y * ow + x] = bestAt;
-                dst[oo + y * ow + x] = best;
+                if (xf != null) ((float[]) dst)[oo + y * ow + x] = xf[xo + bestAt];
+                else ((double[]) dst)[oo + y * ow + x] = best;
             }
         }
     }

@@ -9,8 +9,9 @@ import java.util.Arrays;
  * sample, over a band of output rows {@code [y0, y1)} so callers can bound their buffers. Every position of the
  * destination is written (padding as zero), so buffers may be reused without clearing; {@code col2im} adds.
  *
- * <p>Each kernel exists for float and double: Java has no generic primitive arrays, and boxing would cost more than
- * the kernels themselves.
+ * <p>The kernels that only copy have one body over float[] or double[] (System.arraycopy, {@link #copy}); col2im,
+ * which adds, exists for float and double: Java has no generic primitive arrays, and boxing would cost more than
+ * the kernel itself.
  */
 final class Im2Col {
     private Im2Col() {}
@@ -32,7 +33,7 @@ final class Im2Col {
      * Plane {@code x[xo …]} of size h × wd → its kH·kW column rows at {@code cols[co …]}, each holding output rows
      * {@code [y0, y1)} ({@code (y1 − y0)·ow} values), rows ordered (ki, kj).
      */
-    static void im2col(float[] x, int xo, float[] cols, int co, int h, int wd, ConvOps.Window w, int ow, int y0, int y1) {
+    static void im2col(Object x, int xo, Object cols, int co, int h, int wd, ConvOps.Window w, int ow, int y0, int y1) {
         int lb = (y1 - y0) * ow;
         for (int ki = 0; ki < w.kH(); ki++) {
             for (int kj = 0; kj < w.kW(); kj++) {
@@ -42,37 +43,14 @@ final class Im2Col {
                 for (int y = y0; y < y1; y++) {
                     int ih = y * w.sH() - w.pH() + ki * w.dH(), d = row + (y - y0) * ow;
                     if (ih < 0 || ih >= h) {
-                        Arrays.fill(cols, d, d + ow, 0f);
+                        zero(cols, d, d + ow);
                         continue;
                     }
                     int s = xo + ih * wd + iw0;
-                    if (lo > 0) Arrays.fill(cols, d, d + lo, 0f);
+                    if (lo > 0) zero(cols, d, d + lo);
                     if (w.sW() == 1) System.arraycopy(x, s + lo, cols, d + lo, hi - lo);
-                    else for (int i = lo; i < hi; i++) cols[d + i] = x[s + i * w.sW()];
-                    if (hi < ow) Arrays.fill(cols, d + hi, d + ow, 0f);
-                }
-            }
-        }
-    }
-
-    static void im2col(double[] x, int xo, double[] cols, int co, int h, int wd, ConvOps.Window w, int ow, int y0, int y1) {
-        int lb = (y1 - y0) * ow;
-        for (int ki = 0; ki < w.kH(); ki++) {
-            for (int kj = 0; kj < w.kW(); kj++) {
-                int row = co + (ki * w.kW() + kj) * lb;
-                int iw0 = kj * w.dW() - w.pW();
-                int lo = firstValid(iw0, w.sW(), ow), hi = endValid(iw0, w.sW(), wd, ow, lo);
-                for (int y = y0; y < y1; y++) {
-                    int ih = y * w.sH() - w.pH() + ki * w.dH(), d = row + (y - y0) * ow;
-                    if (ih < 0 || ih >= h) {
-                        Arrays.fill(cols, d, d + ow, 0.0);
-                        continue;
-                    }
-                    int s = xo + ih * wd + iw0;
-                    if (lo > 0) Arrays.fill(cols, d, d + lo, 0.0);
-                    if (w.sW() == 1) System.arraycopy(x, s + lo, cols, d + lo, hi - lo);
-                    else for (int i = lo; i < hi; i++) cols[d + i] = x[s + i * w.sW()];
-                    if (hi < ow) Arrays.fill(cols, d + hi, d + ow, 0.0);
+                    else copy(x, s + lo * w.sW(), w.sW(), cols, d + lo, 1, hi - lo);
+                    if (hi < ow) zero(cols, d + hi, d + ow);
                 }
             }
         }
@@ -80,7 +58,7 @@ final class Im2Col {
 
     // ------------------------------------------------------------------------------------------------- col2im
 
-    /** The adjoint of {@link #im2col(float[], int, float[], int, int, int, ConvOps.Window, int, int, int)}: adds the rows back into the plane. */
+    /** The adjoint of {@link #im2col}: adds the rows back into the plane. */
     static void col2im(float[] cols, int co, float[] x, int xo, int h, int wd, ConvOps.Window w, int ow, int y0, int y1) {
         int lb = (y1 - y0) * ow;
         for (int ki = 0; ki < w.kH(); ki++) {
@@ -120,30 +98,13 @@ final class Im2Col {
     // -------------------------------------------------------------------------------------- transposed im2col
 
     /** One sample [c, hw] at {@code x[xo …]} → channels-last [hw, c] in {@code xt}, in cache-sized tiles. */
-    static void toChannelsLast(float[] x, int xo, float[] xt, int c, int hw) {
+    static void toChannelsLast(Object x, int xo, Object xt, int c, int hw) {
         final int tile = 32;
         for (int c0 = 0; c0 < c; c0 += tile) {
             int c1 = Math.min(c, c0 + tile);
             for (int p0 = 0; p0 < hw; p0 += tile) {
                 int p1 = Math.min(hw, p0 + tile);
-                for (int ch = c0; ch < c1; ch++) {
-                    int s = xo + ch * hw;
-                    for (int p = p0; p < p1; p++) xt[p * c + ch] = x[s + p];
-                }
-            }
-        }
-    }
-
-    static void toChannelsLast(double[] x, int xo, double[] xt, int c, int hw) {
-        final int tile = 32;
-        for (int c0 = 0; c0 < c; c0 += tile) {
-            int c1 = Math.min(c, c0 + tile);
-            for (int p0 = 0; p0 < hw; p0 += tile) {
-                int p1 = Math.min(hw, p0 + tile);
-                for (int ch = c0; ch < c1; ch++) {
-                    int s = xo + ch * hw;
-                    for (int p = p0; p < p1; p++) xt[p * c + ch] = x[s + p];
-                }
+                for (int ch = c0; ch < c1; ch++) copy(x, xo + ch * hw + p0, 1, xt, p0 * c + ch, c, p1 - p0);
             }
         }
     }
@@ -195,7 +156,21 @@ final class Im2Col {
         }
     }
 
-    /** Zeroes {@code [from, to)} of a float[] or double[]: im2colT only copies, so one body serves both precisions. */
+    /**
+     * {@code dst[d + i·ds] = src[s + i·ss]} for i in [0, n), both float[] or both double[]: the copying kernels
+     * (im2col, channels-last) have one body for both precisions and pick the type per run of elements.
+     */
+    private static void copy(Object src, int s, int ss, Object dst, int d, int ds, int n) {
+        if (src instanceof float[] f) {
+            float[] o = (float[]) dst;
+            for (int i = 0; i < n; i++) o[d + i * ds] = f[s + i * ss];
+        } else {
+            double[] x = (double[]) src, o = (double[]) dst;
+            for (int i = 0; i < n; i++) o[d + i * ds] = x[s + i * ss];
+        }
+    }
+
+    /** Zeroes {@code [from, to)} of a float[] or double[] (see {@link #copy}). */
     private static void zero(Object a, int from, int to) {
         if (a instanceof float[] f) Arrays.fill(f, from, to, 0f);
         else Arrays.fill((double[]) a, from, to, 0.0);
