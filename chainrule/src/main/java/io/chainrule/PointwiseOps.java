@@ -186,15 +186,15 @@ final class PointwiseOps {
         return record(out, "SigmoidBackward0", (g, need) -> one(g.mul(out.mul(out.neg().add(1.0)))), inputs(x), out);
     }
 
-    /** relu'(0) = 0: the mask is out > 0. */
+    /** relu'(0) = 0: the mask is out > 0. A NaN input gives NaN, as in PyTorch (relu is clamp_min there), not 0. */
     static Tensor relu(Tensor x) {
         Tensor out = map(x, Unary.RELU, 0, 0, true);
         return record(out, "ReluBackward0", (g, need) -> one(reluGrad(g, out)), inputs(x), out);
     }
 
     /**
-     * relu's backward in one pass: {@code out > 0 ? g : 0} (PyTorch's threshold_backward, so a NaN gradient where
-     * the unit is off stays 0). Recorded itself, for higher-order gradients: linear in g, constant in out.
+     * relu's backward in one pass: {@code out <= 0 ? 0 : g} (PyTorch's threshold_backward, so a NaN gradient where
+     * the unit is off stays 0, and a NaN output passes its gradient on). Recorded itself, for higher-order gradients: linear in g, constant in out.
      */
     static Tensor reluGrad(Tensor g, Tensor out) {
         Tensor r = binaryRaw("relu backward", Binary.RELU_GRAD, g, out, arithmeticType(g, out));

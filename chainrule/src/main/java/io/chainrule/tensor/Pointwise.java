@@ -14,7 +14,8 @@ public final class Pointwise {
 
     /**
      * Elementwise binary arithmetic (NaN-propagating maximum and minimum, as in PyTorch). {@code RELU_GRAD} is relu's
-     * backward, {@code b > 0 ? a : 0} with a the gradient and b relu's output (PyTorch's threshold_backward).
+     * backward, {@code b <= 0 ? 0 : a} with a the gradient and b relu's output (PyTorch's threshold_backward: a NaN
+     * output passes the gradient, as relu passes a NaN input).
      */
     public enum Binary { ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, RELU_GRAD }
 
@@ -41,7 +42,7 @@ public final class Pointwise {
             case COS -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = (float) Math.cos(x); } }
             case TANH -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = MathFns.tanh(x); } }
             case SIGMOID -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = MathFns.sigmoid(x); } }
-            case RELU -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = x > 0 ? x : 0f; } }
+            case RELU -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = x <= 0 ? 0f : x; } }
             case LEAKY_RELU -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = x > 0 ? x : x * fp; } }
             case GELU -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = (float) MathFns.gelu(x); } }
             case ERF -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = (float) MathFns.erf(x); } }
@@ -72,7 +73,7 @@ public final class Pointwise {
                 case POW -> { for (int i = 0; i < n; i++) { float x = a[ao + i], y = b[bo + i]; o[oo + i] = (float) Math.pow(x, y); } }
                 case MAXIMUM -> { for (int i = 0; i < n; i++) { float x = a[ao + i], y = b[bo + i]; o[oo + i] = Math.max(x, y); } }
                 case MINIMUM -> { for (int i = 0; i < n; i++) { float x = a[ao + i], y = b[bo + i]; o[oo + i] = Math.min(x, y); } }
-                case RELU_GRAD -> { for (int i = 0; i < n; i++) { float x = a[ao + i], y = b[bo + i]; o[oo + i] = y > 0 ? x : 0f; } }
+                case RELU_GRAD -> { for (int i = 0; i < n; i++) { float x = a[ao + i], y = b[bo + i]; o[oo + i] = y <= 0 ? 0f : x; } }
             }
             return;
         }
@@ -84,7 +85,7 @@ public final class Pointwise {
             case POW -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = (float) Math.pow(x, y); } }
             case MAXIMUM -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = Math.max(x, y); } }
             case MINIMUM -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = Math.min(x, y); } }
-            case RELU_GRAD -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = y > 0 ? x : 0f; } }
+            case RELU_GRAD -> { for (int i = 0; i < n; i++) { float x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = y <= 0 ? 0f : x; } }
         }
     }
 
@@ -119,7 +120,7 @@ public final class Pointwise {
             case COS -> { for (int i = 0; i < n; i++) { double x = xs[xo + i]; ys[yo + i] = Math.cos(x); } }
             case TANH -> { for (int i = 0; i < n; i++) { double x = xs[xo + i]; ys[yo + i] = Math.tanh(x); } }
             case SIGMOID -> { for (int i = 0; i < n; i++) { double x = xs[xo + i]; ys[yo + i] = MathFns.sigmoid(x); } }
-            case RELU -> { for (int i = 0; i < n; i++) { double x = xs[xo + i]; ys[yo + i] = x > 0 ? x : 0d; } }
+            case RELU -> { for (int i = 0; i < n; i++) { double x = xs[xo + i]; ys[yo + i] = x <= 0 ? 0d : x; } }
             case LEAKY_RELU -> { for (int i = 0; i < n; i++) { double x = xs[xo + i]; ys[yo + i] = x > 0 ? x : x * p; } }
             case GELU -> { for (int i = 0; i < n; i++) { double x = xs[xo + i]; ys[yo + i] = MathFns.gelu(x); } }
             case ERF -> { for (int i = 0; i < n; i++) { double x = xs[xo + i]; ys[yo + i] = MathFns.erf(x); } }
@@ -150,7 +151,7 @@ public final class Pointwise {
                 case POW -> { for (int i = 0; i < n; i++) { double x = a[ao + i], y = b[bo + i]; o[oo + i] = Math.pow(x, y); } }
                 case MAXIMUM -> { for (int i = 0; i < n; i++) { double x = a[ao + i], y = b[bo + i]; o[oo + i] = Math.max(x, y); } }
                 case MINIMUM -> { for (int i = 0; i < n; i++) { double x = a[ao + i], y = b[bo + i]; o[oo + i] = Math.min(x, y); } }
-                case RELU_GRAD -> { for (int i = 0; i < n; i++) { double x = a[ao + i], y = b[bo + i]; o[oo + i] = y > 0 ? x : 0d; } }
+                case RELU_GRAD -> { for (int i = 0; i < n; i++) { double x = a[ao + i], y = b[bo + i]; o[oo + i] = y <= 0 ? 0d : x; } }
             }
             return;
         }
@@ -162,7 +163,7 @@ public final class Pointwise {
             case POW -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = Math.pow(x, y); } }
             case MAXIMUM -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = Math.max(x, y); } }
             case MINIMUM -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = Math.min(x, y); } }
-            case RELU_GRAD -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = y > 0 ? x : 0d; } }
+            case RELU_GRAD -> { for (int i = 0; i < n; i++) { double x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = y <= 0 ? 0d : x; } }
         }
     }
 

@@ -42,12 +42,11 @@ final class SimdPointwise {
 
     static int unary(Pointwise.Unary op, float[] xs, int xo, float[] ys, int yo, int n) {
         int end = F.loopBound(n), step = F.length();
-        FloatVector zero = FloatVector.zero(F);
         switch (op) {
             case NEG -> { for (int i = 0; i < end; i += step) { FloatVector x = FloatVector.fromArray(F, xs, xo + i); x.neg().intoArray(ys, yo + i); } }
             case ABS -> { for (int i = 0; i < end; i += step) { FloatVector x = FloatVector.fromArray(F, xs, xo + i); x.abs().intoArray(ys, yo + i); } }
             case SQUARE -> { for (int i = 0; i < end; i += step) { FloatVector x = FloatVector.fromArray(F, xs, xo + i); x.mul(x).intoArray(ys, yo + i); } }
-            case RELU -> { for (int i = 0; i < end; i += step) { FloatVector x = FloatVector.fromArray(F, xs, xo + i); zero.blend(x, x.compare(VectorOperators.GT, 0f)).intoArray(ys, yo + i); } }
+            case RELU -> { for (int i = 0; i < end; i += step) { FloatVector x = FloatVector.fromArray(F, xs, xo + i); x.blend(0f, x.compare(VectorOperators.LE, 0f)).intoArray(ys, yo + i); } }
             case TANH -> { return SimdMath.sigmoidOrTanh(true, xs, xo, ys, yo, n); }
             case SIGMOID -> { return SimdMath.sigmoidOrTanh(false, xs, xo, ys, yo, n); }
             default -> throw new AssertionError(op);
@@ -57,12 +56,11 @@ final class SimdPointwise {
 
     static int unary(Pointwise.Unary op, double[] xs, int xo, double[] ys, int yo, int n) {
         int end = D.loopBound(n), step = D.length();
-        DoubleVector zero = DoubleVector.zero(D);
         switch (op) {
             case NEG -> { for (int i = 0; i < end; i += step) { DoubleVector x = DoubleVector.fromArray(D, xs, xo + i); x.neg().intoArray(ys, yo + i); } }
             case ABS -> { for (int i = 0; i < end; i += step) { DoubleVector x = DoubleVector.fromArray(D, xs, xo + i); x.abs().intoArray(ys, yo + i); } }
             case SQUARE -> { for (int i = 0; i < end; i += step) { DoubleVector x = DoubleVector.fromArray(D, xs, xo + i); x.mul(x).intoArray(ys, yo + i); } }
-            case RELU -> { for (int i = 0; i < end; i += step) { DoubleVector x = DoubleVector.fromArray(D, xs, xo + i); zero.blend(x, x.compare(VectorOperators.GT, 0d)).intoArray(ys, yo + i); } }
+            case RELU -> { for (int i = 0; i < end; i += step) { DoubleVector x = DoubleVector.fromArray(D, xs, xo + i); x.blend(0d, x.compare(VectorOperators.LE, 0d)).intoArray(ys, yo + i); } }
             default -> throw new AssertionError(op);
         }
         return end;
@@ -70,7 +68,6 @@ final class SimdPointwise {
 
     static int binaryRow(Pointwise.Binary op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] o, int oo, int n) {
         int end = F.loopBound(n), step = F.length();
-        FloatVector zero = FloatVector.zero(F);
         FloatVector sa = FloatVector.broadcast(F, a[ao]), sb = FloatVector.broadcast(F, b[bo]);
         // One loop per op and operand layout: a vector value merged from several branches would be boxed.
         int layout = as == 1 ? (bs == 1 ? 0 : 1) : 2;
@@ -96,9 +93,9 @@ final class SimdPointwise {
                 else for (int i = 0; i < end; i += step) { FloatVector x = sa, y = FloatVector.fromArray(F, b, bo + i); x.div(y).intoArray(o, oo + i); }
             }
             case RELU_GRAD -> {
-                if (layout == 0) for (int i = 0; i < end; i += step) { FloatVector x = FloatVector.fromArray(F, a, ao + i), y = FloatVector.fromArray(F, b, bo + i); zero.blend(x, y.compare(VectorOperators.GT, 0f)).intoArray(o, oo + i); }
-                else if (layout == 1) for (int i = 0; i < end; i += step) { FloatVector x = FloatVector.fromArray(F, a, ao + i), y = sb; zero.blend(x, y.compare(VectorOperators.GT, 0f)).intoArray(o, oo + i); }
-                else for (int i = 0; i < end; i += step) { FloatVector x = sa, y = FloatVector.fromArray(F, b, bo + i); zero.blend(x, y.compare(VectorOperators.GT, 0f)).intoArray(o, oo + i); }
+                if (layout == 0) for (int i = 0; i < end; i += step) { FloatVector x = FloatVector.fromArray(F, a, ao + i), y = FloatVector.fromArray(F, b, bo + i); x.blend(0f, y.compare(VectorOperators.LE, 0f)).intoArray(o, oo + i); }
+                else if (layout == 1) for (int i = 0; i < end; i += step) { FloatVector x = FloatVector.fromArray(F, a, ao + i), y = sb; x.blend(0f, y.compare(VectorOperators.LE, 0f)).intoArray(o, oo + i); }
+                else for (int i = 0; i < end; i += step) { FloatVector x = sa, y = FloatVector.fromArray(F, b, bo + i); x.blend(0f, y.compare(VectorOperators.LE, 0f)).intoArray(o, oo + i); }
             }
             default -> throw new AssertionError(op);
         }
@@ -107,7 +104,6 @@ final class SimdPointwise {
 
     static int binaryRow(Pointwise.Binary op, double[] a, int ao, int as, double[] b, int bo, int bs, double[] o, int oo, int n) {
         int end = D.loopBound(n), step = D.length();
-        DoubleVector zero = DoubleVector.zero(D);
         DoubleVector sa = DoubleVector.broadcast(D, a[ao]), sb = DoubleVector.broadcast(D, b[bo]);
         // One loop per op and operand layout: a vector value merged from several branches would be boxed.
         int layout = as == 1 ? (bs == 1 ? 0 : 1) : 2;
@@ -133,9 +129,9 @@ final class SimdPointwise {
                 else for (int i = 0; i < end; i += step) { DoubleVector x = sa, y = DoubleVector.fromArray(D, b, bo + i); x.div(y).intoArray(o, oo + i); }
             }
             case RELU_GRAD -> {
-                if (layout == 0) for (int i = 0; i < end; i += step) { DoubleVector x = DoubleVector.fromArray(D, a, ao + i), y = DoubleVector.fromArray(D, b, bo + i); zero.blend(x, y.compare(VectorOperators.GT, 0d)).intoArray(o, oo + i); }
-                else if (layout == 1) for (int i = 0; i < end; i += step) { DoubleVector x = DoubleVector.fromArray(D, a, ao + i), y = sb; zero.blend(x, y.compare(VectorOperators.GT, 0d)).intoArray(o, oo + i); }
-                else for (int i = 0; i < end; i += step) { DoubleVector x = sa, y = DoubleVector.fromArray(D, b, bo + i); zero.blend(x, y.compare(VectorOperators.GT, 0d)).intoArray(o, oo + i); }
+                if (layout == 0) for (int i = 0; i < end; i += step) { DoubleVector x = DoubleVector.fromArray(D, a, ao + i), y = DoubleVector.fromArray(D, b, bo + i); x.blend(0d, y.compare(VectorOperators.LE, 0d)).intoArray(o, oo + i); }
+                else if (layout == 1) for (int i = 0; i < end; i += step) { DoubleVector x = DoubleVector.fromArray(D, a, ao + i), y = sb; x.blend(0d, y.compare(VectorOperators.LE, 0d)).intoArray(o, oo + i); }
+                else for (int i = 0; i < end; i += step) { DoubleVector x = sa, y = DoubleVector.fromArray(D, b, bo + i); x.blend(0d, y.compare(VectorOperators.LE, 0d)).intoArray(o, oo + i); }
             }
             default -> throw new AssertionError(op);
         }

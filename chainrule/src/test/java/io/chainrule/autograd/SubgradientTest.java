@@ -23,6 +23,19 @@ class SubgradientTest {
     }
 
     @Test
+    void reluPropagatesNaNAndPassesItsGradient() {
+        // torch.relu(torch.tensor([nan, -1., 1., 0.])) gives [nan, 0, 1, 0]; its backward (threshold_backward on the
+        // output: grad where not out <= 0) gives [1, 0, 1, 0]
+        Tensor x = Tensor.of(new double[] {Double.NaN, -1, 1, 0}).requiresGrad(true);
+        Tensor y = x.relu();
+        assertArrayEquals(new double[] {Double.NaN, 0, 1, 0}, y.toDoubleArray());
+        y.sum().backward();
+        assertArrayEquals(new double[] {1, 0, 1, 0}, x.grad().toDoubleArray());
+        assertArrayEquals(new float[] {Float.NaN, 0, 1, 0},
+                Tensor.of(new float[] {Float.NaN, -1, 1, 0}).relu().toFloatArray());
+    }
+
+    @Test
     void absHasZeroSlopeAtZero() {
         assertArrayEquals(new double[] {-1, 0, 1}, gradOf(Tensor::abs, -2, 0, 3));
     }

@@ -33,7 +33,10 @@ class SimdKernelsTest {
         for (int n : LENGTHS) {
             float[] a = floats(g, n), b = floats(g, n);
             b[0] = 0; // relu mask boundary: 0 is off
+            b[n - 1] = Float.NaN; // and a NaN output lets the gradient through
             double[] ad = doubles(g, n), bd = doubles(g, n);
+            bd[0] = 0;
+            bd[n - 1] = Double.NaN;
             for (Pointwise.Binary op : new Pointwise.Binary[] {Pointwise.Binary.ADD, Pointwise.Binary.SUB,
                     Pointwise.Binary.MUL, Pointwise.Binary.DIV, Pointwise.Binary.RELU_GRAD}) {
                 for (int[] st : new int[][] {{1, 1}, {1, 0}, {0, 1}}) {
@@ -90,13 +93,13 @@ class SimdKernelsTest {
                         case NEG -> -x[i];
                         case ABS -> Math.abs(x[i]);
                         case SQUARE -> x[i] * x[i];
-                        default -> x[i] > 0 ? x[i] : 0f;
+                        default -> x[i] <= 0 ? 0f : x[i]; // relu: NaN stays NaN, as in PyTorch
                     };
                     double ed = switch (op) {
                         case NEG -> -xd[i];
                         case ABS -> Math.abs(xd[i]);
                         case SQUARE -> xd[i] * xd[i];
-                        default -> xd[i] > 0 ? xd[i] : 0d;
+                        default -> xd[i] <= 0 ? 0d : xd[i];
                     };
                     assertEquals(Float.floatToRawIntBits(e), Float.floatToRawIntBits(y[i + 1]), op + " n=" + n + " i=" + i);
                     assertEquals(Double.doubleToRawLongBits(ed), Double.doubleToRawLongBits(yd[i]), op + " n=" + n + " i=" + i);
@@ -111,7 +114,7 @@ class SimdKernelsTest {
             case SUB -> x - y;
             case MUL -> x * y;
             case DIV -> x / y;
-            case RELU_GRAD -> y > 0 ? x : 0f;
+            case RELU_GRAD -> y <= 0 ? 0f : x;
             default -> throw new AssertionError(op);
         };
     }
@@ -122,7 +125,7 @@ class SimdKernelsTest {
             case SUB -> x - y;
             case MUL -> x * y;
             case DIV -> x / y;
-            case RELU_GRAD -> y > 0 ? x : 0d;
+            case RELU_GRAD -> y <= 0 ? 0d : x;
             default -> throw new AssertionError(op);
         };
     }
