@@ -10,8 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * row block) except where too little reuse pays for the copy, which matters for the skinny products of a small
  * batch:
  * <ul>
- *   <li>B is read in place when it is not transposed and A has at most {@link #MC} rows;
  *   <li>A's rows are read in place when it is not transposed and B has at most {@link #NC} columns;
+ *   <li>otherwise B is read in place when it is not transposed and A has at most {@link #MC} rows;
  *   <li>{@code op(A)·Bᵀ} with A much shorter than B (a Linear layer's forward pass) runs as
  *       {@code Cᵀ = B·op(A)ᵀ} into scratch, so B's rows are read in place and the transposing copy is of the
  *       small A instead of the large B;
@@ -170,10 +170,12 @@ final class SimdDgemm {
                                 double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
                                 double[] c, int cOff, int ldc, boolean accumulate, boolean parallel, Buffers buf,
                                 double[][] panels) {
-        // Read in place what too few strips would reuse to pay for its copy: B when all of A's rows fit in one
-        // task row (measured 1.2× at m = 10, a loss from m = 128 on), A's rows when B is one task column wide.
-        boolean bInPlace = panels == null && !transB && m <= MC;
+        // Read in place what too few strips would reuse to pay for its copy: A's rows when B is one task column
+        // wide, else B when all of A's rows fit in one task row (measured 1.2× at m = 10, a loss from m = 128 on).
+        // Not both: next to A's rows the kernel wants B packed, where its index is linear in the loop counter and
+        // the JIT drops the bounds checks.
         boolean aInPlace = !transA && n <= NC;
+        boolean bInPlace = panels == null && !transB && m <= MC && !aInPlace;
         int maxMb = roundUp(Math.min(MB, m), MR), maxNb = roundUp(Math.min(NB, n), NR);
         int kcMax = Math.min(KC, k);
         if (!aInPlace && buf.a.length < maxMb * kcMax) buf.a = new double[maxMb * kcMax];
@@ -274,7 +276,7 @@ final class SimdDgemm {
     /**
      * C[MR × NR] (+)= A strip · B strip over {@code kc}: A(r, p) at {@code a[ai + r*lda + p]} when {@code aRows},
      * else at {@code a[ai + p*MR + r]} (packed); row p of the B strip at {@code b[bi + p*bs]} ({@code bs = NR}
-     * unless {@code bStrided}). Three copies of one loop, so that each has constant strides where it can: a stride
+     * unless {@code bStrided}, which never comes with {@code aRows}). Three copies of one loop, so that each has constant strides where it can: a stride
      * the JIT sees as a constant folds into the addressing, and an index linear in the loop counter lets it hoist
      * the bounds checks. A run uses one copy for all its tiles, edges included, so no copy runs uncompiled (Vector
      * API code is ~100× slower before C2 compiles it) just for the edges.
@@ -286,7 +288,7 @@ final class SimdDgemm {
      */
     private static void kernel(int kc, boolean aRows, boolean bStrided, double[] a, int ai, int lda,
                                double[] b, int bi, int bs, double[] c, int ci, int ldc, boolean overwrite) {
-        if (aRows) kernelRows(kc, a, ai, lda, b, bi, bs, c, ci, ldc, overwrite);
+        if (aRows) kernelRows(kc, a, ai, lda, b, bi, c, ci, ldc, overwrite);
         else if (bStrided) kernelStrided(kc, a, ai, b, bi, bs, c, ci, ldc, overwrite);
         else kernelPacked(kc, a, ai, b, bi, c, ci, ldc, overwrite);
     }
@@ -380,18 +382,19 @@ final class SimdDgemm {
     }
 
     /**
-     * {@link #kernel} for A read in place from four rows and a B strip with any row stride. Indexing each row by
-     * the loop counter lets the JIT hoist those rows' bounds checks out of the loop.
+     * {@link #kernel} for A read in place from four rows and a packed B. Indexing each row of A and the B strip by
+     * the loop counter lets the JIT hoist their bounds checks out of the loop.
      */
-    private static void kernelRows(int kc, double[] a, int ai, int lda, double[] b, int bi, int bs,
+    private static void kernelRows(int kc, double[] a, int ai, int lda, double[] b, int bi,
                                    double[] c, int ci, int ldc, boolean overwrite) {
         DoubleVector z = DoubleVector.zero(S);
         DoubleVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
         DoubleVector c30 = z, c31 = z;
         int a0 = ai, a1 = ai + lda, a2 = a1 + lda, a3 = a2 + lda;
-        for (int p = 0; p < kc; p++, bi += bs) {
-            DoubleVector b0 = DoubleVector.fromArray(S, b, bi);
-            DoubleVector b1 = DoubleVector.fromArray(S, b, bi + L);
+        for (int p = 0; p < kc; p++) {
+            int bo = bi + p * NR;
+            DoubleVector b0 = DoubleVector.fromArray(S, b, bo);
+            DoubleVector b1 = DoubleVector.fromArray(S, b, bo + L);
             DoubleVector x = DoubleVector.broadcast(S, a[a0 + p]);
             c00 = b0.fma(x, c00);
             c01 = b1.fma(x, c01);
