@@ -23,7 +23,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * Runs a suite of benchmarks and prints chainrule, libtorch (through DJL) and, where there is one, the hand-written
- * Java floor side by side, all measured in the same run:
+ * Java floor (or, for GEMM, the FMA peak) side by side, all measured in the same run:
  * {@code BenchTable <suite> [--rounds R] [JMH options]}, suites {@code gemm mlp overhead epoch conv lstm all} (no
  * suite: gemm). JMH options pass through, e.g. {@code -p batch=128} or {@code -p threads=1}.
  *
@@ -40,43 +40,40 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  */
 public final class BenchTable {
     private static final String PKG = "io\\.chainrule\\.bench\\.";
-    private static final String[] SIDES = {"Chainrule", "Torch", "Hand"};
+    private static final List<String> PEERS = List.of("Chainrule", "Torch");
+    private static final List<String> WITH_HAND = List.of("Chainrule", "Torch", "Hand");
 
     /**
-     * A suite: its benchmark classes' family name, whether it has a hand-written side, what the table shows, and the
+     * A suite: its benchmark classes' family name, its sides (each a class {@code <side><family>Bench}: chainrule,
+     * libtorch, and where there is one the hand-written floor or the FMA peak), what the table shows, and the
      * parameter subset used within "all".
      */
-    private record Suite(String name, String family, boolean hand, String title, String note,
+    private record Suite(String name, String family, List<String> sides, String title, String note,
                          Map<String, String[]> allParams) {
-        /** The sides that have a benchmark class in this suite: chainrule, libtorch, and the hand-written floor. */
-        List<String> sides() {
-            return hand ? List.of(SIDES) : List.of(SIDES[0], SIDES[1]);
-        }
-
         String include(String side) {
             return PKG + side + family + "Bench\\.";
         }
     }
 
     private static final List<Suite> SUITES = List.of(
-            new Suite("gemm", "Gemm", false, "GEMM", "", Map.of("n", new String[] {"256", "1024"}, "dtype", new String[] {"float32"})),
-            new Suite("mlp", "Mlp", true, "MLP 784-256-128-10 SGD step (lr 0.01, cross-entropy, INT64 labels)",
+            new Suite("gemm", "Gemm", List.of("Chainrule", "Torch", "Peak"), "GEMM", "", Map.of("n", new String[] {"256", "1024"}, "dtype", new String[] {"float32"})),
+            new Suite("mlp", "Mlp", WITH_HAND, "MLP 784-256-128-10 SGD step (lr 0.01, cross-entropy, INT64 labels)",
                     "hand: the same step on float[] with Gemm.sgemm and fused loops, no allocation (the floor for "
                             + "autograd overhead); libtorch: Linear.linear/relu/logSoftmax+gather, DJL SGD", Map.of()),
-            new Suite("overhead", "Overhead", true, "Overhead, one thread: add = 1×1 add with grad recording; "
+            new Suite("overhead", "Overhead", WITH_HAND, "Overhead, one thread: add = 1×1 add with grad recording; "
                     + "step = 16-16-10 MLP SGD step at batch 1",
                     "libtorch add: inside an open GradientCollector, result closed at once (DJL's rule); "
                             + "hand: plain-Java step", Map.of()),
-            new Suite("epoch", "Epoch", false, "Fashion-MNIST epoch, 60,000 images: MLP 784-256-128-10, Adam lr 1e-3, "
+            new Suite("epoch", "Epoch", PEERS, "Fashion-MNIST epoch, 60,000 images: MLP 784-256-128-10, Adam lr 1e-3, "
                     + "batch 128, shuffled; single shot: 1 warm-up epoch + 3 measured",
                     "the chainrule fork runs with -Xmx512m (the ≤ 512 MB heap target), the libtorch fork with the "
                             + "default limit; heap = sum of heap pools' peak use since JVM start (data "
                             + "loading included; an upper bound), RSS = peak resident set (libtorch's native memory "
                             + "is outside the heap); libtorch: DJL Optimizer.adam() (libtorch's fused Adam update)",
                     Map.of()),
-            new Suite("conv", "Conv", false, "Conv forward+backward: [64,1,28,28] → Conv2d(1,32,3,pad 1) → ReLU → "
+            new Suite("conv", "Conv", PEERS, "Conv forward+backward: [64,1,28,28] → Conv2d(1,32,3,pad 1) → ReLU → "
                     + "Conv2d(32,64,3) → sum", "libtorch: DJL Conv2d.conv2d (libtorch conv2d)", Map.of()),
-            new Suite("lstm", "Lstm", false, "LSTM forward+backward: LSTM(28, 128, 1 layer, batch first), batch 64, seq 28, "
+            new Suite("lstm", "Lstm", PEERS, "LSTM forward+backward: LSTM(28, 128, 1 layer, batch first), batch 64, seq 28, "
                     + "loss = sum(h_T²)", "libtorch: fused torch::lstm through DJL's NDArrayEx.lstm", Map.of()));
 
     private BenchTable() {}
@@ -204,7 +201,7 @@ public final class BenchTable {
             String bench = params.getBenchmark();
             String cls = bench.substring(0, bench.lastIndexOf('.'));
             String method = bench.substring(bench.lastIndexOf('.') + 1);
-            String side = Arrays.stream(SIDES).filter(x -> cls.endsWith("." + x + s.family() + "Bench")).findFirst().orElse("?");
+            String side = s.sides().stream().filter(x -> cls.endsWith("." + x + s.family() + "Bench")).findFirst().orElse("?");
             StringBuilder key = new StringBuilder(method);
             for (String p : params.getParamsKeys()) {
                 if (!paramNames.contains(p)) paramNames.add(p);
