@@ -30,16 +30,14 @@ public final class GemmTable {
         // Per row: chainrule mean, chainrule best, libtorch mean, libtorch best (GFLOP/s).
         Map<Key, double[]> rows = new TreeMap<>(Comparator.comparing(Key::dtype)
                 .thenComparingInt(Key::threads).thenComparingInt(Key::n));
-        Map<String, double[]> peaks = new TreeMap<>(); // dtype -> mean, best GFLOP/s of one core
+        RunResult peak = null;
         for (RunResult r : results) {
             var params = r.getParams();
-            String dtype = params.getParam("dtype");
             if (params.getBenchmark().contains("Peak")) {
-                double flop = PeakGemmBench.flop(dtype);
-                peaks.put(dtype, new double[] {flop / (r.getPrimaryResult().getScore() * 1e3),
-                        flop / (BenchTable.best(r) * 1e3)});
+                peak = r;
                 continue;
             }
+            String dtype = params.getParam("dtype");
             int n = Integer.parseInt(params.getParam("n"));
             Key key = new Key(dtype, n, Integer.parseInt(params.getParam("threads")));
             double flop = 2.0 * n * n * n;
@@ -50,15 +48,24 @@ public final class GemmTable {
         }
         out.println("GEMM C = A·B, square n×n, GFLOP/s (mean / best iteration); ratio = chainrule/libtorch "
                 + "GFLOP/s of the bests (>1: chainrule is faster)");
-        peaks.forEach((dtype, v) -> out.printf("FMA peak, %s, one core (12 FMA chains on registers): %.1f / %.1f "
-                + "GFLOP/s; %% peak = best ÷ (best peak × threads)%n", dtype, v[0], v[1]));
+        // dtype -> mean, best peak GFLOP/s of one core
+        Map<String, double[]> peaks = new TreeMap<>();
+        if (peak != null) {
+            for (String dtype : rows.keySet().stream().map(Key::dtype).distinct().toList()) {
+                double[] v = {PeakGemmBench.gflops(dtype, peak.getPrimaryResult().getScore()),
+                        PeakGemmBench.gflops(dtype, BenchTable.best(peak))};
+                peaks.put(dtype, v);
+                out.printf("FMA peak, %s, one core (12 FMA chains on registers): %.1f / %.1f GFLOP/s; "
+                        + "%% peak = best ÷ (best peak × threads)%n", dtype, v[0], v[1]);
+            }
+        }
         out.printf("%-8s %5s %7s %17s %17s %11s %9s %9s%n",
                 "dtype", "n", "threads", "chainrule", "libtorch", "ratio(best)", "c %peak", "t %peak");
         for (Map.Entry<Key, double[]> e : rows.entrySet()) {
             Key k = e.getKey();
             double[] v = e.getValue();
-            double[] peak = peaks.get(k.dtype());
-            double top = peak == null ? Double.NaN : peak[1] * k.threads();
+            double[] core = peaks.get(k.dtype());
+            double top = core == null ? Double.NaN : core[1] * k.threads();
             out.printf("%-8s %5d %7d %8.1f / %6.1f %8.1f / %6.1f %11.2f %8.0f%% %8.0f%%%n",
                     k.dtype(), k.n(), k.threads(), v[0], v[1], v[2], v[3], v[1] / v[3], 100 * v[1] / top,
                     100 * v[3] / top);
