@@ -50,6 +50,16 @@ final class Graph {
         return ts;
     }
 
+    /**
+     * Names the node of a composite op's result after the whole op ({@code x.sum().div(n)} is mean's
+     * {@code MeanBackward0}); its gradient still flows through the ops it is made of, so higher-order gradients stay
+     * free. A result that records nothing (no grad mode, no input requiring grad) is returned as is.
+     */
+    static Tensor named(Tensor out, String name) {
+        if (out.gradNode() instanceof FunctionNode f) f.relabel(name);
+        return out;
+    }
+
     /** An op's node: its rule, and the tensors the rule saved with their versions at save time. */
     static final class FunctionNode extends Node {
         private Backward rule;
@@ -65,6 +75,10 @@ final class Graph {
             for (int i = 0; i < saved.length; i++) versions[i] = saved[i] == null ? 0 : saved[i].storage.version();
             this.need = new boolean[next.length];
             for (int i = 0; i < next.length; i++) need[i] = next[i] != null;
+        }
+
+        void relabel(String name) {
+            rename(name);
         }
 
         @Override

@@ -286,7 +286,7 @@ final class ShapeOps {
             throw new IllegalArgumentException("select: index " + index + " is out of range for dimension " + d
                     + " of size " + x.shape[d] + " (shape " + Arrays.toString(x.shape) + ")");
         }
-        return x.narrow(d, i, 1).squeeze(d);
+        return Graph.named(x.narrow(d, i, 1).squeeze(d), "SelectBackward0");
     }
 
     static List<Tensor> split(Tensor x, int size, int dim) {

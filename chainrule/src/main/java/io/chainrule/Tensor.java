@@ -409,7 +409,7 @@ public final class Tensor {
             throw new IllegalArgumentException("t: expects a tensor with <= 2 dimensions, got shape " + Arrays.toString(shape)
                     + "; use transpose(dim0, dim1)");
         }
-        return shape.length < 2 ? ShapeOps.alias(this, "TBackward0") : transpose(0, 1);
+        return shape.length < 2 ? ShapeOps.alias(this, "TBackward0") : Graph.named(transpose(0, 1), "TBackward0");
     }
 
     // ---------------------------------------------------------------------------------------------------- shape
@@ -468,8 +468,8 @@ public final class Tensor {
     public Tensor var() { return ReduceOps.var(this); }
     public Tensor var(int dim, boolean keepDim) { return ReduceOps.var(this, dim, keepDim); }
     /** Unbiased standard deviation, as PyTorch. */
-    public Tensor std() { return var().sqrt(); }
-    public Tensor std(int dim, boolean keepDim) { return var(dim, keepDim).sqrt(); }
+    public Tensor std() { return Graph.named(var().sqrt(), "StdBackward0"); }
+    public Tensor std(int dim, boolean keepDim) { return Graph.named(var(dim, keepDim).sqrt(), "StdBackward0"); }
     /** log(Σ exp(x)), computed without overflow. */
     public Tensor logSumExp() { return ReduceOps.logSumExp(this); }
     public Tensor logSumExp(int dim, boolean keepDim) { return ReduceOps.logSumExp(this, dim, keepDim); }

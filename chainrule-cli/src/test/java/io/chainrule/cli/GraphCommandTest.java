@@ -62,6 +62,18 @@ class GraphCommandTest {
     }
 
     @Test
+    void meanIsOneNamedNodeOverItsSum() {
+        // mean = sum ÷ n: the node carries PyTorch's name and the rule of its last step; the sum shows below it.
+        Cli.Run r = Cli.run("graph", "mean(x * x)", "-v", "x=[1, 2, 3]");
+        assertEquals(0, r.exit(), r::toString);
+        for (String s : new String[] {"MeanBackward0", "mean = sum ÷ n: ḡ/n", "SumBackward0", "value 4.6667",
+                "grad [0.6667, 1.3333, 2.0000]"}) {
+            assertTrue(r.out().contains(s), "missing " + s + " in\n" + r.out());
+        }
+        assertFalse(r.out().contains("DivBackward0"), r.out());
+    }
+
+    @Test
     void aLeafUsedManyTimesIsDrawnBesideEachUse() {
         // w feeds 5 multiplications: y = Σ_k tanh(w·x_k) with x = 1..5, dy/dw = Σ_k x_k·(1 − tanh²(w·x_k)).
         Cli.Run r = Cli.run("graph", "tanh(w*1) + tanh(w*2) + tanh(w*3) + tanh(w*4) + tanh(w*5)", "-v", "w=0.1");

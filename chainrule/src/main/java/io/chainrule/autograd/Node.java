@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  * input's shape and dtype (broadcasting is undone in one place).
  */
 public abstract class Node {
-    private final String name;
+    private String name;
     private final Node[] next;
     private final int[][] inputShapes;
     private final DType[] inputTypes;
@@ -36,6 +36,14 @@ public abstract class Node {
     /** The op's name as PyTorch prints it, e.g. {@code MulBackward0}. */
     public final String name() {
         return name;
+    }
+
+    /**
+     * Renames this node: an op composed of other ops (mean = sum ÷ n) gives its last node the whole op's name, as
+     * PyTorch shows it ({@code MeanBackward0}).
+     */
+    protected final void rename(String name) {
+        this.name = name;
     }
 
     /** Number of inputs. */

@@ -113,8 +113,9 @@ public final class Idx {
                 }
                 return new Contents(h, decode(h, chunks, divisor));
             } catch (ZipException | EOFException e) {
-                // The decompressor's own complaints carry no file name or position: add them.
-                throw src.error("corrupt gzip data (" + e.getMessage() + ")", src.pos);
+                // The stream's own complaints carry no file name or position (an early end, often no message): add them.
+                String why = e instanceof EOFException ? "ends early" : "is corrupt (" + e.getMessage() + ")";
+                throw src.error((gzip ? "the gzip stream " : "the file ") + why, src.pos);
             }
         }
     }

@@ -341,6 +341,31 @@ class EngineTest {
     // ---------------------------------------------------------------------------------------- version counter
 
     @Test
+    void compositeOpsCarryPyTorchsNodeNames() {
+        // What torch prints as grad_fn for the same calls (PyTorch 2.x), though chainrule composes these ops of
+        // others; the gradient still flows through the parts, so it is unchanged.
+        Tensor x = Tensor.of(new double[] {1, 2, 3, 5}, 2, 2).requiresGrad(true);
+        assertEquals("MeanBackward0", x.mean().gradFn());
+        assertEquals("MeanBackward1", x.mean(1, false).gradFn());
+        assertEquals("VarBackward0", x.var().gradFn());
+        assertEquals("VarBackward0", x.var(0, true).gradFn());
+        assertEquals("StdBackward0", x.std().gradFn());
+        assertEquals("StdBackward0", x.std(1, false).gradFn());
+        assertEquals("LogsumexpBackward0", x.logSumExp(1, false).gradFn());
+        assertEquals("LogsumexpBackward0", x.logSumExp().gradFn());
+        assertEquals("SelectBackward0", x.select(0, 1).gradFn());
+        assertEquals("TBackward0", x.t().gradFn());
+        assertEquals("TransposeBackward0", x.transpose(0, 1).gradFn());
+        // renaming touches only the result: the parts keep theirs, and an unrecorded result has none
+        assertEquals("SumBackward0", x.sum().gradFn());
+        assertNull(x.detach().mean().gradFn());
+        x.std().backward();
+        double mean = 11 / 4.0, sd = Math.sqrt((Math.pow(1 - mean, 2) + Math.pow(2 - mean, 2) + Math.pow(3 - mean, 2)
+                + Math.pow(5 - mean, 2)) / 3);
+        assertEquals((1 - mean) / (3 * sd), x.grad().get(0, 0), 1e-12);
+    }
+
+    @Test
     void modifyingASavedTensorInPlaceFailsBackwardNamingTheOp() {
         Tensor x = vec(1, 2);
         Tensor a = Tensor.of(new double[] {3, 4});

@@ -161,6 +161,11 @@ class IdxTest {
         Path f = write("cut.gz", Arrays.copyOf(gz, gz.length - 12)); // compressed stream cut short
         IOException e = fails(f);
         assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains("byte offset"), e.getMessage());
+
+        // The gzip magic, then too little for a gzip header: the decompressor's exception has no message of its own.
+        Path g = write("stub.gz", new byte[] {0x1f, (byte) 0x8b, 8, 0, 1, 2, 3});
+        String m = fails(g).getMessage();
+        assertTrue(m.contains(g.toString()) && m.contains("gzip stream ends early") && !m.contains("null"), m);
     }
 
     @Test

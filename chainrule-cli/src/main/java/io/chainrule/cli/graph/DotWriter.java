@@ -211,7 +211,13 @@ public final class DotWriter {
                 if (b == null) return "matmul A·B: ḡ·Bᵀ → A";
                 return "matmul A·B: ḡ·Bᵀ → A, Aᵀ·ḡ → B";
             case "AddmmBackward0": return "linear x·Wᵀ + b: ḡ·W → x, ḡᵀ·x → W, Σ ḡ → b";
-            case "TransposeBackward0": case "PermuteBackward0": return "transposes ḡ back";
+            case "TransposeBackward0": case "PermuteBackward0": case "TBackward0": return "transposes ḡ back";
+            // Composite ops: the node is their last step (see Graph.named); the steps before it appear below it.
+            case "MeanBackward0": case "MeanBackward1": return "mean = sum ÷ n: ḡ/n";
+            case "VarBackward0": return "var = Σ(x − x̄)² ÷ (n − 1): ḡ/(n − 1)";
+            case "StdBackward0": return withValue("std = √var: ḡ/(2·std)", v, t -> 1 / (2 * t));
+            case "LogsumexpBackward0": return "logsumexp = log Σ exp(x − m) + m: passes ḡ through";
+            case "SelectBackward0": return "select: reshapes ḡ back; the narrow below puts it in its slot";
             case "SumBackward0": case "SumBackward1": return "sum: copies ḡ to every element";
             case "ExpandBackward0": return "broadcast: sums ḡ over the copies";
             case "ViewBackward0": case "ReshapeAliasBackward0": case "UnsqueezeBackward0":
