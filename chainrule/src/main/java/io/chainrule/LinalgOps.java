@@ -25,11 +25,14 @@ final class LinalgOps {
         }
         if (ra == 1 && rb == 1) {
             checkInner(a.shape, b.shape, a.shape[0], b.shape[0]);
-            return batched(a.unsqueeze(0), b.unsqueeze(1)).reshape().ownsStorage();
+            return Graph.named(batched(a.unsqueeze(0), b.unsqueeze(1)).reshape().ownsStorage(), "DotBackward0");
         }
         // views of a fresh product: the result is the only handle on that storage
         if (ra == 1) return batched(a.unsqueeze(0), b).squeeze(-2).ownsStorage();
-        if (rb == 1) return batched(a, b.unsqueeze(1)).squeeze(-1).ownsStorage();
+        if (rb == 1) {
+            Tensor product = batched(a, b.unsqueeze(1)).squeeze(-1).ownsStorage();
+            return ra == 2 ? Graph.named(product, "MvBackward0") : product;
+        }
         return batched(a, b);
     }
 

@@ -66,7 +66,8 @@ final class ShapeOps {
             out = c.viewRaw(shape, Shapes.contiguousStrides(shape), 0);
         }
         int[] inShape = x.shape;
-        return record(out, viewOnly ? "ViewBackward0" : "ReshapeAliasBackward0",
+        // PyTorch's names: a reshape that could view is a view; one that copied is _unsafe_view of the copy
+        return record(out, strides != null ? "ViewBackward0" : "UnsafeViewBackward0",
                 (g, need) -> new Tensor[] {g.reshape(inShape)}, inputs(x));
     }
 
@@ -265,7 +266,7 @@ final class ShapeOps {
         int[] shape = x.shape.clone();
         shape[d] = length;
         int[] inShape = x.shape;
-        return record(view(x, shape, x.strides.clone(), x.offset + s * x.strides[d]), "NarrowBackward0",
+        return record(view(x, shape, x.strides.clone(), x.offset + s * x.strides[d]), "SliceBackward0",
                 (g, need) -> new Tensor[] {unnarrow(g, inShape, d, s)}, inputs(x));
     }
 
@@ -275,7 +276,7 @@ final class ShapeOps {
         Tensor slot = out.viewRaw(g.shape, out.strides, start * out.strides[dim]);
         Loops.copy(g.data(), g.offset, g.strides, slot.data(), slot.offset, slot.strides, g.shape);
         int length = g.shape[dim];
-        return record(out, "NarrowBackwardBackward0", (gg, need) -> new Tensor[] {gg.narrow(dim, start, length)}, inputs(g));
+        return record(out, "SliceBackwardBackward0", (gg, need) -> new Tensor[] {gg.narrow(dim, start, length)}, inputs(g));
     }
 
     static Tensor select(Tensor x, int dim, int index) {
@@ -294,7 +295,9 @@ final class ShapeOps {
         int d = Shapes.normalizeDim("split", dim, x.shape.length);
         if (size <= 0) throw new IllegalArgumentException("split: size must be positive, got " + size);
         List<Tensor> parts = new ArrayList<>();
-        for (int s = 0; s < x.shape[d]; s += size) parts.add(x.narrow(d, s, Math.min(size, x.shape[d] - s)));
+        for (int s = 0; s < x.shape[d]; s += size) {
+            parts.add(Graph.named(x.narrow(d, s, Math.min(size, x.shape[d] - s)), "SplitBackward0"));
+        }
         if (parts.isEmpty()) parts.add(x);
         return parts;
     }
@@ -352,6 +355,6 @@ final class ShapeOps {
             }
             expanded.add(t.unsqueeze(d));
         }
-        return cat(expanded, d);
+        return Graph.named(cat(expanded, d), "StackBackward0");
     }
 }

@@ -356,6 +356,13 @@ class EngineTest {
         assertEquals("SelectBackward0", x.select(0, 1).gradFn());
         assertEquals("TBackward0", x.t().gradFn());
         assertEquals("TransposeBackward0", x.transpose(0, 1).gradFn());
+        assertEquals("ViewBackward0", x.reshape(4).gradFn());
+        assertEquals("UnsafeViewBackward0", x.t().reshape(4).gradFn()); // could not view: copied
+        assertEquals("SliceBackward0", x.narrow(1, 0, 1).gradFn());
+        assertEquals("SplitBackward0", x.split(1, 0).get(1).gradFn());
+        assertEquals("StackBackward0", Tensor.stack(List.of(x, x), 0).gradFn());
+        assertEquals("MvBackward0", x.matmul(x.select(0, 0)).gradFn());
+        assertEquals("DotBackward0", x.select(0, 0).matmul(x.select(0, 1)).gradFn());
         // renaming touches only the result: the parts keep theirs, and an unrecorded result has none
         assertEquals("SumBackward0", x.sum().gradFn());
         assertNull(x.detach().mean().gradFn());

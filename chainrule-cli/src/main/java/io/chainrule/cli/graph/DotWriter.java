@@ -217,10 +217,14 @@ public final class DotWriter {
             case "VarBackward0": return "var = Σ(x − x̄)² ÷ (n − 1): ḡ/(n − 1)";
             case "StdBackward0": return withValue("std = √var: ḡ/(2·std)", v, t -> 1 / (2 * t));
             case "LogsumexpBackward0": return "logsumexp = log Σ exp(x − m) + m: passes ḡ through";
-            case "SelectBackward0": return "select: reshapes ḡ back; the narrow below puts it in its slot";
+            case "SelectBackward0": return "select: reshapes ḡ back; the slice below puts it in its slot";
+            case "SliceBackward0": case "SplitBackward0": return "slice: ḡ into its slot, zeros elsewhere";
+            case "StackBackward0": case "CatBackward0": return "cat: each input gets its part of ḡ";
+            case "MvBackward0": return "matrix·vector: ḡ·vᵀ → M, Mᵀ·ḡ → v";
+            case "DotBackward0": return "dot u·v: ḡ·v → u, ḡ·u → v";
             case "SumBackward0": case "SumBackward1": return "sum: copies ḡ to every element";
             case "ExpandBackward0": return "broadcast: sums ḡ over the copies";
-            case "ViewBackward0": case "ReshapeAliasBackward0": case "UnsqueezeBackward0":
+            case "ViewBackward0": case "UnsafeViewBackward0": case "UnsqueezeBackward0":
             case "SqueezeBackward0": case "SqueezeBackward1": return "reshapes ḡ back";
             case "LogSoftmaxBackward0": return "log-softmax: ḡ − softmax·Σḡ";
             case "SoftmaxBackward0": return "softmax: s·(ḡ − Σ s·ḡ)";
