@@ -18,6 +18,16 @@ public final class NnOps {
     private NnOps() {}
 
     /**
+     * Names the node that computed {@code out} after the op it completes, as PyTorch prints it: for nn ops composed
+     * of other ops ({@code mseLoss} = mean((x − t)²) shows as {@code MseLossBackward0}). Only the name changes; the
+     * gradient still flows through the parts. {@code out} must be a fresh result of that composition, never one of
+     * its inputs returned as is. Returns {@code out}.
+     */
+    public static Tensor named(Tensor out, String name) {
+        return Graph.named(out, name);
+    }
+
+    /**
      * x·Wᵀ + b for x [..., in], weight [out, in], bias [out] or null, recorded as one op (PyTorch's linear). Shapes
      * must already agree ({@code io.chainrule.nn.F#linear} checks them and is the entry point to use).
      */

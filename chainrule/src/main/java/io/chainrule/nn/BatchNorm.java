@@ -1,6 +1,7 @@
 package io.chainrule.nn;
 
 import io.chainrule.DType;
+import io.chainrule.NnOps;
 import io.chainrule.Tensor;
 import io.chainrule.autograd.Autograd;
 
@@ -58,7 +59,7 @@ public abstract class BatchNorm extends Module {
         Tensor weight = param("weight").reshape(statShape), bias = param("bias").reshape(statShape);
         if (!isTraining()) {
             Tensor mean = buffer("running_mean").reshape(statShape), var = buffer("running_var").reshape(statShape);
-            return x.sub(mean).div(var.add(eps).sqrt()).mul(weight).add(bias);
+            return NnOps.named(x.sub(mean).div(var.add(eps).sqrt()).mul(weight).add(bias), "NativeBatchNormBackward0");
         }
         long count = x.numel() / numFeatures;
         if (count <= 1) {
@@ -68,7 +69,7 @@ public abstract class BatchNorm extends Module {
         Tensor mean = reduceMean(x);
         Tensor centered = x.sub(mean);
         Tensor var = reduceMean(centered.square()); // biased: this is what normalises the batch
-        Tensor y = centered.div(var.add(eps).sqrt()).mul(weight).add(bias);
+        Tensor y = NnOps.named(centered.div(var.add(eps).sqrt()).mul(weight).add(bias), "NativeBatchNormBackward0");
         try (var g = Autograd.noGrad()) {
             Tensor runningMean = buffer("running_mean"), runningVar = buffer("running_var");
             runningMean.muli(1 - momentum).addi(mean.detach().reshape(numFeatures).mul(momentum));

@@ -117,7 +117,7 @@ public final class Convolutions {
         Tensor cols = unfold("avgPool2d", x, new int[] {kernel}, new int[] {stride}, new int[] {padding}, new int[] {1});
         int[] size = outputSize(x, kernel, kernel, new int[] {stride}, new int[] {padding}, new int[] {1});
         Tensor out = cols.reshape(n, c, kernel * kernel, -1).mean(2, false).reshape(n, c, size[0], size[1]);
-        return batched ? out : out.squeeze(0);
+        return NnOps.named(batched ? out : out.squeeze(0), "AvgPool2DBackward0");
     }
 
     /**
@@ -138,7 +138,7 @@ public final class Convolutions {
         }
         Tensor rows = averagingMatrix(outH, h, input.dtype());          // [outH, H]
         Tensor colsT = averagingMatrix(outW, w, input.dtype()).t();     // [W, outW]
-        return rows.matmul(input).matmul(colsT);
+        return NnOps.named(rows.matmul(input).matmul(colsT), "AdaptiveAvgPool2DBackward0");
     }
 
     /** [out, in]: row i holds 1/len over PyTorch's adaptive window [floor(i·in/out), ceil((i+1)·in/out)). */
@@ -182,6 +182,6 @@ public final class Convolutions {
         }
         int[] shape = Arrays.copyOf(indices.shape(), indices.dim() + 1);
         shape[indices.dim()] = weight.size(1);
-        return weight.indexSelect(0, indices.reshape(-1)).reshape(shape);
+        return NnOps.named(weight.indexSelect(0, indices.reshape(-1)).reshape(shape), "EmbeddingBackward0");
     }
 }

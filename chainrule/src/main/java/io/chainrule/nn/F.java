@@ -99,7 +99,7 @@ public final class F {
         if (p == 1) return x.mul(0.0);
         Tensor u = generator == null ? Tensor.rand(x.shape()) : Tensor.rand(generator, x.shape());
         Tensor mask = u.ge(p).to(floatType(x)).mul(1.0 / (1.0 - p));
-        return x.mul(mask);
+        return NnOps.named(x.mul(mask), "NativeDropoutBackward0");
     }
 
     static void checkProbability(String op, double p) {
@@ -116,7 +116,7 @@ public final class F {
     /** (input − target)², reduced by {@code reduction}; both of the same shape. */
     public static Tensor mseLoss(Tensor input, Tensor target, Reduction reduction) {
         Tensor t = floatTarget("mseLoss", input, target);
-        return reduce(input.sub(t).square(), reduction);
+        return NnOps.named(reduce(input.sub(t).square(), reduction), "MseLossBackward0");
     }
 
     /** Mean absolute error, |input − target|, averaged. */
@@ -230,7 +230,7 @@ public final class F {
         Tensor logP = clampedLog(probs);
         Tensor logQ = clampedLog(probs.neg().add(1.0));
         Tensor loss = t.mul(logP).add(t.neg().add(1.0).mul(logQ)).neg();
-        return reduce(loss, reduction);
+        return NnOps.named(reduce(loss, reduction), "BinaryCrossEntropyBackward0");
     }
 
     /**
@@ -255,7 +255,7 @@ public final class F {
      */
     public static Tensor binaryCrossEntropyWithLogits(Tensor logits, Tensor targets, Reduction reduction) {
         Tensor t = floatTarget("binaryCrossEntropyWithLogits", logits, targets);
-        return reduce(softplus(logits).sub(logits.mul(t)), reduction);
+        return NnOps.named(reduce(softplus(logits).sub(logits.mul(t)), reduction), "BinaryCrossEntropyWithLogitsBackward0");
     }
 
     /** log(1 + e^x), stably: logsumexp over the pair (0, x). */

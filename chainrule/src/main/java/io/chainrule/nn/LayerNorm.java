@@ -1,5 +1,6 @@
 package io.chainrule.nn;
 
+import io.chainrule.NnOps;
 import io.chainrule.Tensor;
 
 import java.util.Arrays;
@@ -38,7 +39,7 @@ public class LayerNorm extends Module {
         Tensor centered = x.sub(x.mean(-1, true));
         Tensor var = centered.square().mean(-1, true);
         Tensor y = centered.div(var.add(eps).sqrt());
-        return elementwiseAffine ? y.mul(param("weight")).add(param("bias")) : y;
+        return NnOps.named(elementwiseAffine ? y.mul(param("weight")).add(param("bias")) : y, "NativeLayerNormBackward0");
     }
 
     @Override

@@ -26,6 +26,28 @@ class LossesTest {
     }
 
     @Test
+    void composedNnOpsCarryPyTorchsNodeNames() {
+        // grad_fn names PyTorch 2.x prints for the same calls; chainrule composes these of other ops
+        Tensor x = Tensor.of(new float[] {0.2f, 0.7f, 0.4f, 0.9f}, 2, 2).requiresGrad(true);
+        Tensor t = Tensor.of(new float[] {0, 1, 1, 0}, 2, 2);
+        assertEquals("MseLossBackward0", F.mseLoss(x, t).gradFn());
+        assertEquals("MseLossBackward0", F.mseLoss(x, t, Reduction.NONE).gradFn());
+        assertEquals("BinaryCrossEntropyBackward0", F.binaryCrossEntropy(x, t).gradFn());
+        assertEquals("BinaryCrossEntropyWithLogitsBackward0", F.binaryCrossEntropyWithLogits(x, t, Reduction.SUM).gradFn());
+        assertEquals("NativeDropoutBackward0", F.dropout(x, 0.5, true).gradFn());
+        assertEquals(null, F.dropout(x, 0.5, false).gradFn(), "eval: x itself, its name untouched");
+        assertEquals("NativeLayerNormBackward0", new LayerNorm(2).forward(x).gradFn());
+        assertEquals("NativeBatchNormBackward0", new BatchNorm1d(2).forward(x).gradFn());
+        Tensor img = Tensor.randn(new Generator(1), 1, 1, 4, 4).requiresGrad(true);
+        assertEquals("AvgPool2DBackward0", F.avgPool2d(img, 2, 2, 0).gradFn());
+        assertEquals("AdaptiveAvgPool2DBackward0", F.adaptiveAvgPool2d(img, 3, 3).gradFn());
+        assertEquals("EmbeddingBackward0", F.embedding(Tensor.of(new long[] {1, 0}), x).gradFn());
+        // only the name: the MSE gradient is still 2(x − t)/n
+        F.mseLoss(x, t).backward();
+        assertArrayEquals(new float[] {0.1f, -0.15f, -0.3f, 0.45f}, x.grad().toFloatArray(), 1e-6f);
+    }
+
+    @Test
     void mseAndL1ForEachReduction() {
         Tensor x = d(1, 2, 3), t = d(1.5, 2, 1); // differences -0.5, 0, 2
         assertEquals(4.25 / 3, F.mseLoss(x, t).item(), TOL);
