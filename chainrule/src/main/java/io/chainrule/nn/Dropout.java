@@ -36,6 +36,6 @@ public class Dropout extends Module {
 
     @Override
     protected String extraRepr() {
-        return "p=" + Repr.pyFloat(p);
+        return "p=" + Repr.pyFloat(p) + ", inplace=False"; // chainrule's dropout is never in place
     }
 }

@@ -10,4 +10,9 @@ public class GELU extends Module {
     public Tensor forward(Tensor x) {
         return x.gelu();
     }
+
+    @Override
+    protected String extraRepr() {
+        return "approximate='none'";
+    }
 }

@@ -44,6 +44,6 @@ public class LayerNorm extends Module {
 
     @Override
     protected String extraRepr() {
-        return "(" + normalizedShape + ",), eps=" + Repr.pyFloat(eps) + ", elementwise_affine=" + elementwiseAffine;
+        return "(" + normalizedShape + ",), eps=" + Repr.pyFloat(eps) + ", elementwise_affine=" + Repr.pyBool(elementwiseAffine);
     }
 }

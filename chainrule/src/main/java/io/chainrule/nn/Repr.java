@@ -6,6 +6,11 @@ import java.util.Locale;
 final class Repr {
     private Repr() {}
 
+    /** A boolean as Python writes it: {@code True}, {@code False}. */
+    static String pyBool(boolean b) {
+        return b ? "True" : "False";
+    }
+
     /**
      * A double as Python's {@code repr} writes it: {@code 0.5}, {@code 1.0}, {@code 1e-05}, {@code 0.01}. Java's
      * shortest-round-trip digits are reused; only the layout (scientific below 1e-4 and from 1e16) follows Python.

@@ -203,16 +203,17 @@ class LayersTest {
 
     @Test
     void printsLikePyTorch() {
-        assertEquals("Linear(in_features=4, out_features=3, bias=true)", new Linear(4, 3).toString());
-        assertEquals("Sequential(\n  (0): Linear(in_features=4, out_features=3, bias=true)\n  (1): ReLU()\n"
-                + "  (2): Linear(in_features=3, out_features=2, bias=true)\n)", mlp().toString());
+        assertEquals("Linear(in_features=4, out_features=3, bias=True)", new Linear(4, 3).toString());
+        assertEquals("Sequential(\n  (0): Linear(in_features=4, out_features=3, bias=True)\n  (1): ReLU()\n"
+                + "  (2): Linear(in_features=3, out_features=2, bias=True)\n)", mlp().toString());
         assertEquals("LeakyReLU(negative_slope=0.01)", new LeakyReLU().toString());
-        assertEquals("Dropout(p=0.5)", new Dropout(0.5).toString());
-        assertEquals("LayerNorm((8,), eps=1e-05, elementwise_affine=true)", new LayerNorm(8).toString());
+        assertEquals("Dropout(p=0.5, inplace=False)", new Dropout(0.5).toString());
+        assertEquals("Linear(in_features=4, out_features=3, bias=False)", new Linear(4, 3, false).toString());
+        assertEquals("LayerNorm((8,), eps=1e-05, elementwise_affine=True)", new LayerNorm(8).toString());
         assertEquals("Softmax(dim=1)", new Softmax(1).toString());
         assertEquals("LogSoftmax(dim=-1)", new LogSoftmax(-1).toString());
         assertEquals("Flatten(start_dim=1, end_dim=-1)", new Flatten().toString());
-        assertEquals("GELU()", new GELU().toString());
+        assertEquals("GELU(approximate='none')", new GELU().toString());
     }
 
     @Test
