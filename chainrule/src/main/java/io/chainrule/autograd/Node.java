@@ -30,7 +30,15 @@ public abstract class Node {
         this.next = next;
         this.inputShapes = inputShapes;
         this.inputTypes = inputTypes;
-        this.forwardTrace = Autograd.isDetectAnomaly() ? new Throwable("forward call of " + name) : null;
+        this.forwardTrace = Autograd.isDetectAnomaly() ? new ForwardCall() : null;
+    }
+
+    /** The stack of the forward call; its message reads the node's name when shown, so a renamed node shows its new one. */
+    private final class ForwardCall extends Throwable {
+        @Override
+        public String getMessage() {
+            return "forward call of " + name;
+        }
     }
 
     /** The op's name as PyTorch prints it, e.g. {@code MulBackward0}. */

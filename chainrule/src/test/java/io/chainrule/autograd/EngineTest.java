@@ -468,6 +468,12 @@ class EngineTest {
             e = assertThrows(IllegalStateException.class, zeroTimesLogZero::backward);
             assertTrue(e.getMessage().contains("LogBackward0"), e.getMessage());
             assertTrue(stackTrace(e.getCause()).contains("anomalyDetectionNamesTheOpAndTheForwardCallSite"));
+
+            // a composite op's node (renamed after the whole op) is named so in the message and its trace
+            Tensor mean = vec(1.0, 2.0).mean();
+            e = assertThrows(IllegalStateException.class, () -> mean.backward(Tensor.scalar(Double.NaN, DType.FLOAT64)));
+            assertTrue(e.getMessage().contains("MeanBackward0"), e.getMessage());
+            assertEquals("forward call of MeanBackward0", e.getCause().getMessage());
         } finally {
             Autograd.setDetectAnomaly(false);
         }
