@@ -90,8 +90,17 @@ final class PointwiseOps {
                 need[1] ? g.neg().mul(a).div(b.square()) : null}, inputs(a, b), a, b);
     }
 
+    /**
+     * a^p. An integer tensor stays integer for a whole p ≥ 0 (computed in float64, exact below 2^53), as PyTorch's
+     * int ** int; a fractional p gives float32, a negative whole p is refused as in PyTorch.
+     */
     static Tensor pow(Tensor a, double p) {
-        Tensor out = p == 2 ? map(a, Unary.SQUARE) : map(a, Unary.POW, p, 0, false);
+        boolean whole = p == Math.rint(p) && !Double.isInfinite(p);
+        if (!a.dtype.isFloatingPoint() && whole && p < 0) {
+            throw new IllegalArgumentException("pow: integers to negative integer powers are not allowed (" + a.dtype
+                    + " tensor of shape " + Shapes.str(a.shape) + ", exponent " + p + "); convert with to(DType.FLOAT32)");
+        }
+        Tensor out = p == 2 ? map(a, Unary.SQUARE, 0, 0, true) : map(a, Unary.POW, p, 0, whole);
         return record(out, "PowBackward0", (g, need) -> one(p == 0 ? g.mul(0.0) : g.mul(a.pow(p - 1).mul(p))), inputs(a), a);
     }
 
@@ -224,8 +233,11 @@ final class PointwiseOps {
     }
 
     /** The gradient passes where min ≤ x ≤ max, boundaries included (PyTorch's clamp). */
+    /** min(max(x, min), max): with min > max every element becomes max, as in PyTorch; NaN stays NaN. */
     static Tensor clamp(Tensor x, double min, double max) {
-        if (min > max) throw new IllegalArgumentException("clamp: min (" + min + ") must not exceed max (" + max + ")");
+        if (Double.isNaN(min) || Double.isNaN(max)) {
+            throw new IllegalArgumentException("clamp: bounds must not be NaN, got min " + min + " and max " + max);
+        }
         // An integer tensor stays integer unless a bound has a fraction (then float32, as PyTorch promotes).
         boolean integralBounds = min == Math.rint(min) && max == Math.rint(max);
         Tensor out = map(x, Unary.CLAMP, min, max, integralBounds);

@@ -156,7 +156,8 @@ class ErrorsTest {
         fails(IllegalArgumentException.class, () -> Tensor.arange(1, 0, 1), "arange");
         fails(IllegalArgumentException.class, () -> Tensor.randint(5, 5, 2), "randint", "5");
         fails(IllegalArgumentException.class, () -> Tensor.randint(Long.MIN_VALUE, Long.MAX_VALUE, 2), "randint");
-        fails(IllegalArgumentException.class, () -> Tensor.ones(2).clamp(1, 0), "clamp");
+        fails(IllegalArgumentException.class, () -> Tensor.ones(2).clamp(Double.NaN, 0), "clamp", "NaN");
+        fails(IllegalArgumentException.class, () -> Tensor.of(new long[] {2}).pow(-1), "pow", "negative", "int64");
         fails(IllegalArgumentException.class, () -> Tensor.zeros(0).max(), "max", "[0]");
         fails(IllegalArgumentException.class, () -> Tensor.zeros(2, 0).argmax(1, false), "argmax", "[2, 0]");
         fails(IllegalArgumentException.class, () -> Tensor.zeros(2, 0).min(-1, false), "min", "[2, 0]");

@@ -398,6 +398,15 @@ class TensorBasicsTest {
         assertArrayEquals(new long[] {-1, 0, 2}, ints.clamp(-1, 2).toLongArray());
         assertEquals(DType.FLOAT32, ints.clamp(-1.5, 2.5).dtype());
         assertArrayEquals(new float[] {-1.5f, 0, 2.5f}, ints.clamp(-1.5, 2.5).toFloatArray());
+        // min > max: everything becomes max (torch.clamp's documented rule), NaN stays NaN
+        assertArrayEquals(new float[] {1, 1, 1, Float.NaN},
+                Tensor.of(new float[] {-5, 2, 9, Float.NaN}).clamp(3, 1).toFloatArray());
+        // pow: integers stay integers for a whole exponent (torch.tensor([3]) ** 2 is tensor([9])), not a fraction
+        assertEquals(DType.INT64, ints.pow(2).dtype());
+        assertArrayEquals(new long[] {25, 0, 25}, ints.pow(2).toLongArray());
+        assertArrayEquals(new long[] {-125, 0, 125}, ints.pow(3).toLongArray());
+        assertArrayEquals(new long[] {1, 1, 1}, ints.pow(0).toLongArray());
+        assertEquals(DType.FLOAT32, ints.pow(0.5).dtype());
     }
 
     @Test

@@ -46,7 +46,7 @@ public final class Pointwise {
             case LEAKY_RELU -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = x > 0 ? x : x * fp; } }
             case GELU -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = (float) MathFns.gelu(x); } }
             case ERF -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = (float) MathFns.erf(x); } }
-            case CLAMP -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = x < fp ? fp : (x > fq ? fq : x); } }
+            case CLAMP -> { for (int i = 0; i < n; i++) { float x = xs[xo + i], t = x < fp ? fp : x; ys[yo + i] = t > fq ? fq : t; } }
             case POW -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = (float) Math.pow(x, p); } }
             case SQUARE -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = x * x; } }
             case RECIPROCAL -> { for (int i = 0; i < n; i++) { float x = xs[xo + i]; ys[yo + i] = 1f / x; } }
@@ -124,7 +124,7 @@ public final class Pointwise {
             case LEAKY_RELU -> { for (int i = 0; i < n; i++) { double x = xs[xo + i]; ys[yo + i] = x > 0 ? x : x * p; } }
             case GELU -> { for (int i = 0; i < n; i++) { double x = xs[xo + i]; ys[yo + i] = MathFns.gelu(x); } }
             case ERF -> { for (int i = 0; i < n; i++) { double x = xs[xo + i]; ys[yo + i] = MathFns.erf(x); } }
-            case CLAMP -> { for (int i = 0; i < n; i++) { double x = xs[xo + i]; ys[yo + i] = x < p ? p : (x > q ? q : x); } }
+            case CLAMP -> { for (int i = 0; i < n; i++) { double x = xs[xo + i], t = x < p ? p : x; ys[yo + i] = t > q ? q : t; } }
             case POW -> { for (int i = 0; i < n; i++) { double x = xs[xo + i]; ys[yo + i] = Math.pow(x, p); } }
             case SQUARE -> { for (int i = 0; i < n; i++) { double x = xs[xo + i]; ys[yo + i] = x * x; } }
             case RECIPROCAL -> { for (int i = 0; i < n; i++) { double x = xs[xo + i]; ys[yo + i] = 1d / x; } }
