@@ -127,7 +127,9 @@ final class RecurrentOps {
                                     Tensor states, Tensor tanhC, Tensor out, int t, int r0, int r1) {
         int batch = out.shape[1], hidden = out.shape[2], gw = cell.gates * hidden, rows = r1 - r0;
         int a = (t * batch + r0) * gw, s = (t * batch + r0) * hidden, hp = hpo + r0 * hidden, next = s + batch * hidden;
-        if (acts.data() instanceof float[] g) {
+        if (cell == Cell.RNN_TANH || cell == Cell.RNN_RELU) {
+            RnnKernels.forward(cell == Cell.RNN_RELU, acts.data(), a, bias.data(), out.data(), s, rows, hidden);
+        } else if (acts.data() instanceof float[] g) {
             float[] b = (float[]) bias.data(), o = (float[]) out.data();
             switch (cell) {
                 case LSTM -> {
@@ -136,7 +138,6 @@ final class RecurrentOps {
                 }
                 case GRU -> GruKernels.forward(g, a, b, (float[]) gh.data(), r0 * gw, (float[]) biasHh.data(), (float[]) hPrev, hp,
                         (float[]) states.data(), s, o, s, rows, hidden);
-                default -> RnnKernels.forward(cell == Cell.RNN_RELU, g, a, b, o, s, rows, hidden);
             }
         } else {
             double[] g = (double[]) acts.data(), b = (double[]) bias.data(), o = (double[]) out.data();
@@ -147,7 +148,6 @@ final class RecurrentOps {
                 }
                 case GRU -> GruKernels.forward(g, a, b, (double[]) gh.data(), r0 * gw, (double[]) biasHh.data(), (double[]) hPrev,
                         hp, (double[]) states.data(), s, o, s, rows, hidden);
-                default -> RnnKernels.forward(cell == Cell.RNN_RELU, g, a, b, o, s, rows, hidden);
             }
         }
     }
@@ -273,7 +273,10 @@ final class RecurrentOps {
         int a = (t * batch + r0) * gw, s = (t * batch + r0) * hidden, d = r0 * hidden, g = gy.offset + s;
         Object hPrev = t == 0 ? sv.h0().data() : sv.out().data();
         int hp = (t == 0 ? sv.h0().offset : s - batch * hidden) + (t == 0 ? r0 * hidden : 0);
-        if (dGi.data() instanceof float[] di) {
+        if (cell == Cell.RNN_TANH || cell == Cell.RNN_RELU) {
+            RnnKernels.backward(cell == Cell.RNN_RELU, sv.out().data(), s, gy.data(), g, dh.data(), d, dGi.data(), a, rows,
+                    hidden);
+        } else if (dGi.data() instanceof float[] di) {
             float[] acts = (float[]) sv.acts().data(), y = (float[]) gy.data(), carry = (float[]) dh.data();
             switch (cell) {
                 case LSTM -> {
@@ -283,8 +286,6 @@ final class RecurrentOps {
                 }
                 case GRU -> GruKernels.backward(acts, a, (float[]) sv.states().data(), s, (float[]) hPrev, hp, y, g, carry, d,
                         di, (float[]) dGh.data(), a, rows, hidden);
-                default -> RnnKernels.backward(cell == Cell.RNN_RELU, (float[]) sv.out().data(), s, y, g, carry, d, di, a,
-                        rows, hidden);
             }
         } else {
             double[] di = (double[]) dGi.data(), acts = (double[]) sv.acts().data(), y = (double[]) gy.data();
@@ -297,8 +298,6 @@ final class RecurrentOps {
                 }
                 case GRU -> GruKernels.backward(acts, a, (double[]) sv.states().data(), s, (double[]) hPrev, hp, y, g, carry, d,
                         di, (double[]) dGh.data(), a, rows, hidden);
-                default -> RnnKernels.backward(cell == Cell.RNN_RELU, (double[]) sv.out().data(), s, y, g, carry, d, di, a,
-                        rows, hidden);
             }
         }
     }

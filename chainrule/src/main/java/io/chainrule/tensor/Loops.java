@@ -104,13 +104,7 @@ public final class Loops {
     /** Applies a unary op to a contiguous input, in parallel chunks. {@code x} and {@code y} may be the same array. */
     public static void unary(Pointwise.Unary op, double p, double q, Object x, int xo, Object y, int yo, int n) {
         int grain = n <= GRAIN ? Math.max(n, 1) : GRAIN;
-        if (x instanceof float[] xf) {
-            float[] yf = (float[]) y;
-            Parallel.forChunks(n, grain, (s, e) -> Pointwise.unary(op, p, q, xf, xo + s, yf, yo + s, e - s));
-        } else {
-            double[] xd = (double[]) x, yd = (double[]) y;
-            Parallel.forChunks(n, grain, (s, e) -> Pointwise.unary(op, p, q, xd, xo + s, yd, yo + s, e - s));
-        }
+        Parallel.forChunks(n, grain, (s, e) -> Pointwise.unary(op, p, q, x, xo + s, y, yo + s, e - s));
     }
 
     /** {@code out = op(a, b)} over {@code shape}; a and b are float[] or double[] (the same type as out). */
@@ -119,8 +113,7 @@ public final class Loops {
         // The common small case, without merging dimensions: one row with each operand contiguous or one value.
         int count = Shapes.numel(shape), sa1 = flatStride(shape, as), sb1 = flatStride(shape, bs);
         if (count <= GRAIN && sa1 >= 0 && sb1 >= 0 && flatStride(shape, os) == 1) {
-            if (out instanceof float[] of) Pointwise.binaryRow(op, (float[]) a, ao, sa1, (float[]) b, bo, sb1, of, oo, count);
-            else Pointwise.binaryRow(op, (double[]) a, ao, sa1, (double[]) b, bo, sb1, (double[]) out, oo, count);
+            Pointwise.binaryRow(op, a, ao, sa1, b, bo, sb1, out, oo, count);
             return;
         }
         Space sp = merge(shape, as, bs, os);

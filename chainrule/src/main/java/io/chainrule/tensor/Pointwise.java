@@ -22,6 +22,18 @@ public final class Pointwise {
     /** Elementwise comparisons producing booleans. */
     public enum Compare { EQ, NE, GT, GE, LT, LE }
 
+    /** {@link #unary} on arrays that are both float[] or both double[]. */
+    public static void unary(Unary op, double p, double q, Object xs, int xo, Object ys, int yo, int n) {
+        if (xs instanceof float[] xf) unary(op, p, q, xf, xo, (float[]) ys, yo, n);
+        else unary(op, p, q, (double[]) xs, xo, (double[]) ys, yo, n);
+    }
+
+    /** {@link #binaryRow} on arrays that are all float[] or all double[]. */
+    public static void binaryRow(Binary op, Object a, int ao, int as, Object b, int bo, int bs, Object o, int oo, int n) {
+        if (o instanceof float[] of) binaryRow(op, (float[]) a, ao, as, (float[]) b, bo, bs, of, oo, n);
+        else binaryRow(op, (double[]) a, ao, as, (double[]) b, bo, bs, (double[]) o, oo, n);
+    }
+
 
     /** {@code y[yo..yo+n) = op(x[xo..xo+n))}. */
     public static void unary(Unary op, double p, double q, float[] xs, int xo, float[] ys, int yo, int n) {

@@ -8,17 +8,11 @@ package io.chainrule.tensor;
 public final class RnnKernels {
     private RnnKernels() {}
 
-    /** {@code h = act(pre + bias)} for {@code rows} rows of {@code hidden}; {@code pre} is left holding pre + bias. */
-    public static void forward(boolean relu, float[] pre, int po, float[] bias, float[] h, int ho, int rows, int hidden) {
-        for (int r = 0; r < rows; r++) {
-            int p = po + r * hidden, s = ho + r * hidden;
-            Pointwise.binaryRow(Pointwise.Binary.ADD, pre, p, 1, bias, 0, 1, pre, p, hidden);
-            Pointwise.unary(relu ? Pointwise.Unary.RELU : Pointwise.Unary.TANH, 0, 0, pre, p, h, s, hidden);
-        }
-    }
-
-    /** {@link #forward(boolean, float[], int, float[], float[], int, int, int)} in float64. */
-    public static void forward(boolean relu, double[] pre, int po, double[] bias, double[] h, int ho, int rows, int hidden) {
+    /**
+     * {@code h = act(pre + bias)} for {@code rows} rows of {@code hidden}; {@code pre} is left holding pre + bias.
+     * The arrays are all float[] or all double[].
+     */
+    public static void forward(boolean relu, Object pre, int po, Object bias, Object h, int ho, int rows, int hidden) {
         for (int r = 0; r < rows; r++) {
             int p = po + r * hidden, s = ho + r * hidden;
             Pointwise.binaryRow(Pointwise.Binary.ADD, pre, p, 1, bias, 0, 1, pre, p, hidden);
@@ -28,29 +22,12 @@ public final class RnnKernels {
 
     /**
      * Backward of one step: {@code d = (dhOut + dh)·act'}, with act' = 1 − h'² for tanh, and for relu the gradient
-     * kept where h' > 0 and zeroed elsewhere (NaN included, as PyTorch's threshold_backward). {@code dh} is scratch
-     * afterwards (the caller overwrites it with d·W_hh).
+     * kept where h' > 0 and zeroed elsewhere (as PyTorch's threshold_backward). {@code dh} is scratch afterwards (the
+     * caller overwrites it with d·W_hh). The arrays are all float[] or all double[].
      */
-    public static void backward(boolean relu, float[] h, int ho, float[] dhOut, int dho, float[] dh, int dhn, float[] d, int dOff,
+    public static void backward(boolean relu, Object h, int ho, Object dhOut, int dho, Object dh, int dhn, Object d, int dOff,
                                 int rows, int hidden) {
-        float[] one = {1f};
-        for (int r = 0; r < rows; r++) {
-            int s = r * hidden, o = dOff + s;
-            Pointwise.binaryRow(Pointwise.Binary.ADD, dhOut, dho + s, 1, dh, dhn + s, 1, d, o, hidden);
-            if (relu) {
-                Pointwise.binaryRow(Pointwise.Binary.RELU_GRAD, d, o, 1, h, ho + s, 1, d, o, hidden);
-            } else {
-                Pointwise.binaryRow(Pointwise.Binary.MUL, h, ho + s, 1, h, ho + s, 1, dh, dhn + s, hidden);
-                Pointwise.binaryRow(Pointwise.Binary.SUB, one, 0, 0, dh, dhn + s, 1, dh, dhn + s, hidden);
-                Pointwise.binaryRow(Pointwise.Binary.MUL, d, o, 1, dh, dhn + s, 1, d, o, hidden);
-            }
-        }
-    }
-
-    /** {@link #backward(boolean, float[], int, float[], int, float[], int, float[], int, int, int)} in float64. */
-    public static void backward(boolean relu, double[] h, int ho, double[] dhOut, int dho, double[] dh, int dhn, double[] d,
-                                int dOff, int rows, int hidden) {
-        double[] one = {1d};
+        Object one = h instanceof float[] ? new float[] {1f} : new double[] {1d};
         for (int r = 0; r < rows; r++) {
             int s = r * hidden, o = dOff + s;
             Pointwise.binaryRow(Pointwise.Binary.ADD, dhOut, dho + s, 1, dh, dhn + s, 1, d, o, hidden);
