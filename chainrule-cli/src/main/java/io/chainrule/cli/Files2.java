@@ -1,16 +1,13 @@
 package io.chainrule.cli;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
-/** Output folders and atomic writes (temp file in the same folder, then rename). */
+/** Output folders and input files, checked with messages for the command line (atomic writes: {@link io.chainrule.io.AtomicFiles}). */
 public final class Files2 {
     private Files2() {}
 
@@ -34,32 +31,6 @@ public final class Files2 {
             throw new CliException("cannot write to output folder " + dir + ": permission denied");
         } catch (IOException e) {
             throw new CliException("cannot write to output folder " + dir + ": " + e.getMessage());
-        }
-    }
-
-    /** Writes {@code text} (UTF-8) to {@code file} atomically. */
-    public static void writeString(Path file, String text) throws IOException {
-        write(file, text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** Writes {@code bytes} to {@code file} atomically: readers see the old file or the new one, never half. */
-    public static void write(Path file, byte[] bytes) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            moveAtomically(tmp, file);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    /** Renames {@code from} over {@code to}, atomically where the file system allows. */
-    public static void moveAtomically(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

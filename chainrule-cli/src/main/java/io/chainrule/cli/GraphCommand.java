@@ -7,6 +7,7 @@ import io.chainrule.cli.graph.Expression;
 import io.chainrule.cli.graph.GraphModel;
 import io.chainrule.cli.graph.Graphviz;
 import io.chainrule.cli.graph.Trace;
+import io.chainrule.io.AtomicFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -119,7 +120,7 @@ final class GraphCommand implements Callable<Integer> {
             return 0;
         }
         Path dotFile = out.resolve(file + ".dot");
-        Files2.writeString(dotFile, dot);
+        AtomicFiles.writeString(dotFile, dot);
         o.println("wrote " + dotFile + " (" + g.vertices().size() + " nodes, " + g.edges().size() + " edges"
                 + (g.branches().isEmpty() ? "" : ", " + g.branches().size() + " branch" + (g.branches().size() == 1 ? "" : "es")) + ")");
         Path svg = out.resolve(file + ".svg");

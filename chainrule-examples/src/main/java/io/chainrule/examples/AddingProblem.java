@@ -2,6 +2,7 @@ package io.chainrule.examples;
 
 import io.chainrule.Generator;
 import io.chainrule.Tensor;
+import io.chainrule.io.AtomicFiles;
 import io.chainrule.nn.F;
 import io.chainrule.nn.LSTM;
 import io.chainrule.nn.Linear;
@@ -18,7 +19,6 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -137,13 +137,6 @@ public final class AddingProblem {
 
     /** Writes through a temporary file and a rename, so a reader never sees half a PNG. */
     private static void writePng(XYChart chart, Path out) throws IOException {
-        Path dir = out.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, ".adding-problem", ".png");
-        try {
-            Files.write(tmp, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(out, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
     }
 }

@@ -9,6 +9,7 @@ import io.chainrule.data.FashionMnist;
 import io.chainrule.data.Split;
 import io.chainrule.data.TensorDataset;
 import io.chainrule.distributions.Normal;
+import io.chainrule.io.AtomicFiles;
 import io.chainrule.nn.F;
 import io.chainrule.nn.Linear;
 import io.chainrule.nn.Module;
@@ -20,7 +21,6 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * A variational autoencoder on Fashion-MNIST (Kingma &amp; Welling 2014): an MLP encoder gives μ and log σ² of
@@ -111,13 +111,7 @@ public final class Vae {
             draw(img, recon.toFloatArray(), 2, cols);
             draw(img, samples.toFloatArray(), 4, cols);
         }
-        Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), ".vae", ".png");
-        try {
-            ImageIO.write(img, "png", tmp.toFile());
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.writeStream(out, stream -> ImageIO.write(img, "png", stream));
         System.out.println("wrote " + out.toAbsolutePath() + " (rows 1-2 test images, 3-4 reconstructions, 5-8 samples)");
     }
 

@@ -7,11 +7,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Reads and writes the Hugging Face <a href="https://github.com/huggingface/safetensors">safetensors</a> format,
@@ -134,40 +130,17 @@ public final class Safetensors {
                 .thenComparing(Item::nameBytes, Arrays::compareUnsigned));
         byte[] header = header(items, metadata);
 
-        Path target = path.toAbsolutePath();
-        Path dir = target.getParent();
-        Path tmp = null;
-        FileChannel opened = null;
-        // Not Files.createTempFile: its owner-only permissions would carry over to the renamed file.
-        for (int attempt = 0; opened == null; attempt++) {
-            tmp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
-            try {
-                opened = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            } catch (FileAlreadyExistsException e) {
-                if (attempt >= 16) throw e;
+        AtomicFiles.writeChannel(path, ch -> {
+            ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+            buf.putLong(header.length);
+            buf.flip();
+            writeFully(ch, buf);
+            writeFully(ch, ByteBuffer.wrap(header));
+            for (Item item : items) {
+                writeData(ch, buf, item.tensor);
+                if (hook != null) hook.written(item.name);
             }
-        }
-        try {
-            try (FileChannel ch = opened) {
-                ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
-                buf.putLong(header.length);
-                buf.flip();
-                writeFully(ch, buf);
-                writeFully(ch, ByteBuffer.wrap(header));
-                for (Item item : items) {
-                    writeData(ch, buf, item.tensor);
-                    if (hook != null) hook.written(item.name);
-                }
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp); // gone after a successful move; removes the partial file after a failure
-        }
+        });
     }
 
     /** The header bytes as serde_json writes them, padded with spaces to a multiple of 8. */

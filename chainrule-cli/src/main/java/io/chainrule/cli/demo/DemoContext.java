@@ -3,11 +3,11 @@ package io.chainrule.cli.demo;
 import io.chainrule.DType;
 import io.chainrule.Tensor;
 import io.chainrule.autograd.Autograd;
-import io.chainrule.cli.Files2;
 import io.chainrule.cli.Fmt;
 import io.chainrule.cli.graph.DotWriter;
 import io.chainrule.cli.graph.GraphModel;
 import io.chainrule.cli.graph.Graphviz;
+import io.chainrule.io.AtomicFiles;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -100,7 +100,7 @@ public final class DemoContext {
     public void writeDot(String file, String text) throws IOException {
         if (dir == null) return;
         Path dot = dir.resolve(file + ".dot");
-        Files2.writeString(dot, text);
+        AtomicFiles.writeString(dot, text);
         written.add(dot);
         Path svg = dir.resolve(file + ".svg");
         String problem = Graphviz.renderSvg(dot, svg);

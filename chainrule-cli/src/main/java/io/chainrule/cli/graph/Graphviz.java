@@ -50,7 +50,7 @@ public final class Graphviz {
                 String msg = Files.readString(log).strip().replace('\n', ' ');
                 return "dot failed (exit " + p.exitValue() + "): " + msg;
             }
-            io.chainrule.cli.Files2.moveAtomically(tmp, svgFile);
+            io.chainrule.io.AtomicFiles.move(tmp, svgFile);
             return null;
         } catch (IOException e) {
             return "could not run dot: " + e.getMessage();

@@ -2,7 +2,7 @@ package io.chainrule.cli.train;
 
 import io.chainrule.Tensor;
 import io.chainrule.cli.CliException;
-import io.chainrule.cli.Files2;
+import io.chainrule.io.AtomicFiles;
 import io.chainrule.io.Safetensors;
 import io.chainrule.nn.Module;
 import io.chainrule.optim.Optimizer;
@@ -65,7 +65,7 @@ public record Checkpoint(Path dir, TrainConfig config, int[] inputShape, int cla
         p.setProperty("progress.seen", Long.toString(partial.seen()));
         p.setProperty("crc.model", Long.toString(modelCrc));
         p.setProperty("crc.optimizer", Long.toString(optCrc));
-        Files2.writeString(dir.resolve(PROPERTIES), sorted(p));
+        AtomicFiles.writeString(dir.resolve(PROPERTIES), sorted(p));
     }
 
     private static long writeTensors(Path file, Map<String, Tensor> tensors) throws IOException {
@@ -73,7 +73,7 @@ public record Checkpoint(Path dir, TrainConfig config, int[] inputShape, int cla
         try {
             Safetensors.save(tensors, tmp);
             long crc = crc(tmp);
-            Files2.moveAtomically(tmp, file);
+            AtomicFiles.move(tmp, file);
             return crc;
         } finally {
             Files.deleteIfExists(tmp);

@@ -1,6 +1,6 @@
 package io.chainrule.cli.train;
 
-import io.chainrule.cli.Files2;
+import io.chainrule.io.AtomicFiles;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -59,7 +59,7 @@ public final class Plots {
             s.setMarkerColor(PALETTE[i % PALETTE.length]);
             i++;
         }
-        Files2.write(file, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+        AtomicFiles.write(file, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
     }
 
     private static boolean endsHigh(Map<String, Series> series) {
@@ -259,7 +259,7 @@ public final class Plots {
     private static void writePng(Path file, BufferedImage img) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ImageIO.write(img, "png", bytes);
-        Files2.write(file, bytes.toByteArray());
+        AtomicFiles.write(file, bytes.toByteArray());
     }
 
     private static Color mix(Color a, Color b, double t) {

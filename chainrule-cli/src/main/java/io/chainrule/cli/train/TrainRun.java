@@ -10,6 +10,7 @@ import io.chainrule.cli.Fmt;
 import io.chainrule.cli.graph.Graphviz;
 import io.chainrule.data.Batch;
 import io.chainrule.data.DataLoader;
+import io.chainrule.io.AtomicFiles;
 import io.chainrule.nn.F;
 import io.chainrule.nn.Module;
 import io.chainrule.optim.Optimizer;
@@ -223,7 +224,7 @@ public final class TrainRun {
         EpochMetrics m = new EpochMetrics(epoch + 1, lossSum / Math.max(1, seen), (double) correct / Math.max(1, seen),
                 testLoss, testAcc, optimizer.lr(), seconds, processed / Math.max(seconds, 1e-9), step);
         history.add(m);
-        Files2.writeString(opt.out().resolve("metrics.csv"), EpochMetrics.csv(history));
+        AtomicFiles.writeString(opt.out().resolve("metrics.csv"), EpochMetrics.csv(history));
         report(m);
         return m;
     }
@@ -369,7 +370,7 @@ public final class TrainRun {
         String dot = StepGraph.dot(model, x, y, "one training step: " + config.model() + " [" + config.hiddenString()
                 + "] " + config.activation() + ", cross-entropy, " + k + " examples of " + data.name());
         Path f = dir.resolve("graph.dot");
-        Files2.writeString(f, dot);
+        AtomicFiles.writeString(f, dot);
         String problem = Graphviz.renderSvg(f, dir.resolve("graph.svg"));
         if (problem != null && !opt.quiet() && !opt.json()) err.println("note: " + problem);
     }
