@@ -6,6 +6,7 @@ import io.chainrule.cli.train.DataSource;
 import io.chainrule.cli.train.LoadedData;
 import io.chainrule.cli.train.Models;
 import io.chainrule.cli.train.Optimizers;
+import io.chainrule.cli.train.RunFolder;
 import io.chainrule.cli.train.TrainConfig;
 import io.chainrule.cli.train.TrainRun;
 import io.chainrule.nn.Module;
@@ -30,8 +31,11 @@ import java.util.concurrent.TimeUnit;
                 + "an MLP 2-64-64-3 with ReLU, Adam lr 0.01, 200 full-batch epochs.",
                 "Writes into --out: metrics.csv, loss.png, accuracy.png, decision-boundary.png (2-D data), graph.dot "
                 + "(and graph.svg with Graphviz) of one training step, and after every epoch a checkpoint: "
-                + "model.safetensors, optimizer.safetensors, checkpoint.properties. Ctrl-C stops after the current "
-                + "batch and saves a checkpoint; --resume continues exactly where it stopped."},
+                + "checkpoint.properties, which names its folder checkpoints/step-N/ (model.safetensors, "
+                + "optimizer.safetensors), and model.safetensors, a link to that model. A checkpoint is replaced as "
+                + "one unit: a crash at any moment leaves the previous one or the new one. Ctrl-C stops after the "
+                + "current batch and saves a checkpoint; --resume continues exactly where it stopped.",
+                "An --out folder that already holds a run is refused (use --resume, a new folder, or --force)."},
         footer = {"", "Examples:",
                 "  chainrule train",
                 "  chainrule train --data moons --hidden 16 --activation tanh --optimizer lbfgs --epochs 20",
@@ -90,12 +94,18 @@ final class TrainCommand implements Callable<Integer> {
             + "shuffling (default 0).")
     Long seed;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads for the tensor kernels (default: all cores).")
+    @Option(names = "--threads", paramLabel = "N", description = "Threads for the tensor kernels (default: all "
+            + "processors). More than the processors available only slows the kernels down: a larger N is capped "
+            + "at that number, with a warning.")
     Integer threads;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default runs/<date_time>; when "
             + "resuming, the checkpoint's folder).")
     Path out;
+
+    @Option(names = "--force", description = "Replace the run in --out if there is one (its checkpoint, metrics and "
+            + "charts are deleted first). Without it, an --out folder holding a run is refused.")
+    boolean force;
 
     @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "Continue a run from its folder (or one "
             + "of its checkpoint files).")
@@ -105,10 +115,13 @@ final class TrainCommand implements Callable<Integer> {
             + "epoch up to 30 epochs, else about 20 lines; the first and last epoch always).")
     Integer logEvery;
 
-    @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors.")
+    @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors: no progress, summaries, notes, "
+            + "warnings or stop message. With --json, the JSON lines are still printed (--json wins on stdout) and "
+            + "--quiet silences stderr.")
     boolean quiet;
 
-    @Option(names = "--json", description = "Print JSON lines (start, one per epoch, done) instead of text.")
+    @Option(names = "--json", description = "Print JSON lines (start, one per epoch, interrupted, done) on stdout "
+            + "instead of text; wins over --quiet.")
     boolean json;
 
     @Option(names = "--stop-after-batches", hidden = true, description = "Testing: stop as Ctrl-C would after N batches.")
@@ -119,10 +132,17 @@ final class TrainCommand implements Callable<Integer> {
         CommandLine cmd = spec.commandLine();
         if (threads != null) {
             if (threads < 1) throw new CommandLine.ParameterException(cmd, "--threads must be at least 1, got " + threads);
-            io.chainrule.Threads.set(threads);
+            int processors = Runtime.getRuntime().availableProcessors();
+            if (threads > processors) {
+                warn(cmd, "--threads " + threads + " is more than the " + processors + " processors available; using "
+                        + processors + " (more threads than processors only slow the kernels down)");
+            }
+            io.chainrule.Threads.set(Math.min(threads, processors));
         }
         Checkpoint ckpt = resume == null ? null : Checkpoint.read(resume);
         TrainConfig config = ckpt == null ? fresh(cmd) : resumed(cmd, ckpt);
+        Path dir = out != null ? out : ckpt != null ? ckpt.dir() : defaultOut();
+        boolean replacing = refuseToOverwrite(dir, ckpt);
         LoadedData loaded = ckpt == null ? DataSource.load(config) : DataSource.load(config, ckpt.mean(), ckpt.std());
         if (ckpt != null && (!Arrays.equals(loaded.inputShape(), ckpt.inputShape()) || loaded.classes() != ckpt.classes())) {
             throw new CliException("the data " + config.data() + " now has input " + Fmt.shape(loaded.inputShape()) + " and "
@@ -136,10 +156,15 @@ final class TrainCommand implements Callable<Integer> {
             ckpt.loadModel(net);
             ckpt.loadOptimizer(opt);
         }
-        // The output folder is made only once the data and the model are known to be fine.
-        Path dir = out != null ? out : ckpt != null ? ckpt.dir() : defaultOut();
-        Files2.prepareOutputDir(dir);
         long params = Models.parameterCount(net);
+        if (config.optimizer().equals("newton") && params > Optimizers.NEWTON_MAX_PARAMETERS) {
+            throw new CliException(String.format(java.util.Locale.ROOT, "--optimizer newton builds the exact %,d×%,d "
+                    + "Hessian of this model's parameters; it takes at most %,d (try --hidden 8, or --optimizer lbfgs)",
+                    params, params, Optimizers.NEWTON_MAX_PARAMETERS));
+        }
+        // The output folder is made (or a run in it replaced) only once the data and the model are known to be fine.
+        if (replacing) RunFolder.clear(dir);
+        Files2.prepareOutputDir(dir);
         if (config.optimizer().equals("newton") && params > 500 && !quiet && !json) {
             cmd.getErr().printf(java.util.Locale.ROOT, "note: Newton builds the exact Hessian with one backward pass per "
                     + "parameter: %,d passes per step for this model; a small one (--hidden 8) is much faster%n", params);
@@ -163,6 +188,15 @@ final class TrainCommand implements Callable<Integer> {
         TrainRun.Result result;
         try {
             result = run.run();
+        } catch (Exception | Error e) {
+            if (run.stopRequested()) {
+                // The JVM is shutting down (Ctrl-C, SIGTERM): report the failure now, while the hook holds the JVM.
+                // Left to picocli's handler, the line would race with the JVM's halt once the latch opens.
+                cmd.getErr().println(spec.qualifiedName() + ": " + Errors.message(e));
+                cmd.getErr().flush();
+                return Errors.FAILURE;
+            }
+            throw e;
         } finally {
             cmd.getOut().flush();
             finished.countDown();
@@ -194,7 +228,7 @@ final class TrainCommand implements Callable<Integer> {
         if (nz < 0 || !Double.isFinite(nz)) throw new CommandLine.ParameterException(cmd, "--noise must be >= 0, got " + nz);
         int lim = limit == null ? 0 : limit;
         if (lim < 0) throw new CommandLine.ParameterException(cmd, "--limit must be >= 0, got " + lim);
-        int[] h = TrainConfig.parseHidden(hidden != null ? hidden : model.equals("cnn") ? "128" : images ? "256,128" : "64,64");
+        int[] h = TrainConfig.parseHiddenOption(hidden != null ? hidden : model.equals("cnn") ? "128" : images ? "256,128" : "64,64");
         double rate = lr != null ? lr : TrainConfig.defaultLr(optimizer, images);
         if (!(rate > 0) || !Double.isFinite(rate)) throw new CommandLine.ParameterException(cmd, "--lr must be > 0, got " + rate);
         int e = epochs != null ? epochs : synthetic ? 200 : images ? 5 : 100;
@@ -220,6 +254,27 @@ final class TrainCommand implements Callable<Integer> {
                     + " epochs; pass --epochs N with N > " + ckpt.epoch() + " to train further");
         }
         return ckpt.config().withEpochs(e);
+    }
+
+    /**
+     * Refuses an output folder that holds a run, unless it is the folder being resumed or --force is given.
+     *
+     * @return true when --force will replace a run there
+     */
+    private boolean refuseToOverwrite(Path dir, Checkpoint ckpt) throws java.io.IOException {
+        List<String> found = RunFolder.runFiles(dir);
+        if (found.isEmpty()) return false;
+        if (ckpt != null && Files.isSameFile(dir, ckpt.dir())) return false;
+        if (force) return true;
+        String names = String.join(", ", found.subList(0, Math.min(3, found.size()))) + (found.size() > 3 ? ", ..." : "");
+        throw new CliException(dir + " already holds a run (" + names + "): continue it with --resume " + dir
+                + ", choose a new --out folder, or add --force to replace it");
+    }
+
+    private void warn(CommandLine cmd, String message) {
+        if (quiet) return;
+        cmd.getErr().println("warning: " + message);
+        cmd.getErr().flush();
     }
 
     private static void check(CommandLine cmd, String option, String value, String[] allowed) {

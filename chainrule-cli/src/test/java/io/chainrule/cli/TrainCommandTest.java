@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,15 +28,33 @@ class TrainCommandTest {
         return all;
     }
 
+    /** A file of the run's current checkpoint: in the folder that checkpoint.properties names. */
+    static Path checkpointFile(Path run, String name) throws java.io.IOException {
+        Properties p = new Properties();
+        try (var in = Files.newBufferedReader(run.resolve("checkpoint.properties"))) {
+            p.load(in);
+        }
+        String folder = p.getProperty("checkpoint.folder");
+        assertTrue(folder != null && folder.startsWith("checkpoints/step-"), "checkpoint.folder=" + folder);
+        return run.resolve(folder).resolve(name);
+    }
+
     @Test
     void trainsSpiralAndWritesEverything(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("run");
         Cli.Run r = Cli.run(spiral(out, "--epochs", "150", "--lr", "0.02"));
         assertEquals(0, r.exit(), r::toString);
         for (String f : List.of("metrics.csv", "loss.png", "accuracy.png", "decision-boundary.png", "graph.dot",
-                "model.safetensors", "optimizer.safetensors", "checkpoint.properties")) {
+                "model.safetensors", "checkpoint.properties")) {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         }
+        // One checkpoint folder (the earlier ones are gone), its model the same file as the run folder's.
+        try (var folders = Files.list(out.resolve("checkpoints"))) {
+            assertEquals(List.of(checkpointFile(out, "").getFileName()), folders.map(Path::getFileName).toList());
+        }
+        assertTrue(Files.size(checkpointFile(out, "optimizer.safetensors")) > 0);
+        assertTrue(Files.isSameFile(out.resolve("model.safetensors"), checkpointFile(out, "model.safetensors")));
+        assertTrue(r.out().contains("checkpoints/step-000000150/"), r.out());
         for (String png : List.of("loss.png", "accuracy.png", "decision-boundary.png")) {
             byte[] head = Arrays.copyOf(Files.readAllBytes(out.resolve(png)), 4);
             assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, head, png);
@@ -85,8 +104,8 @@ class TrainCommandTest {
         byte[] want = Files.readAllBytes(a.resolve("model.safetensors"));
         assertArrayEquals(want, Files.readAllBytes(b.resolve("model.safetensors")), "resumed mid-epoch");
         assertArrayEquals(want, Files.readAllBytes(c.resolve("model.safetensors")), "resumed after epoch 2");
-        assertArrayEquals(Files.readAllBytes(a.resolve("optimizer.safetensors")),
-                Files.readAllBytes(b.resolve("optimizer.safetensors")));
+        assertArrayEquals(Files.readAllBytes(checkpointFile(a, "optimizer.safetensors")),
+                Files.readAllBytes(checkpointFile(b, "optimizer.safetensors")));
         assertEquals(7, Files.readAllLines(c.resolve("metrics.csv")).size(), "history kept across the resume");
     }
 
@@ -177,7 +196,7 @@ class TrainCommandTest {
         // A spiral model (3 classes) on moons is refused.
         ErrorsTest.oneLineError("3 classes", "eval", big.toString(), "--data", "xor");
         // Another run's weights under this run's checkpoint.properties are caught.
-        Files.copy(small.resolve("model.safetensors"), big.resolve("model.safetensors"),
+        Files.copy(small.resolve("model.safetensors"), checkpointFile(big, "model.safetensors"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         ErrorsTest.oneLineError("does not belong", "eval", big.toString());
         ErrorsTest.oneLineError("does not belong", "train", "--resume", big.toString(), "--epochs", "3");

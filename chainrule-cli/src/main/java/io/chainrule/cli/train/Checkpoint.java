@@ -21,16 +21,25 @@ import java.util.stream.Collectors;
 import java.util.zip.CRC32;
 
 /**
- * A training checkpoint in a run folder: {@code model.safetensors}, {@code optimizer.safetensors} and
- * {@code checkpoint.properties} (the run's configuration, the data's shape, how far training got, and a CRC of
- * each tensor file so that a half-written set is caught). Each file is written atomically, the properties last.
+ * A training checkpoint in a run folder, replaced as one unit. Each save writes {@code model.safetensors} and
+ * {@code optimizer.safetensors} into a new folder {@code checkpoints/step-NNNNNNNNN/}, forces them to disk, then
+ * replaces {@code checkpoint.properties} in one atomic rename: it holds the run's configuration, the data's shape,
+ * how far training got, a CRC of each tensor file, and the name of that folder. Only then is
+ * {@code model.safetensors} in the run folder re-linked to the new model (for other tools) and the previous
+ * checkpoint's folder deleted. A kill at any instant therefore leaves either the previous complete checkpoint or the
+ * new one in force; what else it leaves, {@link RunFolder#removeLeftovers} clears on the next run.
  *
+ * <p>Runs written before checkpoint folders existed (format {@code chainrule-checkpoint-1}: the three files side
+ * by side in the run folder) are still read, and the next save moves them to the new layout.
+ *
+ * @param dir   the run folder
+ * @param files the folder that holds this checkpoint's tensor files ({@code dir} itself in the first layout)
  * @param epoch epochs completed
  * @param batch batches completed in the epoch after those (non-zero only after an interrupt)
  * @param step  optimizer steps taken in all
  * @param partial the metrics so far of the epoch that was stopped part way
  */
-public record Checkpoint(Path dir, TrainConfig config, int[] inputShape, int classes, String[] classNames,
+public record Checkpoint(Path dir, Path files, TrainConfig config, int[] inputShape, int classes, String[] classNames,
                          double[] mean, double[] std, int epoch, int batch, long step, Partial partial) {
     /** The running loss sum, correct count and examples seen of an epoch stopped part way (zeros otherwise). */
     public record Partial(double lossSum, long correct, long seen) {
@@ -40,15 +49,31 @@ public record Checkpoint(Path dir, TrainConfig config, int[] inputShape, int cla
     public static final String MODEL = "model.safetensors";
     public static final String OPTIMIZER = "optimizer.safetensors";
     public static final String PROPERTIES = "checkpoint.properties";
-    static final String FORMAT = "chainrule-checkpoint-1";
+    /** The first layout: the three files side by side in the run folder. */
+    static final String FORMAT_1 = "chainrule-checkpoint-1";
+    /** The tensor files in their own folder, named by {@value #FOLDER_KEY}. */
+    static final String FORMAT = "chainrule-checkpoint-2";
+    static final String FOLDER_KEY = "checkpoint.folder";
 
-    /** Writes model, optimizer state and the properties into {@code dir}. */
+    /**
+     * Writes a new checkpoint of model and optimizer state into {@code dir} and makes it the current one (see the
+     * class comment for the order that makes this safe against a kill at any moment).
+     */
     public static void save(Path dir, Module model, Optimizer optimizer, TrainConfig config, LoadedData data, int epoch,
                             int batch, long step, Partial partial) throws IOException {
-        long modelCrc = writeTensors(dir.resolve(MODEL), model.stateDict());
-        long optCrc = writeTensors(dir.resolve(OPTIMIZER), optimizer.stateDict());
+        Path folder = RunFolder.newCheckpointFolder(dir, step);
+        Files.createDirectories(folder);
+        FaultInjection.reach("folder-created");
+        long modelCrc = writeTensors(folder.resolve(MODEL), model.stateDict());
+        FaultInjection.reach("model-written");
+        long optCrc = writeTensors(folder.resolve(OPTIMIZER), optimizer.stateDict());
+        FaultInjection.reach("optimizer-written");
+        RunFolder.sync(folder);
+        RunFolder.sync(folder.getParent());
+
         Properties p = new Properties();
         p.setProperty("format", FORMAT);
+        p.setProperty(FOLDER_KEY, RunFolder.CHECKPOINTS + "/" + folder.getFileName());
         config.store(p);
         p.setProperty("data.input_shape", join(data.inputShape()));
         p.setProperty("data.classes", Integer.toString(data.classes()));
@@ -65,29 +90,34 @@ public record Checkpoint(Path dir, TrainConfig config, int[] inputShape, int cla
         p.setProperty("progress.seen", Long.toString(partial.seen()));
         p.setProperty("crc.model", Long.toString(modelCrc));
         p.setProperty("crc.optimizer", Long.toString(optCrc));
-        AtomicFiles.writeString(dir.resolve(PROPERTIES), sorted(p));
+        byte[] text = sorted(p).getBytes(StandardCharsets.UTF_8);
+        // The commit point: one rename makes the new checkpoint current.
+        AtomicFiles.writeStream(dir.resolve(PROPERTIES), out -> {
+            out.write(text);
+            FaultInjection.reach("pointer-written");
+        });
+        RunFolder.sync(dir);
+        FaultInjection.reach("pointer-switched");
+        RunFolder.publishModel(dir, folder.resolve(MODEL));
+        FaultInjection.reach("model-published");
+        Files.deleteIfExists(dir.resolve(OPTIMIZER)); // the first layout's, if this run began with one
+        RunFolder.pruneCheckpoints(dir, folder);
+        FaultInjection.reach("saved");
     }
 
     private static long writeTensors(Path file, Map<String, Tensor> tensors) throws IOException {
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
-        try {
-            Safetensors.save(tensors, tmp);
-            long crc = crc(tmp);
-            AtomicFiles.move(tmp, file);
-            return crc;
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        Safetensors.save(tensors, file);
+        return crc(file);
     }
 
     /**
-     * Reads the checkpoint at {@code where}: a run folder, or one of its three files.
+     * Reads the checkpoint at {@code where}: a run folder, or one of the files in it.
      *
      * @throws CliException when it is missing, not a chainrule checkpoint, or its files do not belong together
      */
     public static Checkpoint read(Path where) {
-        Path dir = Files.isDirectory(where) ? where : where.toAbsolutePath().getParent();
         if (!Files.exists(where)) throw new CliException("checkpoint " + where + " does not exist");
+        Path dir = Files.isDirectory(where) ? where : where.toAbsolutePath().getParent();
         Path props = dir.resolve(PROPERTIES);
         if (!Files.isRegularFile(props)) {
             throw new CliException("checkpoint " + where + ": no " + PROPERTIES + " in " + dir
@@ -100,9 +130,11 @@ public record Checkpoint(Path dir, TrainConfig config, int[] inputShape, int cla
             throw new CliException("cannot read " + props + ": " + e.getMessage());
         }
         String where0 = props.toString();
-        if (!FORMAT.equals(p.getProperty("format"))) {
-            throw new CliException(where0 + " is not a chainrule checkpoint (format '" + p.getProperty("format") + "')");
+        String format = p.getProperty("format");
+        if (!FORMAT.equals(format) && !FORMAT_1.equals(format)) {
+            throw new CliException(where0 + " is not a chainrule checkpoint (format '" + format + "')");
         }
+        Path files = FORMAT_1.equals(format) ? dir : folder(dir, p.getProperty(FOLDER_KEY), where0);
         TrainConfig config = TrainConfig.load(p, where0);
         try {
             int[] shape = Arrays.stream(p.getProperty("data.input_shape", "").split(",")).mapToInt(s -> Integer.parseInt(s.strip())).toArray();
@@ -116,7 +148,7 @@ public record Checkpoint(Path dir, TrainConfig config, int[] inputShape, int cla
             long step = Long.parseLong(p.getProperty("progress.step"));
             Partial partial = new Partial(Double.parseDouble(p.getProperty("progress.loss_sum", "0")),
                     Long.parseLong(p.getProperty("progress.correct", "0")), Long.parseLong(p.getProperty("progress.seen", "0")));
-            Checkpoint c = new Checkpoint(dir, config, shape, classes, names, mean, std, epoch, batch, step, partial);
+            Checkpoint c = new Checkpoint(dir, files, config, shape, classes, names, mean, std, epoch, batch, step, partial);
             c.verify(p);
             return c;
         } catch (NumberFormatException | NullPointerException e) {
@@ -124,16 +156,39 @@ public record Checkpoint(Path dir, TrainConfig config, int[] inputShape, int cla
         }
     }
 
-    private void verify(Properties p) {
-        check(dir.resolve(MODEL), p.getProperty("crc.model"));
-        check(dir.resolve(OPTIMIZER), p.getProperty("crc.optimizer"));
+    /** The checkpoint folder that {@value #FOLDER_KEY} names: {@code checkpoints/step-N} inside {@code dir}. */
+    private static Path folder(Path dir, String name, String where) {
+        String prefix = RunFolder.CHECKPOINTS + "/";
+        // Checked strictly, so that a damaged or edited file cannot point outside the run folder.
+        if (name == null || !name.startsWith(prefix) || !RunFolder.isCheckpointFolderName(name.substring(prefix.length()))) {
+            throw new CliException(where + " is damaged: '" + FOLDER_KEY + "' should name a folder " + prefix
+                    + "step-NNNNNNNNN, not '" + name + "'");
+        }
+        return dir.resolve(RunFolder.CHECKPOINTS).resolve(name.substring(prefix.length()));
     }
 
-    private static void check(Path file, String expected) {
+    /** The checkpoint folder that {@code dir}'s {@value #PROPERTIES} names, if it names one and it is valid. */
+    static java.util.Optional<Path> currentFolder(Path dir) {
+        Properties p = new Properties();
+        try {
+            p.load(new StringReader(Files.readString(dir.resolve(PROPERTIES), StandardCharsets.UTF_8)));
+            if (!FORMAT.equals(p.getProperty("format"))) return java.util.Optional.empty();
+            return java.util.Optional.of(folder(dir, p.getProperty(FOLDER_KEY), PROPERTIES));
+        } catch (IOException | IllegalArgumentException | CliException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    private void verify(Properties p) {
+        check(files.resolve(MODEL), p.getProperty("crc.model"));
+        check(files.resolve(OPTIMIZER), p.getProperty("crc.optimizer"));
+    }
+
+    private void check(Path file, String expected) {
         if (!Files.isRegularFile(file)) throw new CliException("checkpoint is incomplete: " + file + " is missing");
         try {
             if (expected == null || crc(file) != Long.parseLong(expected)) {
-                throw new CliException(file + " does not belong to " + file.resolveSibling(PROPERTIES)
+                throw new CliException(file + " does not belong to " + dir.resolve(PROPERTIES)
                         + " (its checksum differs: copied from another run, or changed since)");
             }
         } catch (IOException e) {
@@ -143,7 +198,7 @@ public record Checkpoint(Path dir, TrainConfig config, int[] inputShape, int cla
 
     /** Loads the model parameters into {@code model} (strict: keys and shapes must match). */
     public void loadModel(Module model) {
-        Path f = dir.resolve(MODEL);
+        Path f = files.resolve(MODEL);
         try {
             model.loadStateDict(Safetensors.load(f));
         } catch (IOException e) {
@@ -156,7 +211,7 @@ public record Checkpoint(Path dir, TrainConfig config, int[] inputShape, int cla
 
     /** Loads the optimizer state into {@code optimizer}. */
     public void loadOptimizer(Optimizer optimizer) {
-        Path f = dir.resolve(OPTIMIZER);
+        Path f = files.resolve(OPTIMIZER);
         try {
             optimizer.loadStateDict(Safetensors.load(f));
         } catch (IOException e) {
@@ -174,7 +229,7 @@ public record Checkpoint(Path dir, TrainConfig config, int[] inputShape, int cla
 
     private static String sorted(Properties p) throws IOException {
         // Properties.store writes a date and a random order; this keeps the file stable and readable.
-        StringBuilder sb = new StringBuilder("# chainrule training checkpoint (see model.safetensors, optimizer.safetensors)\n");
+        StringBuilder sb = new StringBuilder("# chainrule training checkpoint: the files are in the folder checkpoint.folder names\n");
         Map<String, String> m = new TreeMap<>();
         for (String k : p.stringPropertyNames()) m.put(k, p.getProperty(k));
         for (Map.Entry<String, String> e : m.entrySet()) {

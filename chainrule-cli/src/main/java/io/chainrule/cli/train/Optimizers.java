@@ -16,6 +16,12 @@ import java.util.List;
 
 /** The optimizers --optimizer names, with the settings the CLI uses. */
 public final class Optimizers {
+    /**
+     * The most parameters {@code --optimizer newton} accepts: its exact Hessian costs one backward pass per
+     * parameter and n² doubles per step. Checked before anything is written.
+     */
+    public static final int NEWTON_MAX_PARAMETERS = 5000;
+
     private Optimizers() {}
 
     public static Optimizer create(String name, List<Tensor> params, double lr) {
@@ -29,7 +35,7 @@ public final class Optimizers {
             case "adagrad" -> new Adagrad(params, lr);
             case "lbfgs" -> new LBFGS(params, lr);
             case "cg" -> new ConjugateGradient(params);
-            case "newton" -> new Newton(params);
+            case "newton" -> new Newton(params).maxParameters(NEWTON_MAX_PARAMETERS);
             default -> throw new CliException("unknown --optimizer '" + name + "' (one of "
                     + String.join(", ", TrainConfig.OPTIMIZERS) + ")");
         };

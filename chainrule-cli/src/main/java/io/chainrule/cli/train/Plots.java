@@ -30,6 +30,13 @@ public final class Plots {
             new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22),
             new Color(0x17becf)};
 
+    static {
+        // ImageIO's default disk cache makes every PNG encode create a temporary file and, the first time, register
+        // a JVM shutdown hook. During Ctrl-C that registration throws "Shutdown in progress" (the first chart is
+        // often written just then); the charts are small, so encoding in memory avoids both.
+        ImageIO.setUseCache(false);
+    }
+
     private Plots() {}
 
     /** One line of a chart: x and y values. */

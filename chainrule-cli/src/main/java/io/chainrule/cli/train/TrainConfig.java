@@ -76,16 +76,33 @@ public record TrainConfig(String data, int samples, double noise, int limit, Str
         return Arrays.stream(hidden).mapToObj(Integer::toString).collect(Collectors.joining(","));
     }
 
-    /** Parses {@code 256,128}; an empty string means no hidden layer. */
+    /** Parses {@code 256,128} as a checkpoint stores it; an empty string means no hidden layer. */
     public static int[] parseHidden(String s) {
         if (s == null || s.isBlank()) return new int[0];
-        String[] parts = s.split(",");
+        return parseWidths(s);
+    }
+
+    /**
+     * Parses the {@code --hidden} option: one or more widths. An empty value is refused rather than read as "no
+     * hidden layer", which would silently train a linear model under the name of an MLP.
+     */
+    public static int[] parseHiddenOption(String s) {
+        if (s.isBlank()) {
+            throw new CliException("--hidden '" + s + "' names no layer: give one or more widths, like 64,64");
+        }
+        return parseWidths(s);
+    }
+
+    private static int[] parseWidths(String s) {
+        String[] parts = s.split(",", -1);
         int[] h = new int[parts.length];
         for (int i = 0; i < parts.length; i++) {
+            String part = parts[i].strip();
+            if (part.isEmpty()) throw new CliException("--hidden wants widths like 256,128; '" + s + "' has an empty one");
             try {
-                h[i] = Integer.parseInt(parts[i].strip());
+                h[i] = Integer.parseInt(part);
             } catch (NumberFormatException e) {
-                throw new CliException("--hidden wants widths like 256,128; '" + parts[i].strip() + "' is not a number");
+                throw new CliException("--hidden wants widths like 256,128; '" + part + "' is not a number");
             }
             if (h[i] < 1 || h[i] > 1 << 16) {
                 throw new CliException("--hidden: a layer width must be between 1 and 65536, got " + h[i]);

@@ -79,6 +79,11 @@ public final class TrainRun {
         stopRequested = true;
     }
 
+    /** True once {@link #requestStop} was called. */
+    public boolean stopRequested() {
+        return stopRequested;
+    }
+
     public Result run() throws IOException {
         Path dir = opt.out();
         int n = data.train().x().shape()[0];
@@ -93,10 +98,12 @@ public final class TrainRun {
         List<EpochMetrics> history = resumeFrom == null ? new ArrayList<>()
                 : EpochMetrics.read(resumeFrom.dir().resolve("metrics.csv"), startEpoch);
 
+        RunFolder.removeLeftovers(dir, currentFolder(dir));
         start(n, bs, startEpoch, skip);
         if (resumeFrom == null || !Files.exists(dir.resolve("graph.dot"))) writeStepGraph(dir);
 
         long lastChart = 0; // charts after the first epoch, then every CHART_INTERVAL_S
+        LossWatch watch = new LossWatch(history.isEmpty() ? Double.NaN : history.get(0).trainLoss(), data.classes());
         int batchesThisRun = 0;
         EpochMetrics last = history.isEmpty() ? null : history.get(history.size() - 1);
         for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
@@ -127,6 +134,9 @@ public final class TrainRun {
                                 + "the learning rate (%s) is probably too high for %s", r.loss, epoch + 1, b + 1,
                                 Fmt.num(config.lr()), config.optimizer()));
                     }
+                    String exploded = watch.check(r.loss, epoch + 1, b + 1);
+                    if (exploded != null) warn(exploded + "; the learning rate (" + Fmt.num(config.lr())
+                            + ") is probably too high for " + config.optimizer());
                     int len = batch.y().shape()[0];
                     lossSum += r.loss * len;
                     correct += r.correct;
@@ -166,7 +176,14 @@ public final class TrainRun {
             last = finishEpoch(epoch, lossSum, correct, seen, processed, t0, step, history);
             Checkpoint.save(dir, model, optimizer, config, data, epoch + 1, 0, step, Checkpoint.Partial.NONE);
             if (lastChart == 0 || (System.nanoTime() - lastChart) / 1e9 > CHART_INTERVAL_S) {
-                writeCharts(dir, history);
+                FaultInjection.pause("charts", () -> stopRequested);
+                try {
+                    writeCharts(dir, history);
+                } catch (IOException | RuntimeException e) {
+                    // Ctrl-C during the chart write: the checkpoint is saved, so report the stop as usual (the
+                    // charts are tried again below); otherwise a failing chart is an error.
+                    if (!stopRequested) throw e;
+                }
                 lastChart = System.nanoTime();
             }
             if (stopRequested) {
@@ -225,6 +242,7 @@ public final class TrainRun {
                 testLoss, testAcc, optimizer.lr(), seconds, processed / Math.max(seconds, 1e-9), step);
         history.add(m);
         AtomicFiles.writeString(opt.out().resolve("metrics.csv"), EpochMetrics.csv(history));
+        FaultInjection.reach("metrics-written"); // ahead of the checkpoint: --resume keeps only its epochs' rows
         report(m);
         return m;
     }
@@ -303,7 +321,7 @@ public final class TrainRun {
             sb.append(",\"epoch\":").append(epoch).append(",\"batch\":").append(batch);
             str(sb, "checkpoint", dir.toString());
             out.println(sb.append('}'));
-        } else {
+        } else if (!opt.quiet()) {
             out.println("stopped " + where + "; checkpoint saved in " + dir);
             out.println("resume with: chainrule train --resume " + dir);
         }
@@ -332,10 +350,29 @@ public final class TrainRun {
     private List<String> written(Path dir) {
         List<String> names = new ArrayList<>();
         for (String f : new String[] {"metrics.csv", "loss.png", "accuracy.png", "decision-boundary.png", "graph.dot",
-                "graph.svg", Checkpoint.MODEL, Checkpoint.OPTIMIZER, Checkpoint.PROPERTIES}) {
+                "graph.svg", Checkpoint.MODEL, Checkpoint.PROPERTIES}) {
             if (Files.exists(dir.resolve(f))) names.add(f);
         }
+        Checkpoint.currentFolder(dir).ifPresent(f -> names.add(dir.relativize(f) + "/"));
         return names;
+    }
+
+    /** One warning line on stderr (not with --quiet). */
+    private void warn(String message) {
+        if (opt.quiet()) return;
+        out.flush();
+        err.println("warning: " + message);
+        err.flush();
+    }
+
+    /**
+     * The checkpoint folder in force in {@code dir}, which {@link RunFolder#removeLeftovers} must keep: the resumed
+     * checkpoint's when this run continues in its own folder; none for a new run (its folder holds no run).
+     */
+    private Path currentFolder(Path dir) throws IOException {
+        if (resumeFrom == null || resumeFrom.files().equals(resumeFrom.dir())) return null;
+        if (!Files.isSameFile(dir, resumeFrom.dir())) return null;
+        return resumeFrom.files();
     }
 
     private static void str(StringBuilder sb, String key, String value) {

@@ -1,0 +1,148 @@
+package io.chainrule.cli.train;
+
+import io.chainrule.io.AtomicFiles;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+
+/**
+ * The files {@code chainrule train} keeps in a run folder, and the housekeeping around them: what counts as an
+ * existing run, clearing one for {@code --force}, and removing what a killed run left half-written.
+ *
+ * <pre>
+ * RUN/checkpoint.properties               the current checkpoint: settings, progress, checksums, and its folder
+ * RUN/checkpoints/step-000000123/         that checkpoint's model.safetensors and optimizer.safetensors
+ * RUN/model.safetensors                   the same model, hard-linked (or copied) for other tools
+ * RUN/metrics.csv, loss.png, accuracy.png, decision-boundary.png, graph.dot, graph.svg
+ * </pre>
+ */
+public final class RunFolder {
+    /** The folder that holds one sub-folder per checkpoint (only the current one survives a finished save). */
+    public static final String CHECKPOINTS = "checkpoints";
+    /** The files and folders a run writes (and eval's chart); any of them in a folder makes it an existing run. */
+    static final List<String> OUTPUTS = List.of(Checkpoint.PROPERTIES, CHECKPOINTS, Checkpoint.MODEL,
+            Checkpoint.OPTIMIZER, "metrics.csv", "loss.png", "accuracy.png", "decision-boundary.png", "graph.dot",
+            "graph.svg", "confusion.png");
+    private static final String STEP_PREFIX = "step-";
+
+    private RunFolder() {}
+
+    /** The names of {@link #OUTPUTS} present in {@code dir} (empty for a missing or empty folder). */
+    public static List<String> runFiles(Path dir) {
+        List<String> found = new ArrayList<>();
+        if (!Files.isDirectory(dir)) return found;
+        for (String name : OUTPUTS) if (Files.exists(dir.resolve(name))) found.add(name);
+        return found;
+    }
+
+    /** Deletes the run in {@code dir} (for {@code --force}): the checkpoint first, then the other outputs. */
+    public static void clear(Path dir) throws IOException {
+        for (String name : OUTPUTS) deleteTree(dir.resolve(name));
+        AtomicFiles.removeStaleTemps(dir);
+    }
+
+    /**
+     * Removes what an interrupted write left in {@code dir}: temporary files, checkpoint folders other than
+     * {@code current} (half-written ones, or the previous one when the kill came before its deletion), Graphviz's
+     * temporary output, and the old layout's optimizer file once the checkpoint no longer uses it. When the current
+     * checkpoint lives in a folder, {@code model.safetensors} is made its link again (a kill between the switch and
+     * the link leaves the previous model there). Call it only where no other process writes into {@code dir}.
+     *
+     * @param current the current checkpoint's folder under {@code dir/checkpoints}, or null when there is none or
+     *                its files lie in {@code dir} itself (the first layout)
+     */
+    public static void removeLeftovers(Path dir, Path current) throws IOException {
+        AtomicFiles.removeStaleTemps(dir);
+        for (String dotTemp : new String[] {"graph.svg.tmp", "graph.svg.log"}) Files.deleteIfExists(dir.resolve(dotTemp));
+        pruneCheckpoints(dir, current);
+        if (current != null) {
+            Files.deleteIfExists(dir.resolve(Checkpoint.OPTIMIZER));
+            Path model = dir.resolve(Checkpoint.MODEL);
+            if (!Files.exists(model) || !Files.isSameFile(model, current.resolve(Checkpoint.MODEL))) {
+                publishModel(dir, current.resolve(Checkpoint.MODEL));
+            }
+        }
+    }
+
+    /** Deletes the checkpoint folders (and temporary files) under {@code dir/checkpoints} except {@code keep}. */
+    static void pruneCheckpoints(Path dir, Path keep) throws IOException {
+        Path parent = dir.resolve(CHECKPOINTS);
+        if (!Files.isDirectory(parent)) return;
+        List<Path> stale = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent)) {
+            for (Path p : entries) {
+                String name = p.getFileName().toString();
+                boolean ours = name.startsWith(STEP_PREFIX) || name.startsWith(".") && name.endsWith(".tmp");
+                if (ours && (keep == null || !p.getFileName().equals(keep.getFileName()))) stale.add(p);
+            }
+        }
+        for (Path p : stale) deleteTree(p);
+    }
+
+    /** True for the names {@link #newCheckpointFolder} gives. */
+    static boolean isCheckpointFolderName(String name) {
+        return name.matches(STEP_PREFIX + "[0-9]+(-[0-9]+)?");
+    }
+
+    /** A new, not yet existing folder for the checkpoint after {@code step} optimizer steps. */
+    static Path newCheckpointFolder(Path dir, long step) {
+        Path parent = dir.resolve(CHECKPOINTS);
+        String base = String.format(java.util.Locale.ROOT, "%s%09d", STEP_PREFIX, step);
+        Path p = parent.resolve(base);
+        // The same step twice (a folder left by a killed write, or the current one): never reuse a folder.
+        for (int i = 2; Files.exists(p); i++) p = parent.resolve(base + "-" + i);
+        return p;
+    }
+
+    /**
+     * Makes {@code dir/model.safetensors} the file {@code model} (a hard link; a copy where links are not
+     * supported), replacing the previous one in one rename.
+     */
+    static void publishModel(Path dir, Path model) throws IOException {
+        Path tmp = dir.resolve("." + Checkpoint.MODEL + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+        try {
+            try {
+                Files.createLink(tmp, model);
+            } catch (UnsupportedOperationException | IOException noLinks) {
+                Files.deleteIfExists(tmp);
+                Files.copy(model, tmp);
+            }
+            AtomicFiles.move(tmp, dir.resolve(Checkpoint.MODEL));
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Forces a folder's entries (new files, renames) to disk, so that a power loss cannot leave the pointer to a
+     * checkpoint whose files' names are not yet durable. Where the platform cannot open a folder (Windows), it is
+     * skipped: a killed process loses nothing that the kernel already has.
+     */
+    static void sync(Path folder) {
+        try (FileChannel ch = FileChannel.open(folder, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException notSupported) {
+            // not possible on this platform; the renames are still atomic
+        }
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        if (!Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Files.deleteIfExists(p);
+            return;
+        }
+        try (Stream<Path> all = Files.walk(p)) {
+            for (Path q : all.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+        }
+    }
+}
