@@ -267,6 +267,10 @@ final class TrainCommand implements Callable<Integer> {
         if (ckpt != null && Files.isSameFile(dir, ckpt.dir())) return false;
         if (force) return true;
         String names = String.join(", ", found.subList(0, Math.min(3, found.size()))) + (found.size() > 3 ? ", ..." : "");
+        if (!found.contains(Checkpoint.PROPERTIES)) { // a run stopped before its first checkpoint: nothing to resume
+            throw new CliException(dir + " already holds files of a run (" + names + "): choose a new --out folder, "
+                    + "or add --force to replace them");
+        }
         throw new CliException(dir + " already holds a run (" + names + "): continue it with --resume " + dir
                 + ", choose a new --out folder, or add --force to replace it");
     }

@@ -44,6 +44,13 @@ class TrainSafetyTest {
                 "--out", run.toString());
         assertArrayEquals(model, Files.readAllBytes(run.resolve("model.safetensors")));
 
+        // Files of a run killed before its first checkpoint: --resume is not suggested, there is nothing to resume.
+        Path early = Files.createDirectories(tmp.resolve("early"));
+        Files.writeString(early.resolve("graph.dot"), "digraph {}");
+        Cli.Run refused = ErrorsTest.oneLineError("already holds files of a run (graph.dot)", spiral(early, "--epochs", "1"));
+        assertFalse(refused.err().contains("--resume"), refused::toString);
+        assertEquals(0, Cli.run(spiral(early, "--epochs", "1", "--force", "--quiet")).exit());
+
         Cli.Run forced = Cli.run(spiral(run, "--epochs", "3", "--seed", "9", "--force", "--quiet"));
         assertEquals(0, forced.exit(), forced::toString);
         assertFalse(java.util.Arrays.equals(model, Files.readAllBytes(run.resolve("model.safetensors"))), "replaced");
