@@ -62,6 +62,7 @@ public record Checkpoint(Path dir, Path files, TrainConfig config, int[] inputSh
     public static void save(Path dir, Module model, Optimizer optimizer, TrainConfig config, LoadedData data, int epoch,
                             int batch, long step, Partial partial) throws IOException {
         Path folder = RunFolder.newCheckpointFolder(dir, step);
+        boolean firstFolder = !Files.isDirectory(folder.getParent());
         Files.createDirectories(folder);
         FaultInjection.reach("folder-created");
         long modelCrc = writeTensors(folder.resolve(MODEL), model.stateDict());
@@ -70,6 +71,7 @@ public record Checkpoint(Path dir, Path files, TrainConfig config, int[] inputSh
         FaultInjection.reach("optimizer-written");
         RunFolder.sync(folder);
         RunFolder.sync(folder.getParent());
+        if (firstFolder) RunFolder.sync(dir); // the new checkpoints/ entry is durable before anything points into it
 
         Properties p = new Properties();
         p.setProperty("format", FORMAT);
