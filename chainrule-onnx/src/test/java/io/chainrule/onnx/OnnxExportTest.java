@@ -353,6 +353,33 @@ class OnnxExportTest {
     }
 
     @Test
+    void float64ModelExportsAsDouble() throws Exception {
+        Tensor.manualSeed(13);
+        Module m = new Sequential(new Linear(5, 6), new Tanh(), new LayerNorm(6), new Linear(6, 2), new LogSoftmax(1))
+                .to(io.chainrule.DType.FLOAT64).eval();
+        double worst = exportAndCompare("mlp_float64", m, b -> normal(140, 5).apply(b).to(io.chainrule.DType.FLOAT64));
+        assertTrue(worst < 1e-10, "float64 end to end: " + worst);
+    }
+
+    /** Two children of one class: an op that reads no parameter of either is reported with both paths. */
+    static final class TwoBlocks extends Module {
+        final Unfolder a = register("a", new Unfolder());
+        final Unfolder b = register("b", new Unfolder());
+
+        @Override
+        public Tensor forward(Tensor x) {
+            return b.forward(x).add(a.forward(x));
+        }
+    }
+
+    @Test
+    void ambiguousModulePathNamesEveryCandidate() {
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> Onnx.export(new TwoBlocks(), Tensor.randn(2, 1, 4, 4), dir.resolve("t.onnx")));
+        assertTrue(e.getMessage().contains("Im2ColBackward0 in module 'a|b'"), e.getMessage());
+    }
+
+    @Test
     void badArguments() {
         assertThrows(IllegalArgumentException.class, () -> Onnx.export(null, Tensor.randn(2, 3), dir.resolve("x.onnx")));
         assertThrows(IllegalArgumentException.class,
