@@ -2,6 +2,7 @@ package io.chainrule.io;
 
 import io.chainrule.DType;
 import io.chainrule.Tensor;
+import io.chainrule.tensor.Shapes;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -48,7 +49,6 @@ public final class Safetensors {
     /** The reference implementation's limit on the header size. */
     public static final long MAX_HEADER_BYTES = 100_000_000L;
     private static final int CHUNK = 1 << 16; // bytes per read/write; a multiple of every element size
-    private static final int MAX_ELEMENTS = Integer.MAX_VALUE - 8; // the largest Java array
 
     private Safetensors() {}
 
@@ -335,26 +335,18 @@ public final class Safetensors {
             throw new IOException(where + " has data_offsets [" + e.begin() + ", " + e.end() + "] that end before they begin"
                     + " (file byte " + (dataStart + e.begin()) + ")");
         }
-        long numel = 1;
+        String problem = Shapes.problem(e.shape()); // the rule every tensor follows
+        if (problem != null) throw new IOException(where + ": " + problem);
         int[] shape = new int[e.shape().length];
-        try {
-            for (int i = 0; i < shape.length; i++) {
-                numel = Math.multiplyExact(numel, e.shape()[i]);
-                shape[i] = Math.toIntExact(e.shape()[i]);
-            }
-            long bytes = Math.multiplyExact(numel, dtype.size);
-            if (bytes != e.end() - e.begin()) {
-                throw new IOException(where + " of dtype " + dtype + " and shape " + Arrays.toString(e.shape()) + " needs "
-                        + bytes + " bytes, but its data_offsets [" + e.begin() + ", " + e.end() + "] hold " + (e.end() - e.begin())
-                        + " (file byte " + (dataStart + e.begin()) + ")");
-            }
-        } catch (ArithmeticException ex) {
-            throw new IOException(where + " has a shape " + Arrays.toString(e.shape()) + " too large to represent");
+        for (int i = 0; i < shape.length; i++) shape[i] = (int) e.shape()[i];
+        int numel = Shapes.check("Safetensors.load", shape);
+        long bytes = (long) numel * dtype.size;
+        if (bytes != e.end() - e.begin()) {
+            throw new IOException(where + " of dtype " + dtype + " and shape " + Arrays.toString(e.shape()) + " needs "
+                    + bytes + " bytes, but its data_offsets [" + e.begin() + ", " + e.end() + "] hold " + (e.end() - e.begin())
+                    + " (file byte " + (dataStart + e.begin()) + ")");
         }
-        if (numel > MAX_ELEMENTS) {
-            throw new IOException(where + " has " + numel + " elements, more than a Java array can hold");
-        }
-        return new Checked(e, dtype, shape, (int) numel);
+        return new Checked(e, dtype, shape, numel);
     }
 
     private static Tensor readTensor(Path path, FileChannel ch, long position, Checked c) throws IOException {
