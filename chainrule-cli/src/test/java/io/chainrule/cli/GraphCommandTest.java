@@ -131,6 +131,17 @@ class GraphCommandTest {
     }
 
     @Test
+    void aGraphTooLargeForGraphvizGetsItsDotFileAndANote(@TempDir Path tmp) throws Exception {
+        String expr = String.join("+", java.util.Collections.nCopies(GraphCommand.MAX_SVG_NODES + 1, "x"));
+        Path out = tmp.resolve("big");
+        Cli.Run r = Cli.run("graph", expr, "--out", out.toString());
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(Files.readString(out.resolve("graph.dot")).startsWith("digraph"));
+        assertFalse(Files.exists(out.resolve("graph.svg")));
+        assertTrue(r.err().contains("3001 nodes are more than Graphviz lays out in reasonable time"), r.err());
+    }
+
+    @Test
     void everyExampleRenders() {
         for (String name : io.chainrule.cli.graph.Examples.names()) {
             Cli.Run r = Cli.run("graph", "--expr", name);
