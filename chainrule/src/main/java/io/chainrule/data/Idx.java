@@ -25,7 +25,10 @@ import java.util.zip.ZipException;
  *
  * <pre>{@code Tensor labels = Idx.read(Path.of("train-labels-idx1-ubyte.gz"));   // INT64 [60000]}</pre>
  *
- * <p>Gzipped files are recognised by their magic bytes ({@code 1f 8b}), not by the file name. A malformed file —
+ * <p>Gzipped files are recognised by their magic bytes ({@code 1f 8b}), not by the file name, and read as Python's
+ * {@code gzip} reads them ({@link StrictGzipInputStream}): concatenated members form one stream, zero padding after
+ * the data is skipped, and any other byte after the gzip data is refused. The header's shape follows the rule of
+ * every tensor ({@link Shapes#check}: at most 64 dimensions and 2³¹ − 9 elements). A malformed file —
  * bad magic, unknown type, truncated data, a header claiming more data than the file holds, trailing bytes —
  * fails with an {@link IOException} naming the file and the byte offset (of the uncompressed data, for gzip).
  * Nothing is allocated from the header before it has been checked against the file: a plain file must have

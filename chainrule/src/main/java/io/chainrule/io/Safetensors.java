@@ -37,7 +37,8 @@ import java.util.TreeMap;
  * order), and the header lists them in that order after {@code __metadata__}; metadata keys are written sorted.
  *
  * <p>Reading is strict and validates the whole header before allocating any tensor: a header length beyond the
- * file or beyond 100 MB, malformed JSON, an unknown dtype, a shape whose byte size differs from its offsets, offsets
+ * file or beyond 100 MB, a header that does not begin with '{' (the format's rule; whitespace may only pad its end),
+ * a shape outside the tensor limits ({@link Shapes#check}), malformed JSON, an unknown dtype, a shape whose byte size differs from its offsets, offsets
  * that overlap, leave a gap or run past the end of the file all throw an {@link IOException} naming the file and
  * the byte offset. Besides F32, F64, I64 and BOOL, the reader widens F16 and BF16 to FLOAT32 and I8, U8, I16, U16,
  * I32, U32 to INT64; other dtypes (U64, 8-bit floats) are refused.
