@@ -4,6 +4,8 @@ import io.chainrule.autograd.OpTracer;
 import io.chainrule.tensor.Loops;
 import io.chainrule.tensor.Parallel;
 
+import io.chainrule.tensor.Shapes;
+
 import java.util.Arrays;
 
 import static io.chainrule.Graph.inputs;
@@ -55,7 +57,7 @@ final class ConvOps {
             return out(op, w, kW, sW, pW, dW, "width", inputShape);
         }
 
-        private int out(String op, int size, int k, int s, int p, int d, String dim, int[] inputShape) {
+        int out(String op, int size, int k, int s, int p, int d, String dim, int[] inputShape) {
             long span = (long) d * (k - 1) + 1;
             if (size + 2L * p < span) {
                 throw new IllegalArgumentException(op + ": the kernel (" + k + " with dilation " + d + ", spanning "
@@ -108,14 +110,21 @@ final class ConvOps {
 
     /** [N, C, H, W] → [N, C·kH·kW, L] (or unbatched [C, H, W] → [C·kH·kW, L]); rows ordered (c, ki, kj). */
     static Tensor unfold(Tensor input, Window w) {
+        return unfold(input, w, input.shape);
+    }
+
+    /** unfold; errors show {@code shown}, the caller's shape (an unbatched image gains a batch dimension here). */
+    private static Tensor unfold(Tensor input, Window w, int[] shown) {
         checkFloat("unfold", input);
-        if (input.shape.length == 3) return unfold(input.unsqueeze(0), w).squeeze(0);
+        if (input.shape.length == 3) return unfold(input.unsqueeze(0), w, shown).squeeze(0);
         if (input.shape.length != 4) {
             throw new IllegalArgumentException("unfold: expects a 3-D [C, H, W] or 4-D [N, C, H, W] input, got shape "
                     + Arrays.toString(input.shape));
         }
         int n = input.shape[0], c = input.shape[1], h = input.shape[2], wd = input.shape[3];
-        int oh = w.outH("unfold", h, input.shape), ow = w.outW("unfold", wd, input.shape);
+        int oh = w.outH("unfold", h, shown), ow = w.outW("unfold", wd, shown);
+        String problem = Shapes.problem(new long[] {n, (long) c * w.kH * w.kW, (long) oh * ow});
+        if (problem != null) throw new IllegalArgumentException("unfold: the columns' " + problem);
         int kk = w.kH * w.kW, l = oh * ow;
         Tensor x = input.contiguousRaw();
         Tensor out = Tensor.allocate(input.dtype, new int[] {n, c * kk, l});
@@ -181,11 +190,23 @@ final class ConvOps {
      * of every order exist while each pass runs the fast kernels of {@link ConvGemm}.
      */
     static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Window w, int groups) {
-        if (input.shape.length == 3) return conv2d(input.unsqueeze(0), weight, bias, w, groups).squeeze(0);
-        ConvGemm.Geometry g = geometry(input, weight, bias, w, groups);
+        return conv2d(input, weight, bias, w, groups, new Shown("conv2d", input.shape, weight.shape, "width"));
+    }
+
+    /**
+     * What errors show: the op the caller called and the shapes it passed, not the 4-D ones the kernels see (an
+     * unbatched image gains a batch dimension, a conv1d signal a height of 1); {@code width} names the last
+     * spatial dimension ("length" for a signal).
+     */
+    record Shown(String op, int[] input, int[] weight, String width) {}
+
+    /** conv2d as {@code shown.op()} was called: errors name that op and the caller's shapes. */
+    static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Window w, int groups, Shown shown) {
+        if (input.shape.length == 3) return conv2d(input.unsqueeze(0), weight, bias, w, groups, shown).squeeze(0);
+        ConvGemm.Geometry g = geometry(input, weight, bias, w, groups, shown);
         DType type = DType.promote(DType.promote(input.dtype, weight.dtype), bias == null ? weight.dtype : bias.dtype);
         if (!type.isFloatingPoint()) {
-            throw new IllegalArgumentException("conv2d: expects floating-point tensors, got input " + input.dtype
+            throw new IllegalArgumentException(shown.op() + ": expects floating-point tensors, got input " + input.dtype
                     + ", weight " + weight.dtype + (bias == null ? "" : ", bias " + bias.dtype));
         }
         Tensor x = input.to(type), wt = weight.to(type), b = bias == null ? null : bias.to(type);
@@ -234,7 +255,8 @@ final class ConvOps {
     }
 
     /** Checks the operands of conv2d and derives its sizes. */
-    private static ConvGemm.Geometry geometry(Tensor input, Tensor weight, Tensor bias, Window w, int groups) {
+    private static ConvGemm.Geometry geometry(Tensor input, Tensor weight, Tensor bias, Window w, int groups, Shown shown) {
+        String op = shown.op();
         if (input.shape.length != 4) {
             throw new IllegalArgumentException("conv2d: expects a 3-D [C, H, W] or 4-D [N, C, H, W] input, got shape "
                     + Arrays.toString(input.shape));
@@ -245,22 +267,23 @@ final class ConvOps {
         }
         int n = input.shape[0], c = input.shape[1], h = input.shape[2], wd = input.shape[3];
         int o = weight.shape[0], cg = weight.shape[1];
-        if (groups < 1) throw new IllegalArgumentException("conv2d: groups must be positive, got " + groups);
+        if (groups < 1) throw new IllegalArgumentException(op + ": groups must be positive, got " + groups);
         if (c % groups != 0 || o % groups != 0 || cg * groups != c) {
-            throw new IllegalArgumentException("conv2d: input of shape " + Arrays.toString(input.shape) + " and weight of "
-                    + "shape " + Arrays.toString(weight.shape) + " do not fit groups=" + groups + ": the input's " + c
+            throw new IllegalArgumentException(op + ": input of shape " + Arrays.toString(shown.input()) + " and weight of "
+                    + "shape " + Arrays.toString(shown.weight()) + " do not fit groups=" + groups + ": the input's " + c
                     + " channels and the weight's " + o + " outputs must be divisible by groups, and weight dimension 1 "
                     + "must be channels/groups");
         }
         if (bias != null && (bias.shape.length != 1 || bias.shape[0] != o)) {
-            throw new IllegalArgumentException("conv2d: bias must have shape [" + o + "] for weight of shape "
-                    + Arrays.toString(weight.shape) + ", got " + Arrays.toString(bias.shape));
+            throw new IllegalArgumentException(op + ": bias must have shape [" + o + "] for weight of shape "
+                    + Arrays.toString(shown.weight()) + ", got " + Arrays.toString(bias.shape));
         }
         if (weight.shape[2] != w.kH || weight.shape[3] != w.kW) {
-            throw new IllegalArgumentException("conv2d: weight of shape " + Arrays.toString(weight.shape)
+            throw new IllegalArgumentException(op + ": weight of shape " + Arrays.toString(shown.weight())
                     + " does not match " + w);
         }
-        int oh = w.outH("conv2d", h, input.shape), ow = w.outW("conv2d", wd, input.shape);
+        int oh = w.outH(op, h, shown.input()), ow = w.out(op, wd, w.kW, w.sW, w.pW, w.dW, shown.width(), shown.input());
+        Shapes.check(op, new int[] {n, o, oh, ow}); // padding can make the output far larger than the input
         return new ConvGemm.Geometry(n, c, h, wd, o, groups, oh, ow, w);
     }
 
@@ -314,17 +337,22 @@ final class ConvOps {
      * first maximum of each window in row-major order (PyTorch's tie rule); a NaN in a window wins, as in PyTorch.
      */
     static Tensor maxPool2d(Tensor input, Window w) {
+        return maxPool2d(input, w, input.shape);
+    }
+
+    /** maxPool2d; errors show {@code shown}, the caller's shape (an unbatched image gains a batch dimension here). */
+    private static Tensor maxPool2d(Tensor input, Window w, int[] shown) {
         checkFloat("maxPool2d", input);
-        if (input.shape.length == 3) return maxPool2d(input.unsqueeze(0), w).squeeze(0);
+        if (input.shape.length == 3) return maxPool2d(input.unsqueeze(0), w, shown).squeeze(0);
         if (input.shape.length != 4) {
             throw new IllegalArgumentException("maxPool2d: expects a 3-D [C, H, W] or 4-D [N, C, H, W] input, got shape "
                     + Arrays.toString(input.shape));
         }
         checkHalfKernelPadding("maxPool2d", w);
         int n = input.shape[0], c = input.shape[1], h = input.shape[2], wd = input.shape[3];
-        int oh = w.outH("maxPool2d", h, input.shape), ow = w.outW("maxPool2d", wd, input.shape);
-        checkNoPaddingOnlyWindow(h, w.kH, w.sH, w.pH, w.dH, oh, "height", input.shape, w);
-        checkNoPaddingOnlyWindow(wd, w.kW, w.sW, w.pW, w.dW, ow, "width", input.shape, w);
+        int oh = w.outH("maxPool2d", h, shown), ow = w.outW("maxPool2d", wd, shown);
+        checkNoPaddingOnlyWindow(h, w.kH, w.sH, w.pH, w.dH, oh, "height", shown, w);
+        checkNoPaddingOnlyWindow(wd, w.kW, w.sW, w.pW, w.dW, ow, "width", shown, w);
         Tensor x = input.contiguousRaw();
         Tensor out = Tensor.allocate(input.dtype, new int[] {n, c, oh, ow});
         long[] argmax = new long[n * c * oh * ow];

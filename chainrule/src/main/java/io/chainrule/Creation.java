@@ -21,6 +21,21 @@ final class Creation {
         defaultGenerator = new Generator(seed);
     }
 
+    /** Refuses a null array of values (Java would throw a bare NullPointerException further on). */
+    static void requireData(String op, Object data) {
+        if (data == null) throw new IllegalArgumentException(op + ": the data array is null");
+    }
+
+    /** Refuses a null dtype, naming the op. */
+    static void requireDtype(String op, DType dtype) {
+        if (dtype == null) throw new IllegalArgumentException(op + ": the dtype is null");
+    }
+
+    /** Refuses a null generator, naming the op. */
+    private static void requireGenerator(String op, Generator g) {
+        if (g == null) throw new IllegalArgumentException(op + ": the generator is null");
+    }
+
     /** The shape for {@code n} values: 1-D when none is given, else it must hold exactly n elements. */
     static int[] shapeFor(String op, int n, int[] shape) {
         if (shape == null || shape.length == 0) return new int[] {n};
@@ -65,6 +80,7 @@ final class Creation {
     }
 
     static Tensor randn(Generator g, int... shape) {
+        requireGenerator("randn", g);
         int[] s = Shapes.checkShape("randn", shape);
         double[] values = new double[Shapes.numel(s)];
         synchronized (g) { // the default generator is shared by every thread
@@ -76,6 +92,7 @@ final class Creation {
     }
 
     static Tensor rand(Generator g, int... shape) {
+        requireGenerator("rand", g);
         int[] s = Shapes.checkShape("rand", shape);
         float[] f = new float[Shapes.numel(s)];
         synchronized (g) {
@@ -88,6 +105,7 @@ final class Creation {
     }
 
     static Tensor randint(Generator g, long low, long high, int... shape) {
+        requireGenerator("randint", g);
         if (high <= low || high - low <= 0) { // the second: a range wider than a long holds
             throw new IllegalArgumentException("randint: high must be greater than low by at most Long.MAX_VALUE, got low="
                     + low + " high=" + high);

@@ -14,6 +14,10 @@ final class Format {
     private Format() {}
 
     static String format(Tensor t) {
+        if (t.numel() == 0 && t.shape.length > 1) {
+            // PyTorch prints an empty tensor of any shape as [] (walking [65536, 65536, 0] would take 2³² steps)
+            return suffix(new StringBuilder("tensor([]"), t);
+        }
         Tensor c = t.contiguousRaw();
         boolean elide = t.numel() > THRESHOLD;
         // The style comes from the values shown (PyTorch's rule), then cells are right-aligned to the widest one.
@@ -32,6 +36,11 @@ final class Format {
         }, elide, 0);
         StringBuilder sb = new StringBuilder("tensor(");
         appendDim(sb, c, 0, 0, cell -> pad(style.cell(cell), width[0]), elide, "tensor(".length());
+        return suffix(sb, t);
+    }
+
+    /** Shape, dtype and grad_fn after the values, and the closing parenthesis. */
+    private static String suffix(StringBuilder sb, Tensor t) {
         sb.append(", shape=").append(Arrays.toString(t.shape)).append(", dtype=").append(t.dtype);
         if (t.gradFn() != null) sb.append(", grad_fn=<").append(t.gradFn()).append('>');
         else if (t.requiresGrad()) sb.append(", requires_grad=true");

@@ -23,17 +23,19 @@ final class LinalgOps {
             throw new IllegalArgumentException("matmul: both arguments need at least 1 dimension, got shapes "
                     + Arrays.toString(a.shape) + " and " + Arrays.toString(b.shape));
         }
+        // 1-D operands become matrices here; errors show the caller's shapes, not these
+        int[] as = a.shape, bs = b.shape;
         if (ra == 1 && rb == 1) {
-            checkInner(a.shape, b.shape, a.shape[0], b.shape[0]);
-            return Graph.named(batched(a.unsqueeze(0), b.unsqueeze(1)).reshape().ownsStorage(), "DotBackward0");
+            checkInner(as, bs, a.shape[0], b.shape[0]);
+            return Graph.named(batched(a.unsqueeze(0), b.unsqueeze(1), as, bs).reshape().ownsStorage(), "DotBackward0");
         }
         // views of a fresh product: the result is the only handle on that storage
-        if (ra == 1) return batched(a.unsqueeze(0), b).squeeze(-2).ownsStorage();
+        if (ra == 1) return batched(a.unsqueeze(0), b, as, bs).squeeze(-2).ownsStorage();
         if (rb == 1) {
-            Tensor product = batched(a, b.unsqueeze(1)).squeeze(-1).ownsStorage();
+            Tensor product = batched(a, b.unsqueeze(1), as, bs).squeeze(-1).ownsStorage();
             return ra == 2 ? Graph.named(product, "MvBackward0") : product;
         }
-        return batched(a, b);
+        return batched(a, b, as, bs);
     }
 
     /**
@@ -67,12 +69,20 @@ final class LinalgOps {
         }
     }
 
-    /** [..., M, K] · [..., K, N] with broadcast batch dimensions. */
-    private static Tensor batched(Tensor a, Tensor b) {
+    /**
+     * [..., M, K] · [..., K, N] with broadcast batch dimensions; {@code userA} and {@code userB} are the shapes the
+     * caller passed (before 1-D operands became matrices), for error messages.
+     */
+    private static Tensor batched(Tensor a, Tensor b, int[] userA, int[] userB) {
         int ra = a.shape.length, rb = b.shape.length;
         int m = a.shape[ra - 2], k = a.shape[ra - 1], k2 = b.shape[rb - 2], n = b.shape[rb - 1];
-        checkInner(a.shape, b.shape, k, k2);
+        checkInner(userA, userB, k, k2);
         int[] batchA = Arrays.copyOf(a.shape, ra - 2), batchB = Arrays.copyOf(b.shape, rb - 2);
+        if (!Shapes.canBroadcast(batchA, batchB)) {
+            throw new IllegalArgumentException("matmul: shapes " + Arrays.toString(userA) + " and " + Arrays.toString(userB)
+                    + " cannot be multiplied: their batch dimensions " + Arrays.toString(batchA) + " and "
+                    + Arrays.toString(batchB) + " do not broadcast");
+        }
         int[] batch = Shapes.broadcast("matmul", batchA, batchB);
         DType type = DType.promote(a.dtype, b.dtype);
         DType compute = type.isFloatingPoint() ? type : DType.FLOAT64;
@@ -80,6 +90,7 @@ final class LinalgOps {
         int[] outShape = Arrays.copyOf(batch, batch.length + 2);
         outShape[batch.length] = m;
         outShape[batch.length + 1] = n;
+        Shapes.check("matmul", outShape); // [n, 1]·[1, n] holds n² elements
         Tensor out = Tensor.allocate(compute, outShape);
         multiply(x, y, batch, m, n, k, out);
         if (!type.isFloatingPoint()) out = out.castRaw(type);

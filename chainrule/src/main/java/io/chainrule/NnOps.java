@@ -58,6 +58,33 @@ public final class NnOps {
     }
 
     /**
+     * 1-D convolution of [N, C, L] (or unbatched [C, L]) by weight [O, C/groups, k], plus {@code bias} [O] or null:
+     * the 2-D op on signals of height 1, with errors that show the caller's shapes ({@code io.chainrule.nn.F#conv1d}
+     * is the entry point to use).
+     */
+    public static Tensor conv1d(Tensor input, Tensor weight, Tensor bias, int stride, int padding, int dilation,
+                                int groups) {
+        if (input == null || weight == null) throw new IllegalArgumentException("conv1d: input and weight must not be null");
+        if (input.dim() < 2 || input.dim() > 3) {
+            throw new IllegalArgumentException("conv1d: expects a 2-D [C, L] or 3-D [N, C, L] input, got shape "
+                    + java.util.Arrays.toString(input.shape()));
+        }
+        if (weight.dim() != 3) {
+            throw new IllegalArgumentException("conv1d: weight must have rank 3 [out, C/groups, k], got shape "
+                    + java.util.Arrays.toString(weight.shape()));
+        }
+        int k = weight.size(2);
+        if (k < 1 || stride < 1 || dilation < 1 || padding < 0) {
+            throw new IllegalArgumentException("conv1d: kernel, stride and dilation must be positive and padding "
+                    + "non-negative, got kernel " + k + ", stride " + stride + ", padding " + padding + ", dilation " + dilation);
+        }
+        ConvOps.Window w = ConvOps.Window.of("conv1d", new int[] {1, k}, new int[] {1, stride}, new int[] {0, padding},
+                new int[] {1, dilation});
+        ConvOps.Shown shown = new ConvOps.Shown("conv1d", input.shape(), weight.shape(), "length");
+        return ConvOps.conv2d(input.unsqueeze(-2), weight.unsqueeze(-2), bias, w, groups, shown).squeeze(-2);
+    }
+
+    /**
      * An LSTM layer over a sequence as one op (PyTorch's gate order i, f, g, o): per step t, the gates
      * x[t]·wIhᵀ + h·wHhᵀ + bIh + bHh split in four blocks i, f, g, o; i, f, o = σ and g = tanh of their block;
      * c = f∘c + i∘g, h = o∘tanh(c). {@code x} {@code [seq, batch, in]}; {@code h0}, {@code c0} {@code [batch, hidden]};

@@ -99,6 +99,7 @@ final class ShapeOps {
             throw new IllegalArgumentException(op + ": shape " + Arrays.toString(requested)
                     + " is invalid for input of size " + numel);
         }
+        Shapes.check(op, shape); // the element count matches a valid tensor's; the rank may still be too high
         return shape;
     }
 
@@ -191,6 +192,7 @@ final class ShapeOps {
                 strides[i] = x.strides[j++];
             }
         }
+        Shapes.check("unsqueeze", shape); // one more dimension may be one too many
         return record(view(x, shape, strides, x.offset), "UnsqueezeBackward0",
                 (g, need) -> new Tensor[] {g.squeeze(d)}, inputs(x));
     }
@@ -254,6 +256,7 @@ final class ShapeOps {
                         + "; only size-1 dimensions can grow)");
             }
         }
+        Shapes.check(op, shape); // a view, but numel() and every op on it must still be able to count its elements
         return record(view(x, shape, strides, x.offset), "ExpandBackward0", (g, need) -> new Tensor[] {g}, inputs(x));
     }
 
@@ -317,7 +320,7 @@ final class ShapeOps {
         if (r == 0) throw new IllegalArgumentException("cat: zero-dimensional tensors cannot be concatenated; use stack");
         int d = Shapes.normalizeDim("cat", dim, r);
         DType type = first.dtype;
-        int total = 0;
+        long total = 0;
         for (int k = 0; k < tensors.size(); k++) {
             Tensor t = tensors.get(k);
             boolean ok = t.shape.length == r;
@@ -329,8 +332,12 @@ final class ShapeOps {
             type = DType.promote(type, t.dtype);
             total += t.shape[d];
         }
+        long[] joined = new long[r];
+        for (int i = 0; i < r; i++) joined[i] = i == d ? total : first.shape[i];
+        String problem = Shapes.problem(joined);
+        if (problem != null) throw new IllegalArgumentException("cat: " + problem);
         int[] shape = first.shape.clone();
-        shape[d] = total;
+        shape[d] = (int) total;
         Tensor out = Tensor.allocate(type, shape);
         int[] starts = new int[tensors.size()];
         int at = 0;

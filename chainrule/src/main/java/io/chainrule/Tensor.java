@@ -43,6 +43,8 @@ public final class Tensor {
     boolean isView;
 
     Tensor(Storage storage, DType dtype, int[] shape, int[] strides, int offset) {
+        // The ops check shapes they make, naming themselves (Shapes.check); this catches any path that did not.
+        if (shape.length > Shapes.MAX_RANK) Shapes.check("Tensor", shape);
         this.storage = storage;
         this.dtype = dtype;
         this.shape = shape;
@@ -52,7 +54,7 @@ public final class Tensor {
 
     /** A new contiguous, zero-filled tensor. */
     static Tensor allocate(DType dtype, int[] shape) {
-        int n = Shapes.numel(shape);
+        int n = Shapes.check("allocate", shape); // ops that grow shapes checked them already, naming themselves
         Object data = switch (dtype) {
             case FLOAT32 -> new float[n];
             case FLOAT64 -> new double[n];
@@ -79,36 +81,42 @@ public final class Tensor {
      * {@code Tensor.of(data).reshape(shape)}.
      */
     public static Tensor of(float[] data, int... shape) {
+        Creation.requireData("Tensor.of", data);
         return wrap(data.clone(), DType.FLOAT32, Creation.shapeFor("Tensor.of", data.length, shape));
     }
 
     /** A FLOAT64 tensor holding a copy of {@code data}; with no shape (or an empty one), 1-D. */
     public static Tensor of(double[] data, int... shape) {
+        Creation.requireData("Tensor.of", data);
         return wrap(data.clone(), DType.FLOAT64, Creation.shapeFor("Tensor.of", data.length, shape));
     }
 
     /** An INT64 tensor holding a copy of {@code data}; with no shape (or an empty one), 1-D. */
     public static Tensor of(long[] data, int... shape) {
+        Creation.requireData("Tensor.of", data);
         return wrap(data.clone(), DType.INT64, Creation.shapeFor("Tensor.of", data.length, shape));
     }
 
     /** A BOOL tensor holding a copy of {@code data}; with no shape (or an empty one), 1-D. */
     public static Tensor of(boolean[] data, int... shape) {
+        Creation.requireData("Tensor.of", data);
         return wrap(data.clone(), DType.BOOL, Creation.shapeFor("Tensor.of", data.length, shape));
     }
 
     /** A 2-D FLOAT32 tensor from equal-length rows. */
     public static Tensor of(float[][] rows) {
+        Creation.requireData("Tensor.of", rows);
         int cols = Creation.checkRows("Tensor.of", rows.length, i -> rows[i] == null ? -1 : rows[i].length);
-        float[] flat = new float[rows.length * cols];
+        float[] flat = new float[Shapes.check("Tensor.of", new int[] {rows.length, cols})];
         for (int i = 0; i < rows.length; i++) System.arraycopy(rows[i], 0, flat, i * cols, cols);
         return wrap(flat, DType.FLOAT32, rows.length, cols);
     }
 
     /** A 2-D FLOAT64 tensor from equal-length rows. */
     public static Tensor of(double[][] rows) {
+        Creation.requireData("Tensor.of", rows);
         int cols = Creation.checkRows("Tensor.of", rows.length, i -> rows[i] == null ? -1 : rows[i].length);
-        double[] flat = new double[rows.length * cols];
+        double[] flat = new double[Shapes.check("Tensor.of", new int[] {rows.length, cols})];
         for (int i = 0; i < rows.length; i++) System.arraycopy(rows[i], 0, flat, i * cols, cols);
         return wrap(flat, DType.FLOAT64, rows.length, cols);
     }
@@ -128,6 +136,7 @@ public final class Tensor {
     }
 
     public static Tensor zeros(DType dtype, int... shape) {
+        Creation.requireDtype("zeros", dtype);
         return allocate(dtype, Shapes.checkShape("zeros", shape));
     }
 
@@ -144,6 +153,7 @@ public final class Tensor {
     }
 
     public static Tensor full(DType dtype, double value, int... shape) {
+        Creation.requireDtype("full", dtype);
         Tensor t = allocate(dtype, Shapes.checkShape("full", shape));
         t.fillRaw(value);
         return t;
@@ -155,7 +165,8 @@ public final class Tensor {
     }
 
     public static Tensor eye(DType dtype, int n) {
-        Tensor t = zeros(dtype, n, n);
+        Creation.requireDtype("eye", dtype);
+        Tensor t = allocate(dtype, Shapes.checkShape("eye", new int[] {n, n}));
         for (int i = 0; i < n; i++) Loops.write(t.data(), i * n + i, 1.0);
         return t;
     }

@@ -38,6 +38,42 @@ class ErrorsTest {
     }
 
     @Test
+    void matmulErrorsShowTheCallersFullShapes() {
+        // a batch mismatch names both operands, not just their batch dimensions
+        fails(IllegalArgumentException.class, () -> t(2, 3, 4).matmul(t(5, 4, 3)), "matmul", "[2, 3, 4]", "[5, 4, 3]");
+        // a 1-D operand is shown as given, not as the matrix it becomes inside
+        String m = fails(IllegalArgumentException.class, () -> t(3).matmul(t(2, 4, 5)), "matmul", "[3]", "[2, 4, 5]").getMessage();
+        assertTrue(!m.contains("[1, 3]"), m);
+        m = fails(IllegalArgumentException.class, () -> t(2, 4, 5).matmul(t(3)), "matmul", "[2, 4, 5]", "[3]").getMessage();
+        assertTrue(!m.contains("[3, 1]"), m);
+    }
+
+    @Test
+    void convolutionErrorsShowTheCallersShapes() {
+        // conv1d runs as a 2-D convolution of height 1; its errors must still show [2, 3, 8], not [2, 3, 1, 8]
+        String m = fails(IllegalArgumentException.class,
+                () -> io.chainrule.nn.F.conv1d(t(2, 3, 8), t(4, 2, 3), null, 1, 0), "conv1d", "[2, 3, 8]", "[4, 2, 3]").getMessage();
+        assertTrue(!m.contains("[2, 3, 1, 8]") && !m.contains("conv2d"), m);
+        m = fails(IllegalArgumentException.class,
+                () -> io.chainrule.nn.F.conv1d(t(2, 3, 2), t(4, 3, 5), null, 1, 0), "conv1d", "[2, 3, 2]", "length").getMessage();
+        assertTrue(!m.contains("[2, 3, 1, 2]"), m);
+        fails(IllegalArgumentException.class, () -> io.chainrule.nn.F.conv1d(t(2, 3, 8), t(4, 3, 3), t(5), 1, 0),
+                "conv1d", "bias", "[4, 3, 3]");
+        fails(IllegalArgumentException.class, () -> io.chainrule.nn.F.conv1d(t(2, 3, 8), t(4, 3, 3), null, 0, 0),
+                "conv1d", "stride 0");
+        // an unbatched image keeps its 3-D shape in messages too
+        m = fails(IllegalArgumentException.class, () -> io.chainrule.nn.F.conv2d(t(3, 8, 8), t(4, 2, 3, 3), null, 1, 0),
+                "conv2d", "[3, 8, 8]").getMessage();
+        assertTrue(!m.contains("[1, 3, 8, 8]"), m);
+        m = fails(IllegalArgumentException.class, () -> io.chainrule.nn.F.maxPool2d(t(3, 2, 2), 5, 1, 0),
+                "maxPool2d", "[3, 2, 2]").getMessage();
+        assertTrue(!m.contains("[1, 3, 2, 2]"), m);
+        m = fails(IllegalArgumentException.class, () -> io.chainrule.nn.F.avgPool2d(t(3, 2, 2), 5, 1, 0),
+                "avgPool2d", "[3, 2, 2]").getMessage();
+        assertTrue(!m.contains("[1, 3, 2, 2]"), m);
+    }
+
+    @Test
     void broadcastMismatch() {
         fails(IllegalArgumentException.class, () -> t(2, 3).add(t(4)), "add", "[2, 3]", "[4]");
         fails(IllegalArgumentException.class, () -> t(2, 3).mul(t(3, 2)), "mul", "[2, 3]", "[3, 2]");

@@ -68,6 +68,9 @@ final class GraphCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seed for unset variables (default ${DEFAULT-VALUE}).")
     long seed;
 
+    /** Larger graphs get no SVG: see {@link #call()}. */
+    static final int MAX_SVG_NODES = 3000;
+
     /** The example names, for picocli's completion and help. */
     static final class ExampleNames implements Iterable<String> {
         @Override
@@ -124,7 +127,12 @@ final class GraphCommand implements Callable<Integer> {
         o.println("wrote " + dotFile + " (" + g.vertices().size() + " nodes, " + g.edges().size() + " edges"
                 + (g.branches().isEmpty() ? "" : ", " + g.branches().size() + " branch" + (g.branches().size() == 1 ? "" : "es")) + ")");
         Path svg = out.resolve(file + ".svg");
-        String problem = Graphviz.renderSvg(dotFile, svg);
+        // Graphviz's layout grows much faster than the graph (8,000 nodes: over a minute), and such a picture is
+        // unreadable anyway: past MAX_SVG_NODES the DOT file is the result.
+        String problem = g.vertices().size() > MAX_SVG_NODES
+                ? g.vertices().size() + " nodes are more than Graphviz lays out in reasonable time (" + MAX_SVG_NODES
+                        + "), so no SVG was drawn (the DOT file is there)"
+                : Graphviz.renderSvg(dotFile, svg);
         if (problem == null) o.println("wrote " + svg);
         else cmd.getErr().println("note: " + problem);
         o.flush();

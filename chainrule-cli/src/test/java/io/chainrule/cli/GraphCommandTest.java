@@ -87,6 +87,25 @@ class GraphCommandTest {
     }
 
     @Test
+    void variableValuesAreParsedStrictly() {
+        // each mistake is one line naming the variable and the column where the value goes wrong
+        ErrorsTest.oneLineError("value of a is not a number, [vector] or [[matrix]]: missing ']' at the end at column 5",
+                "graph", "sum(a)", "-v", "a=[1,2");
+        ErrorsTest.oneLineError("value of a is not a number, [vector] or [[matrix]]: expected ',' or ']' between numbers but found '2' at column 4",
+                "graph", "sum(a)", "-v", "a=[1 2]");
+        ErrorsTest.oneLineError("value of a is not a number, [vector] or [[matrix]]: expected a number, found an empty list at column 3",
+                "graph", "sum(a)", "-v", "a=[[]]");
+        ErrorsTest.oneLineError("column 9", "graph", "sum(a)", "-v", "a=[[1, 2] [3, 4]]");
+        ErrorsTest.oneLineError("rows have different lengths", "graph", "sum(a)", "-v", "a=[[1, 2], [3]]");
+        ErrorsTest.oneLineError("after the value", "graph", "a*b", "-v", "a=1.5x");
+        ErrorsTest.oneLineError("column 1", "graph", "a*b", "-v", "a=");
+        // what is valid still reads as before: a number, a vector, a matrix as nested rows or with ';'
+        Cli.Run r = Cli.run("graph", "sum(x @ W) + c", "-v", "x=[[1, 2]]", "-v", "W=[1, 0; 0, 1]", "-v", "c=-1.5e0");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("value 1.5000"), r.out());
+    }
+
+    @Test
     void forwardOnlyHasNoGradients() {
         Cli.Run r = Cli.run("graph", "--expr", "mlp", "--forward-only");
         assertEquals(0, r.exit(), r::toString);
@@ -109,6 +128,17 @@ class GraphCommandTest {
             assertFalse(Files.exists(out.resolve("two-layer.svg")));
             assertTrue(r.err().contains("no SVG"), r.err());
         }
+    }
+
+    @Test
+    void aGraphTooLargeForGraphvizGetsItsDotFileAndANote(@TempDir Path tmp) throws Exception {
+        String expr = String.join("+", java.util.Collections.nCopies(GraphCommand.MAX_SVG_NODES + 1, "x"));
+        Path out = tmp.resolve("big");
+        Cli.Run r = Cli.run("graph", expr, "--out", out.toString());
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(Files.readString(out.resolve("graph.dot")).startsWith("digraph"));
+        assertFalse(Files.exists(out.resolve("graph.svg")));
+        assertTrue(r.err().contains("3001 nodes are more than Graphviz lays out in reasonable time"), r.err());
     }
 
     @Test

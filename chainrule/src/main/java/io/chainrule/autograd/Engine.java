@@ -60,14 +60,17 @@ final class Engine {
                 }
                 Tensor[] inputGrads = node.apply(grad);
                 if (!retainGraph) node.release();
+                Tensor[] sent = node.hasInputGradHooks() ? new Tensor[node.inputCount()] : null;
                 for (int i = 0; i < node.inputCount(); i++) {
                     Node next = node.next(i);
                     if (next == null || i >= inputGrads.length || inputGrads[i] == null) continue;
                     Tensor g = fitToInput(node, i, inputGrads[i]);
                     if (Autograd.isDetectAnomaly()) checkFinite(node, i, g);
-                    handedOut.merge(g, 1, Integer::sum);
+                    handedOut.merge(g, sent == null ? 1 : 2, Integer::sum); // a hook may keep it
                     pending.merge(next, g, Tensor::add);
+                    if (sent != null) sent[i] = g;
                 }
+                if (sent != null) node.runInputGradHooks(sent);
             }
         } finally {
             GradMode.set(previous);

@@ -19,6 +19,7 @@ public abstract class Node {
     private final DType[] inputTypes;
     private final Throwable forwardTrace;
     private List<Consumer<Tensor>> gradHooks;
+    private List<Consumer<Tensor[]>> inputGradHooks;
 
     /**
      * @param next        for each input, the node its gradient flows to, or null where no gradient is needed
@@ -86,6 +87,25 @@ public abstract class Node {
     /** Removes a hook added by {@link #addGradHook}. */
     public final void removeGradHook(Consumer<Tensor> hook) {
         if (gradHooks != null) gradHooks.remove(hook);
+    }
+
+    /**
+     * Calls {@code hook} each time backward passes through this node with the gradients it sends on: one per input
+     * (index i for {@link #next(int) next(i)}), summed to that input's shape and dtype, null where none flows. Where an
+     * input feeds several ops, these are the shares that backward sums; tools that draw the graph show them on its
+     * edges. The hook must not modify the tensors.
+     */
+    public final void addInputGradHook(Consumer<Tensor[]> hook) {
+        if (inputGradHooks == null) inputGradHooks = new ArrayList<>(1);
+        inputGradHooks.add(hook);
+    }
+
+    final boolean hasInputGradHooks() {
+        return inputGradHooks != null && !inputGradHooks.isEmpty();
+    }
+
+    final void runInputGradHooks(Tensor[] sent) {
+        for (Consumer<Tensor[]> h : inputGradHooks) h.accept(sent.clone());
     }
 
     final boolean hasGradHooks() {

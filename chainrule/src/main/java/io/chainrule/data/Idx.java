@@ -2,6 +2,7 @@ package io.chainrule.data;
 
 import io.chainrule.DType;
 import io.chainrule.Tensor;
+import io.chainrule.tensor.Shapes;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
@@ -25,7 +25,10 @@ import java.util.zip.ZipException;
  *
  * <pre>{@code Tensor labels = Idx.read(Path.of("train-labels-idx1-ubyte.gz"));   // INT64 [60000]}</pre>
  *
- * <p>Gzipped files are recognised by their magic bytes ({@code 1f 8b}), not by the file name. A malformed file —
+ * <p>Gzipped files are recognised by their magic bytes ({@code 1f 8b}), not by the file name, and read as Python's
+ * {@code gzip} reads them ({@link StrictGzipInputStream}): concatenated members form one stream, zero padding after
+ * the data is skipped, and any other byte after the gzip data is refused. The header's shape follows the rule of
+ * every tensor ({@link Shapes#check}: at most 64 dimensions and 2³¹ − 9 elements). A malformed file —
  * bad magic, unknown type, truncated data, a header claiming more data than the file holds, trailing bytes —
  * fails with an {@link IOException} naming the file and the byte offset (of the uncompressed data, for gzip).
  * Nothing is allocated from the header before it has been checked against the file: a plain file must have
@@ -33,7 +36,7 @@ import java.util.zip.ZipException;
  */
 public final class Idx {
     /** The most elements one tensor holds (the largest safe Java array). */
-    static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+    static final long MAX_ELEMENTS = Shapes.MAX_NUMEL;
     /** Deflate cannot expand data by more than about 1032:1; a header claiming more is lying. */
     private static final long MAX_GZIP_RATIO = 1032;
     /** Bytes read and decoded at a time: a multiple of every element size. */
@@ -103,7 +106,7 @@ public final class Idx {
             boolean gzip = b0 == 0x1f && b1 == 0x8b;
             Source src = new Source(file, gzip);
             try {
-                src.in = gzip ? new GZIPInputStream(buffered, 1 << 16) : buffered;
+                src.in = gzip ? new StrictGzipInputStream(buffered, src::gzipError) : buffered;
                 Header h = readHeader(src);
                 checkSize(src, h, fileSize);
                 List<byte[]> chunks = readPayload(src, h);
@@ -137,6 +140,11 @@ public final class Idx {
                     + (gzip ? " of the uncompressed data" : ""));
         }
 
+        /** A problem in the gzip framing itself, at an offset of the compressed file. */
+        IOException gzipError(String problem, long offset) {
+            return new IOException("Idx.read: " + file + ": " + problem + " (at byte offset " + offset + " of the gzip file)");
+        }
+
         /** Reads exactly {@code len} bytes or fails, naming {@code what} was being read and where it stopped. */
         void readFully(byte[] b, int len, String what) throws IOException {
             int got = in.readNBytes(b, 0, len);
@@ -162,26 +170,14 @@ public final class Idx {
         byte[] sizes = new byte[4 * ndims];
         src.readFully(sizes, sizes.length, "the " + ndims + " dimension sizes");
         ByteBuffer bb = ByteBuffer.wrap(sizes); // big-endian, IDX's order
+        long[] declared = new long[ndims];
+        for (int d = 0; d < ndims; d++) declared[d] = bb.getInt() & 0xFFFFFFFFL;
+        String problem = Shapes.problem(declared); // the rule every tensor follows, with the file's offset
+        if (problem != null) throw src.error("the header's " + problem, ndims > Shapes.MAX_RANK ? 3 : 4);
         int[] dims = new int[ndims];
-        boolean empty = false;
-        for (int d = 0; d < ndims; d++) {
-            long size = bb.getInt() & 0xFFFFFFFFL;
-            if (size > MAX_ELEMENTS) {
-                throw src.error("dimension " + d + " declares " + size + " entries, more than a tensor can hold ("
-                        + MAX_ELEMENTS + ")", 4 + 4L * d);
-            }
-            dims[d] = (int) size;
-            empty |= size == 0;
-        }
-        long numel = 1;
-        for (int d = 0; d < ndims && !empty; d++) {
-            numel *= dims[d]; // both factors <= 2^31, so no overflow before the check
-            if (numel > MAX_ELEMENTS) {
-                throw src.error("the dimensions " + Arrays.toString(dims) + " multiply to more elements than a tensor can "
-                        + "hold (" + MAX_ELEMENTS + ")", 4);
-            }
-        }
-        return new Header(type, dims, empty ? 0 : numel, 4 + 4 * ndims);
+        for (int d = 0; d < ndims; d++) dims[d] = (int) declared[d];
+        long numel = Shapes.check("Idx.read", dims); // valid: 0 when any size is 0
+        return new Header(type, dims, numel, 4 + 4 * ndims);
     }
 
     /** Checks the claimed data size against the file before anything is allocated for it. */

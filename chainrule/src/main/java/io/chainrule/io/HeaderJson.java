@@ -19,8 +19,8 @@ import java.util.Map;
  * the order dtype, shape, data_offsets, strings escaped as serde_json does.
  *
  * <p>The parser works on the raw bytes so every error names the exact byte offset in the file. It accepts what
- * RFC 8259 accepts for this schema (whitespace anywhere, escapes, unknown fields inside a tensor entry, which it
- * skips), and rejects everything else: duplicate names, missing fields, negative or fractional numbers, values
+ * RFC 8259 accepts for this schema (whitespace anywhere but before the opening '{', which the format forbids;
+ * escapes; unknown fields inside a tensor entry, which it skips), and rejects everything else: duplicate names, missing fields, negative or fractional numbers, values
  * past 2^63 − 1, nesting deeper than {@link #MAX_DEPTH}, invalid UTF-8, trailing garbage.
  */
 final class HeaderJson {
@@ -56,8 +56,10 @@ final class HeaderJson {
     }
 
     private Parsed parseHeader() throws IOException {
-        skipWs();
-        if (pos >= b.length || b[pos] != '{') throw error("expected '{' to open the header", pos);
+        // The format's rule: the header MUST begin with '{' (whitespace may only pad its end, and sit inside it).
+        if (pos >= b.length || b[pos] != '{') {
+            throw error("the header must start with '{', found " + (pos >= b.length ? "nothing" : show(b[pos] & 0xFF)), pos);
+        }
         pos++;
         List<Entry> entries = new ArrayList<>();
         Map<String, Boolean> seen = new LinkedHashMap<>();

@@ -2,6 +2,7 @@ package io.chainrule.io;
 
 import io.chainrule.DType;
 import io.chainrule.Tensor;
+import io.chainrule.tensor.Shapes;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -36,7 +37,8 @@ import java.util.TreeMap;
  * order), and the header lists them in that order after {@code __metadata__}; metadata keys are written sorted.
  *
  * <p>Reading is strict and validates the whole header before allocating any tensor: a header length beyond the
- * file or beyond 100 MB, malformed JSON, an unknown dtype, a shape whose byte size differs from its offsets, offsets
+ * file or beyond 100 MB, a header that does not begin with '{' (the format's rule; whitespace may only pad its end),
+ * a shape outside the tensor limits ({@link Shapes#check}), malformed JSON, an unknown dtype, a shape whose byte size differs from its offsets, offsets
  * that overlap, leave a gap or run past the end of the file all throw an {@link IOException} naming the file and
  * the byte offset. Besides F32, F64, I64 and BOOL, the reader widens F16 and BF16 to FLOAT32 and I8, U8, I16, U16,
  * I32, U32 to INT64; other dtypes (U64, 8-bit floats) are refused.
@@ -48,7 +50,6 @@ public final class Safetensors {
     /** The reference implementation's limit on the header size. */
     public static final long MAX_HEADER_BYTES = 100_000_000L;
     private static final int CHUNK = 1 << 16; // bytes per read/write; a multiple of every element size
-    private static final int MAX_ELEMENTS = Integer.MAX_VALUE - 8; // the largest Java array
 
     private Safetensors() {}
 
@@ -335,26 +336,18 @@ public final class Safetensors {
             throw new IOException(where + " has data_offsets [" + e.begin() + ", " + e.end() + "] that end before they begin"
                     + " (file byte " + (dataStart + e.begin()) + ")");
         }
-        long numel = 1;
+        String problem = Shapes.problem(e.shape()); // the rule every tensor follows
+        if (problem != null) throw new IOException(where + ": " + problem);
         int[] shape = new int[e.shape().length];
-        try {
-            for (int i = 0; i < shape.length; i++) {
-                numel = Math.multiplyExact(numel, e.shape()[i]);
-                shape[i] = Math.toIntExact(e.shape()[i]);
-            }
-            long bytes = Math.multiplyExact(numel, dtype.size);
-            if (bytes != e.end() - e.begin()) {
-                throw new IOException(where + " of dtype " + dtype + " and shape " + Arrays.toString(e.shape()) + " needs "
-                        + bytes + " bytes, but its data_offsets [" + e.begin() + ", " + e.end() + "] hold " + (e.end() - e.begin())
-                        + " (file byte " + (dataStart + e.begin()) + ")");
-            }
-        } catch (ArithmeticException ex) {
-            throw new IOException(where + " has a shape " + Arrays.toString(e.shape()) + " too large to represent");
+        for (int i = 0; i < shape.length; i++) shape[i] = (int) e.shape()[i];
+        int numel = Shapes.check("Safetensors.load", shape);
+        long bytes = (long) numel * dtype.size;
+        if (bytes != e.end() - e.begin()) {
+            throw new IOException(where + " of dtype " + dtype + " and shape " + Arrays.toString(e.shape()) + " needs "
+                    + bytes + " bytes, but its data_offsets [" + e.begin() + ", " + e.end() + "] hold " + (e.end() - e.begin())
+                    + " (file byte " + (dataStart + e.begin()) + ")");
         }
-        if (numel > MAX_ELEMENTS) {
-            throw new IOException(where + " has " + numel + " elements, more than a Java array can hold");
-        }
-        return new Checked(e, dtype, shape, (int) numel);
+        return new Checked(e, dtype, shape, numel);
     }
 
     private static Tensor readTensor(Path path, FileChannel ch, long position, Checked c) throws IOException {

@@ -33,10 +33,7 @@ public final class Convolutions {
     public static Tensor conv1d(Tensor input, Tensor weight, Tensor bias, int stride, int padding, int dilation, int groups) {
         requireRank("conv1d", "input", input, 2, 3);
         requireRank("conv1d", "weight", weight, 3, 3);
-        // A length-L signal is an image of height 1: the 2-D path does the work.
-        Tensor out = conv2d("conv1d", input.unsqueeze(-2), weight.unsqueeze(-2), bias,
-                new int[] {1, stride}, new int[] {0, padding}, new int[] {1, dilation}, groups);
-        return out.squeeze(-2);
+        return NnOps.conv1d(input, weight, bias, stride, padding, dilation, groups);
     }
 
     /** 2-D convolution of [N, C, H, W] (or [C, H, W]) by weight [out, C, kH, kW], equal stride and padding in both dimensions. */
@@ -49,19 +46,9 @@ public final class Convolutions {
      * or two: height, width) and {@code groups}: weight is [out, C/groups, kH, kW], both C and out divisible by groups.
      */
     public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
-        return conv2d("conv2d", input, weight, bias, stride, padding, dilation, groups);
-    }
-
-    private static Tensor conv2d(String op, Tensor input, Tensor weight, Tensor bias, int[] stride, int[] padding,
-                                 int[] dilation, int groups) {
-        requireRank(op, "input", input, 3, 4);
-        requireRank(op, "weight", weight, 4, 4);
-        try {
-            return NnOps.conv2d(input, weight, bias, stride, padding, dilation, groups);
-        } catch (IllegalArgumentException e) {
-            if (op.equals("conv2d")) throw e;
-            throw new IllegalArgumentException(op + ": " + e.getMessage(), e);
-        }
+        requireRank("conv2d", "input", input, 3, 4);
+        requireRank("conv2d", "weight", weight, 4, 4);
+        return NnOps.conv2d(input, weight, bias, stride, padding, dilation, groups);
     }
 
     /** NnOps.unfold, with errors prefixed by the op the caller called. */
@@ -115,7 +102,7 @@ public final class Convolutions {
         boolean batched = input.dim() == 4;
         Tensor x = batched ? input : input.unsqueeze(0);
         int n = x.size(0), c = x.size(1);
-        Tensor cols = unfold("avgPool2d", x, new int[] {kernel}, new int[] {stride}, new int[] {padding}, new int[] {1});
+        Tensor cols = unfold("avgPool2d", input, new int[] {kernel}, new int[] {stride}, new int[] {padding}, new int[] {1});
         int[] size = outputSize(x, kernel, kernel, new int[] {stride}, new int[] {padding}, new int[] {1});
         Tensor out = cols.reshape(n, c, kernel * kernel, -1).mean(2, false).reshape(n, c, size[0], size[1]);
         Tensor y = NnOps.named(batched ? out : out.squeeze(0), "AvgPool2DBackward0");

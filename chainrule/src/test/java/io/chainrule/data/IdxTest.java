@@ -165,7 +165,7 @@ class IdxTest {
         // The gzip magic, then too little for a gzip header: the decompressor's exception has no message of its own.
         Path g = write("stub.gz", new byte[] {0x1f, (byte) 0x8b, 8, 0, 1, 2, 3});
         String m = fails(g).getMessage();
-        assertTrue(m.contains(g.toString()) && m.contains("gzip stream ends early") && !m.contains("null"), m);
+        assertTrue(m.contains(g.toString()) && m.contains("gzip stream ends inside the header") && !m.contains("null"), m);
     }
 
     @Test
@@ -200,6 +200,69 @@ class IdxTest {
         for (int i = 0; i < 5; i++) over.putInt(0x7FFFFFF0);
         Path o = write("overflow", over.array());
         assertNamesFileAndOffset(fails(o), o, 4);
+    }
+
+    @Test
+    void concatenatedGzipMembersAreOneStreamAsInPython() throws IOException {
+        byte[] ok = idx(0x08, new int[] {2, 3}, new double[] {1, 2, 3, 4, 5, 6});
+        // RFC 1952 allows several members; Python's gzip reads them as one stream, and skips zero padding after one
+        byte[] two = concat(gzip(Arrays.copyOf(ok, 7)), gzip(Arrays.copyOfRange(ok, 7, ok.length)));
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, Idx.read(write("two.gz", two)).toFloatArray());
+        byte[] padded = concat(gzip(ok), new byte[5]);
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, Idx.read(write("padded.gz", padded)).toFloatArray());
+    }
+
+    @Test
+    void bytesAfterTheGzipDataAreRefused() throws IOException {
+        byte[] ok = idx(0x08, new int[] {2, 3}, new double[] {1, 2, 3, 4, 5, 6});
+        byte[] gz = gzip(ok);
+        // garbage after the member: Python raises BadGzipFile; so must we, at the compressed offset where it starts
+        Path garbage = write("garbage.gz", concat(gz, "junk".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        IOException e = fails(garbage);
+        assertNamesFileAndOffset(e, garbage, gz.length);
+        assertTrue(e.getMessage().contains("trailing bytes are refused"), e.getMessage());
+        Path zeroThenGarbage = write("zerojunk.gz", concat(gz, new byte[] {0, 0, 'x'}));
+        assertNamesFileAndOffset(fails(zeroThenGarbage), zeroThenGarbage, gz.length + 2);
+        // a second member cut short (Python: EOFError)
+        byte[] second = gzip(new byte[] {9, 9, 9});
+        for (int cut : new int[] {1, 5, 12, second.length - 3}) {
+            Path truncated = write("second" + cut + ".gz", concat(gz, Arrays.copyOf(second, cut)));
+            IOException t = fails(truncated);
+            assertTrue(t.getMessage().contains(truncated.toString()) && t.getMessage().contains("byte offset"), t.getMessage());
+        }
+        // a complete second member whose data lie beyond what the header declares: the IDX reader's own check
+        Path extraMember = write("extramember.gz", concat(gz, second));
+        assertNamesFileAndOffset(fails(extraMember), extraMember, ok.length);
+        // the trailer's CRC-32 no longer matches the data
+        byte[] badCrc = gz.clone();
+        badCrc[badCrc.length - 6] ^= 1;
+        Path crc = write("crc.gz", badCrc);
+        IOException c = fails(crc);
+        assertTrue(c.getMessage().contains("CRC-32") && c.getMessage().contains(crc.toString()), c.getMessage());
+    }
+
+    @Test
+    void headersFollowTheShapeRule() throws IOException {
+        // sizes whose product passes 2^31 are fine when one of them is 0, in any order
+        for (int[] dims : new int[][] {{65536, 65536, 0}, {0, 65536, 65536}}) {
+            Tensor t = Idx.read(write("empty" + dims[0], idx(0x08, dims, new double[0])));
+            assertArrayEquals(dims, t.shape());
+        }
+        // more than 64 dimensions: the byte that declares them
+        ByteBuffer deep = ByteBuffer.allocate(4 + 4 * 65 + 1);
+        deep.put(new byte[] {0, 0, 0x08, 65});
+        for (int i = 0; i < 65; i++) deep.putInt(1);
+        deep.put((byte) 7);
+        Path d = write("deep", deep.array());
+        IOException e = fails(d);
+        assertNamesFileAndOffset(e, d, 3);
+        assertTrue(e.getMessage().contains("too many dimensions: 65"), e.getMessage());
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test

@@ -289,6 +289,32 @@ class SafetensorsTest {
     }
 
     @Test
+    void theHeaderMustStartWithABraceAndMayEndInWhitespace() throws IOException {
+        // The format: "The header data MUST begin with a { character"; it may be padded at the end with whitespace.
+        String ok = "{" + entry("a", "F32", "[1]", 0, 4) + "}";
+        for (String lead : new String[] {" ", "\n", "\t", "\r"}) {
+            assertRejected("lead" + (int) lead.charAt(0) + ".safetensors", file(lead + ok, floats(1)), "must start with '{'",
+                    "at byte 8");
+        }
+        byte[] trailing = file(ok + " \r\n\t", floats(1));
+        assertArrayEquals(new float[] {1}, Safetensors.load(write("trail.safetensors", trailing)).get("a").toFloatArray());
+    }
+
+    @Test
+    void shapesFollowTheOneShapeRule() throws IOException {
+        // 65 dimensions, and more elements than a tensor can hold: the same text as Tensor's errors, with file and byte
+        String deep = "[" + "1,".repeat(64) + "1]";
+        assertRejected("deep.safetensors", file("{" + entry("a", "F32", deep, 0, 4) + "}", floats(1)),
+                "too many dimensions: 65", "header byte 9");
+        assertRejected("many.safetensors", file("{" + entry("a", "F32", "[65536,65536]", 0, 4) + "}", floats(1)),
+                "4294967296 elements", "header byte 9");
+        // a zero anywhere makes an empty tensor, whatever the other sizes
+        Map<String, Tensor> empty = Safetensors.load(write("empty.safetensors", file("{" + entry("a", "F32", "[65536,65536,0]", 0, 0) + "}", new byte[0])));
+        assertArrayEquals(new int[] {65536, 65536, 0}, empty.get("a").shape());
+        assertEquals(0, empty.get("a").numel());
+    }
+
+    @Test
     void errorsGiveTheExactFileOffsetOfTheProblem() throws IOException {
         // The stray '#' sits right after the first entry; header byte k is file byte 8 + k.
         Path p = write("offset.safetensors", file("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}#", floats(1)));

@@ -144,19 +144,13 @@ public final class DotWriter {
     private static String edgeLabel(GraphModel g, Edge e, Branch b, boolean compact) {
         if (!g.hasGradients()) return null;
         if (b != null) {
-            int i = b.consumers().indexOf(e.consumer());
-            Tensor share = b.contributions().get(i);
+            Tensor share = b.contributions().get(g.shareIndex(e));
             // A consumer that uses the value in two slots gets one label for both.
-            if (firstSlot(g, e) != e.slot()) return null;
+            if (g.firstSlot(e) != e.slot()) return null;
             return share == null ? null : Fmt.tensor(share, compact ? 1 : SMALL);
         }
         Tensor grad = e.producer().grad();
         return grad == null ? null : Fmt.tensor(grad, compact ? 1 : SMALL);
-    }
-
-    private static int firstSlot(GraphModel g, Edge e) {
-        for (Edge o : g.edges()) if (o.producer() == e.producer() && o.consumer() == e.consumer()) return o.slot();
-        return e.slot();
     }
 
     private static String sumLabel(Branch b) {
@@ -259,7 +253,7 @@ public final class DotWriter {
     private static List<String> inputNames(GraphModel g, Vertex v) {
         List<String> names = new ArrayList<>();
         for (int i = 0; i < v.node().inputCount(); i++) {
-            Vertex p = producer(g, v, i);
+            Vertex p = g.producer(v, i);
             // null marks a constant input; long names (whole subexpressions) are shortened to the slot.
             if (p == null) {
                 names.add(null);
@@ -273,13 +267,8 @@ public final class DotWriter {
     }
 
     private static Tensor inputValue(GraphModel g, Vertex v, int slot) {
-        Vertex p = producer(g, v, slot);
+        Vertex p = g.producer(v, slot);
         return p == null ? null : p.value();
-    }
-
-    private static Vertex producer(GraphModel g, Vertex v, int slot) {
-        for (Edge e : g.edges()) if (e.consumer() == v && e.slot() == slot) return e.producer();
-        return null;
     }
 
     static String esc(String s) {

@@ -32,6 +32,7 @@ public final class Expression {
     private final Map<String, Tensor> leaves = new LinkedHashMap<>();
     private final Generator generator;
     private int pos;
+    private int depth;
 
     private Expression(String src, Trace trace, Map<String, Tensor> given, long seed) {
         this.src = src;
@@ -60,57 +61,83 @@ public final class Expression {
 
     /**
      * Parses a variable value: a number {@code 1.5}, a vector {@code [1, 2, 3]} or a matrix {@code [[1, 2], [3, 4]]}
-     * (rows may also be separated by ';': {@code [1, 2; 3, 4]}).
+     * (rows may also be separated by ';': {@code [1, 2; 3, 4]}); strictly, failing with the variable and column.
      */
     public static Tensor parseValue(String name, String text) {
-        String s = text.strip();
-        try {
-            if (!s.startsWith("[")) return Tensor.scalar(Double.parseDouble(s), DType.FLOAT64);
-            String inner = s.substring(1, s.length() - (s.endsWith("]") ? 1 : 0)).strip();
-            List<double[]> rows = new ArrayList<>();
-            boolean matrix = inner.startsWith("[") || inner.contains(";");
-            if (inner.startsWith("[")) {
-                for (String r : inner.split("\\]\\s*,?\\s*")) {
-                    String row = r.strip();
-                    if (row.startsWith(",")) row = row.substring(1).strip();
-                    if (row.startsWith("[")) row = row.substring(1);
-                    if (!row.isBlank()) rows.add(numbers(row));
-                }
-            } else {
-                for (String r : inner.split(";")) rows.add(numbers(r));
-            }
-            if (!matrix) return Tensor.of(rows.get(0));
-            int cols = rows.get(0).length;
-            for (double[] r : rows) {
-                if (r.length != cols) {
-                    throw new CliException("value of " + name + ": rows have different lengths (" + cols + " and "
-                            + r.length + ") in '" + text + "'");
-                }
-            }
-            return Tensor.of(rows.toArray(new double[0][]));
-        } catch (NumberFormatException e) {
-            throw new CliException("value of " + name + " is not a number, [vector] or [[matrix]]: '" + text + "'");
-        }
-    }
-
-    private static double[] numbers(String row) {
-        String[] parts = row.strip().split("\\s*,\\s*|\\s+");
-        double[] v = new double[parts.length];
-        for (int i = 0; i < parts.length; i++) v[i] = Double.parseDouble(parts[i].strip());
-        return v;
+        return ValueParser.parse(name, text);
     }
 
     // ------------------------------------------------------------------------------------------------ parser
 
+    /** Deeper nesting of parentheses, signs or powers is refused: the parser recurses once per level. */
+    static final int MAX_NESTING = 256;
+
     /** A parsed subexpression: its value and its text (the node's label). */
-    private record Node(Tensor value, String text, boolean constant) {}
+    private record Node(Tensor value, Text text, boolean constant) {}
+
+    /**
+     * A subexpression's text, kept to its first {@link #CAP} characters (labels show 48), with what the
+     * parenthesising rules need to know about the whole text: building each text from its operands' in constant
+     * time keeps a sum of 50,000 terms linear, where concatenating and rescanning whole texts was quadratic.
+     *
+     * @param plus      a '+' outside parentheses, past the first character
+     * @param minus     a '-' outside parentheses, past the first character
+     * @param leadMinus the text starts with '-'
+     * @param simple    only letters, digits and '_'
+     */
+    private record Text(String shown, boolean cut, boolean plus, boolean minus, boolean leadMinus, boolean simple) {
+        static final int CAP = 200;
+
+        /** A short text read from the source (a name or a number). */
+        static Text of(String s) {
+            return new Text(s, false, topLevel(s, '+'), topLevel(s, '-'), s.startsWith("-"),
+                    s.chars().allMatch(ch -> Character.isLetterOrDigit(ch) || ch == '_'));
+        }
+
+        private static Text make(String s, boolean cut, boolean plus, boolean minus, boolean leadMinus) {
+            boolean over = s.length() > CAP;
+            return new Text(over ? s.substring(0, CAP) : s, cut || over, plus, minus, leadMinus, false);
+        }
+
+        boolean hasSum() {
+            return plus || minus;
+        }
+
+        /** "(" + this + ")": nothing is outside the parentheses any more. */
+        Text parens() {
+            return make("(" + shown + (cut ? "" : ")"), cut, false, false, false);
+        }
+
+        /** this + sep + right, as one text. */
+        Text then(String sep, Text right) {
+            boolean p = plus || sep.contains("+") || right.plus;
+            boolean m = minus || sep.contains("-") || right.minus || right.leadMinus;
+            if (cut) return new Text(shown, true, p, m, leadMinus, false); // the first CAP characters stay as they are
+            return make(shown + sep + right.shown, right.cut, p, m, leadMinus);
+        }
+
+        /** prefix + this, for a prefix without signs but a leading '-' (negation) or a function call. */
+        Text after(String prefix) {
+            boolean neg = prefix.equals("-");
+            return make(prefix + shown, cut, plus, minus || (neg && leadMinus), neg);
+        }
+
+        @Override
+        public String toString() {
+            return cut ? shown + "…" : shown;
+        }
+    }
 
     private Node parseExpr() {
+        enter();
         Node left = parseTerm();
         while (true) {
             skipSpace();
             char c = peek();
-            if (c != '+' && c != '-') return left;
+            if (c != '+' && c != '-') {
+                depth--;
+                return left;
+            }
             pos++;
             Node right = parseTerm();
             left = binary(left, right, String.valueOf(c), " " + c + " ");
@@ -133,9 +160,11 @@ public final class Expression {
         skipSpace();
         if (peek() == '-') {
             pos++;
+            enter();
             Node x = parseUnary();
-            if (x.constant) return new Node(x.value.neg(), "-" + x.text, true);
-            return named("-" + paren(x.text), x.value.neg());
+            depth--;
+            if (x.constant) return new Node(x.value.neg(), x.text.after("-"), true);
+            return named(paren(x.text).after("-"), x.value.neg());
         }
         return parsePower();
     }
@@ -147,11 +176,13 @@ public final class Expression {
         pos++;
         skipSpace();
         int start = pos;
+        enter();
         Node exp = parseUnary();
+        depth--;
         if (!exp.constant) throw errorAt(start, "the exponent after '^' must be a number");
         double p = exp.value.item();
-        if (base.constant) return new Node(base.value.pow(p), base.text + "^" + exp.text, true);
-        return named(paren(base.text) + "^" + exp.text, base.value.pow(p));
+        if (base.constant) return new Node(base.value.pow(p), base.text.then("^", exp.text), true);
+        return named(paren(base.text).then("^", exp.text), base.value.pow(p));
     }
 
     private Node parsePrimary() {
@@ -172,7 +203,7 @@ public final class Expression {
             }
             String num = src.substring(start, pos);
             try {
-                return new Node(Tensor.scalar(Double.parseDouble(num), DType.FLOAT64), num, true);
+                return new Node(Tensor.scalar(Double.parseDouble(num), DType.FLOAT64), Text.of(num), true);
             } catch (NumberFormatException e) {
                 throw errorAt(start, "bad number '" + num + "'");
             }
@@ -201,6 +232,11 @@ public final class Expression {
         throw error("unexpected '" + c + "'");
     }
 
+    /** One more level of recursion, refused past {@link #MAX_NESTING} (a clear error instead of a stack overflow). */
+    private void enter() {
+        if (++depth > MAX_NESTING) throw error("nested more than " + MAX_NESTING + " levels deep");
+    }
+
     private Node variable(String name) {
         Tensor t = leaves.get(name);
         if (t == null) {
@@ -213,7 +249,7 @@ public final class Expression {
             trace.leaf(name, t);
             leaves.put(name, t);
         }
-        return new Node(t, name, false);
+        return new Node(t, Text.of(name), false);
     }
 
     private Node call(String f, List<Node> args, int at) {
@@ -250,11 +286,13 @@ public final class Expression {
         } catch (IllegalArgumentException e) {
             throw new CliException("in " + f + "(...): " + e.getMessage());
         }
-        StringBuilder text = new StringBuilder(fl).append('(');
-        for (int i = 0; i < args.size(); i++) text.append(i > 0 ? ", " : "").append(args.get(i).text);
-        text.append(')');
+        // "f(a, b)": everything inside the parentheses, so nothing is outside them
+        Text inner = args.get(0).text;
+        for (int i = 1; i < args.size(); i++) inner = inner.then(", ", args.get(i).text);
+        Text text = inner.parens().after(fl);
+        text = new Text(text.shown(), text.cut(), false, false, false, false);
         boolean constant = args.stream().allMatch(Node::constant);
-        return constant ? new Node(y, text.toString(), true) : named(text.toString(), y);
+        return constant ? new Node(y, text, true) : named(text, y);
     }
 
     private Node binary(Node a, Node b, String op, String sep) {
@@ -271,15 +309,14 @@ public final class Expression {
         } catch (IllegalArgumentException e) {
             throw new CliException("in '" + a.text + sep + b.text + "': " + e.getMessage());
         }
-        String text = side(a.text, op, false) + sep + side(b.text, op, true);
+        Text text = side(a.text, op, false).then(sep, side(b.text, op, true));
         return a.constant && b.constant ? new Node(r, text, true) : named(text, r);
     }
 
     /** Parenthesises an operand whose text would read wrongly next to {@code op}. */
-    private static String side(String text, String op, boolean right) {
-        boolean hasSum = topLevel(text, '+') || topLevel(text, '-');
-        if ((op.equals("*") || op.equals("/") || op.equals("@")) && hasSum) return "(" + text + ")";
-        if (op.equals("-") && right && hasSum) return "(" + text + ")";
+    private static Text side(Text text, String op, boolean right) {
+        if ((op.equals("*") || op.equals("/") || op.equals("@")) && text.hasSum()) return text.parens();
+        if (op.equals("-") && right && text.hasSum()) return text.parens();
         return text;
     }
 
@@ -294,12 +331,13 @@ public final class Expression {
         return false;
     }
 
-    private static String paren(String text) {
-        return text.chars().allMatch(ch -> Character.isLetterOrDigit(ch) || ch == '_') ? text : "(" + text + ")";
+    private static Text paren(Text text) {
+        return text.simple() ? text : text.parens();
     }
 
-    private Node named(String text, Tensor value) {
-        trace.name(text.length() > 48 ? text.substring(0, 47) + "…" : text, value);
+    private Node named(Text text, Tensor value) {
+        String s = text.shown();
+        trace.name(s.length() > 48 ? s.substring(0, 47) + "…" : s, value);
         return new Node(value, text, false);
     }
 
@@ -322,6 +360,10 @@ public final class Expression {
     }
 
     private CliException errorAt(int at, String what) {
-        return new CliException("cannot parse expression '" + src + "' at column " + (at + 1) + ": " + what);
+        // a long expression is shown around the column, so the message stays one readable line
+        String shown = src.length() <= 120 ? src
+                : (at > 40 ? "…" : "") + src.substring(Math.max(0, at - 40), Math.min(src.length(), at + 40))
+                + (at + 40 < src.length() ? "…" : "");
+        return new CliException("cannot parse expression '" + shown + "' at column " + (at + 1) + ": " + what);
     }
 }

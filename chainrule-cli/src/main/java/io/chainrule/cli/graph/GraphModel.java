@@ -5,6 +5,7 @@ import io.chainrule.autograd.Node;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,28 +77,46 @@ public final class GraphModel {
     private final List<Constant> constants = new ArrayList<>();
     private final List<Branch> branches = new ArrayList<>();
     private final boolean withGrads;
+    // Lookups the writer makes per vertex and per edge, indexed once so a large graph stays linear.
+    private final Map<Vertex, Branch> branchByProducer = new IdentityHashMap<>();
+    /** For each branch producer: each consumer's position in the branch and the first slot where it reads it. */
+    private final Map<Vertex, Map<Vertex, int[]>> consumerOf = new IdentityHashMap<>();
+    /** producers[v.id()][slot]: the vertex feeding that input, or null for a constant. */
+    private final Vertex[][] producers;
 
     GraphModel(List<Vertex> vertices, Map<Node, Integer> ids, boolean withGrads) {
         this.vertices = vertices;
         this.withGrads = withGrads;
+        this.producers = new Vertex[vertices.size()][];
         for (Vertex v : vertices) {
             Node n = v.node();
+            producers[v.id()] = new Vertex[n.inputCount()];
             for (int i = 0; i < n.inputCount(); i++) {
                 Node m = n.next(i);
-                if (m == null) constants.add(new Constant(v, i));
-                else edges.add(new Edge(vertices.get(ids.get(m)), v, i));
+                if (m == null) {
+                    constants.add(new Constant(v, i));
+                } else {
+                    Vertex p = vertices.get(ids.get(m));
+                    edges.add(new Edge(p, v, i));
+                    producers[v.id()][i] = p;
+                }
             }
         }
-        Map<Vertex, List<Vertex>> consumers = new LinkedHashMap<>();
+        Map<Vertex, Map<Vertex, int[]>> consumers = new LinkedHashMap<>();
+        Map<Vertex, Integer> uses = new IdentityHashMap<>();
         for (Edge e : edges) {
-            List<Vertex> cs = consumers.computeIfAbsent(e.producer(), k -> new ArrayList<>());
-            cs.add(e.consumer());
+            // position among the distinct consumers, and the first slot: one label per consumer
+            Map<Vertex, int[]> cs = consumers.computeIfAbsent(e.producer(), k -> new LinkedHashMap<>());
+            if (!cs.containsKey(e.consumer())) cs.put(e.consumer(), new int[] {cs.size(), e.slot()});
+            uses.merge(e.producer(), 1, Integer::sum);
         }
-        for (Map.Entry<Vertex, List<Vertex>> en : consumers.entrySet()) {
-            if (en.getValue().size() > 1) {
-                List<Vertex> distinct = new ArrayList<>();
-                for (Vertex c : en.getValue()) if (!distinct.contains(c)) distinct.add(c);
-                branches.add(new Branch(en.getKey(), distinct, new ArrayList<>(Collections.nCopies(distinct.size(), null))));
+        for (Map.Entry<Vertex, Map<Vertex, int[]>> en : consumers.entrySet()) {
+            if (uses.get(en.getKey()) > 1) {
+                List<Vertex> distinct = new ArrayList<>(en.getValue().keySet());
+                Branch b = new Branch(en.getKey(), distinct, new ArrayList<>(Collections.nCopies(distinct.size(), null)));
+                branches.add(b);
+                branchByProducer.put(en.getKey(), b);
+                consumerOf.put(en.getKey(), en.getValue());
             }
         }
     }
@@ -120,8 +139,23 @@ public final class GraphModel {
 
     /** The branch whose producer is {@code v}, or null. */
     public Branch branchOf(Vertex v) {
-        for (Branch b : branches) if (b.producer() == v) return b;
-        return null;
+        return branchByProducer.get(v);
+    }
+
+    /** The position of {@code e}'s consumer in the branch of {@code e}'s producer (which must have one). */
+    public int shareIndex(Edge e) {
+        return consumerOf.get(e.producer()).get(e.consumer())[0];
+    }
+
+    /** The first slot in which {@code e}'s consumer reads {@code e}'s producer, a branch producer. */
+    public int firstSlot(Edge e) {
+        return consumerOf.get(e.producer()).get(e.consumer())[1];
+    }
+
+    /** The vertex whose output is input {@code slot} of {@code consumer}, or null for a constant input. */
+    public Vertex producer(Vertex consumer, int slot) {
+        Vertex[] in = producers[consumer.id()];
+        return slot < in.length ? in[slot] : null;
     }
 
     /** The first vertex registered under {@code name}, or null. */

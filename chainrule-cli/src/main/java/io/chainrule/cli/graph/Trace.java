@@ -1,7 +1,6 @@
 package io.chainrule.cli.graph;
 
 import io.chainrule.Tensor;
-import io.chainrule.autograd.Autograd;
 import io.chainrule.autograd.Node;
 
 import java.util.ArrayDeque;
@@ -15,7 +14,8 @@ import java.util.Map;
  * Records what the autograd graph itself does not keep, so that a picture of it can show values: the name and
  * forward value of each tensor the caller registers, the module cluster each node belongs to, and, after
  * {@link #backward}, the total gradient that reached every node (captured with {@link Node#addGradHook}) and, at
- * every branch, the share each consumer contributed to the sum.
+ * every branch, the share each consumer contributed to the sum (captured with {@link Node#addInputGradHook}): all
+ * from one backward pass, so the cost grows linearly with the graph.
  *
  * <pre>{@code
  * Trace tr = new Trace();
@@ -31,6 +31,8 @@ public final class Trace {
     private final Map<Node, Named> named = new IdentityHashMap<>();
     private final Map<Node, String> cluster = new IdentityHashMap<>();
     private final Map<Node, Tensor> grads = new IdentityHashMap<>();
+    /** For each consumer at a branch: the gradient it sent to each input in the last backward. */
+    private final Map<Node, Tensor[]> sent = new IdentityHashMap<>();
     private boolean capturing;
 
     /** Registers a leaf (it should require grad to appear in the graph) under {@code name}; returns it. */
@@ -86,6 +88,20 @@ public final class Trace {
                 if (capturing) grads.put(n, g.detach().clone());
             });
         }
+        // The share each consumer sends to a shared value is what its node hands that input during this one pass:
+        // kept per edge, so the picture costs one backward in all, not one per edge.
+        for (GraphModel.Branch b : model.branches()) {
+            for (GraphModel.Vertex c : b.consumers()) {
+                Node n = c.node();
+                if (sent.containsKey(n)) continue;
+                sent.put(n, new Tensor[n.inputCount()]);
+                n.addInputGradHook(gs -> {
+                    if (!capturing) return;
+                    Tensor[] kept = sent.get(n);
+                    for (int i = 0; i < gs.length; i++) if (gs[i] != null) kept[i] = gs[i].detach().clone();
+                });
+            }
+        }
         capturing = true;
         try {
             root.backward(seed, true, false);
@@ -97,15 +113,18 @@ public final class Trace {
     }
 
     /**
-     * The gradient consumer {@code c} sends to producer {@code p} at a branch: d(c·ḡ_c)/dp, computed with
-     * {@link Autograd#grad} over the retained graph; null when either tensor was not registered.
+     * The gradient consumer {@code c} sends to producer {@code p} at a branch, as backward computed it on that edge
+     * (summed over the slots where c reads p); null when either tensor was not registered.
      */
     private Tensor contribution(Node consumer, Node producer) {
-        Named c = named.get(consumer);
-        Named p = named.get(producer);
-        Tensor gc = grads.get(consumer);
-        if (c == null || p == null || gc == null) return null;
-        return Autograd.grad(List.of(c.value()), List.of(p.value()), List.of(gc), true, false).get(0).detach();
+        if (!named.containsKey(consumer) || !named.containsKey(producer) || grads.get(consumer) == null) return null;
+        Tensor[] kept = sent.get(consumer);
+        Tensor share = null;
+        for (int i = 0; kept != null && i < consumer.inputCount(); i++) {
+            if (consumer.next(i) != producer || kept[i] == null) continue;
+            share = share == null ? kept[i] : share.add(kept[i]);
+        }
+        return share;
     }
 
     private GraphModel build(Tensor root, boolean withGrads) {

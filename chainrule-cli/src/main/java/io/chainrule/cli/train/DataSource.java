@@ -148,6 +148,7 @@ public final class DataSource {
                     + labels.getFileName() + " has " + y.shape()[0] + " labels");
         }
         if (min(y) < 0) throw new CliException(labels.getFileName() + ": negative class label " + min(y));
+        checkLabel(labels, max(y));
         int[] s = x.shape();
         Tensor xs = x.to(DType.FLOAT32).reshape(s[0], 1, s[1], s[2]).div(255.0);
         return new Labeled(xs, y.to(DType.INT64));
@@ -241,10 +242,20 @@ public final class DataSource {
             maxLabel = Math.max(maxLabel, ys[i]);
         }
         if (maxLabel < 1) throw new CliException(file + ": every label is 0; need at least two classes");
-        if (maxLabel > 10_000) throw new CliException(file + ": label " + maxLabel + " is too large for a class number");
+        checkLabel(file, maxLabel);
         int classes = (int) maxLabel + 1;
         Labeled train = new Labeled(Tensor.of(xs, n, f), Tensor.of(ys, n));
         return new LoadedData(file.getFileName().toString(), train, null, new int[] {f}, classes, names(classes), mean, std);
+    }
+
+    /** The largest class label a data file may hold: the model gets one output per class up to it. */
+    static final long MAX_LABEL = 10_000;
+
+    /** One rule for labels in CSV and IDX files: a class number of at most {@link #MAX_LABEL}. */
+    private static void checkLabel(Path file, long label) {
+        if (label > MAX_LABEL) {
+            throw new CliException(file + ": label " + label + " is too large for a class number (at most " + MAX_LABEL + ")");
+        }
     }
 
     /** Parses a comma-separated list of numbers (a stored standardisation); null for none. */
