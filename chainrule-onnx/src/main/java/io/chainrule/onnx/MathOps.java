@@ -54,7 +54,7 @@ final class MathOps {
             if (!x.dtype().isFloatingPoint()) return x;
             double[] v = x.toDoubleArray();
             for (int i = 0; i < v.length; i++) v[i] = f.applyAsDouble(v[i]);
-            return Tensor.of(v, x.shape()).to(x.dtype());
+            return Tensor.of(v, v.length).reshape(x.shape()).to(x.dtype()); // Tensor.of with no shape would be 1-D
         });
     }
 
@@ -249,7 +249,7 @@ final class MathOps {
                 default -> (int) v[i];
             };
         }
-        return Tensor.of(v, y.shape());
+        return Tensor.of(v, v.length).reshape(y.shape());
     }
 
     /** CastLike: the type of the second input. */

@@ -68,37 +68,37 @@ final class TensorProtos {
                 check(proto.getFloatDataCount(), n, "float_data", shape, where);
                 float[] v = new float[n];
                 for (int i = 0; i < n; i++) v[i] = proto.getFloatData(i);
-                yield Tensor.of(v, shape);
+                yield Tensor.of(v, n).reshape(shape);
             }
             case DOUBLE -> {
                 check(proto.getDoubleDataCount(), n, "double_data", shape, where);
                 double[] v = new double[n];
                 for (int i = 0; i < n; i++) v[i] = proto.getDoubleData(i);
-                yield Tensor.of(v, shape);
+                yield Tensor.of(v, n).reshape(shape);
             }
             case INT64 -> {
                 check(proto.getInt64DataCount(), n, "int64_data", shape, where);
                 long[] v = new long[n];
                 for (int i = 0; i < n; i++) v[i] = proto.getInt64Data(i);
-                yield Tensor.of(v, shape);
+                yield Tensor.of(v, n).reshape(shape);
             }
             case UINT32 -> {
                 check(proto.getUint64DataCount(), n, "uint64_data", shape, where);
                 long[] v = new long[n];
                 for (int i = 0; i < n; i++) v[i] = proto.getUint64Data(i);
-                yield Tensor.of(v, shape);
+                yield Tensor.of(v, n).reshape(shape);
             }
             case BOOL -> {
                 check(proto.getInt32DataCount(), n, "int32_data", shape, where);
                 boolean[] v = new boolean[n];
                 for (int i = 0; i < n; i++) v[i] = proto.getInt32Data(i) != 0;
-                yield Tensor.of(v, shape);
+                yield Tensor.of(v, n).reshape(shape);
             }
             default -> { // the narrow integer types travel in int32_data
                 check(proto.getInt32DataCount(), n, "int32_data", shape, where);
                 long[] v = new long[n];
                 for (int i = 0; i < n; i++) v[i] = narrow(type, proto.getInt32Data(i));
-                yield Tensor.of(v, shape);
+                yield Tensor.of(v, n).reshape(shape);
             }
         };
     }
@@ -126,17 +126,17 @@ final class TensorProtos {
             case FLOAT32 -> {
                 float[] v = new float[n];
                 b.asFloatBuffer().get(v);
-                return Tensor.of(v, shape);
+                return Tensor.of(v, n).reshape(shape);
             }
             case FLOAT64 -> {
                 double[] v = new double[n];
                 b.asDoubleBuffer().get(v);
-                return Tensor.of(v, shape);
+                return Tensor.of(v, n).reshape(shape);
             }
             case BOOL -> {
                 boolean[] v = new boolean[n];
                 for (int i = 0; i < n; i++) v[i] = b.get(i) != 0;
-                return Tensor.of(v, shape);
+                return Tensor.of(v, n).reshape(shape);
             }
             default -> {
                 long[] v = new long[n];
@@ -151,7 +151,7 @@ final class TensorProtos {
                         default -> b.get(i) & 0xFF; // UINT8
                     };
                 }
-                return Tensor.of(v, shape);
+                return Tensor.of(v, n).reshape(shape);
             }
         }
     }
