@@ -201,7 +201,10 @@ final class LayerOps {
 
     private static Tensor pool(OnnxNode node, Window w, Tensor x, boolean max, boolean countPad) {
         int r = spatialRank(node, x);
-        if (!x.dtype().isFloatingPoint()) throw node.badInput("expects a float tensor, got " + x.dtype());
+        if (!x.dtype().isFloatingPoint()) { // integer max pooling: exact in float64
+            if (!max || x.dtype() != DType.INT64) throw node.badInput("expects a float tensor, got " + x.dtype());
+            return pool(node, w, x.to(DType.FLOAT64), true, false).to(DType.INT64);
+        }
         int[] k = Values.toInts(w.kernel());
         if (k.length != r) throw node.badInput("kernel_shape " + Arrays.toString(k) + " for input " + Arrays.toString(x.shape()));
         int[] in = Arrays.copyOfRange(x.shape(), 2, x.dim());
@@ -332,7 +335,7 @@ final class LayerOps {
         };
     }
 
-    /** Dropout: the identity unless the training_mode input is true; the mask output is then all true. */
+    /** Dropout in inference: the identity, and an all-true mask. Training mode (a random mask) is refused. */
     static OpCompiler dropout() {
         return node -> {
             node.expectInputs(1, 3);
@@ -345,10 +348,10 @@ final class LayerOps {
                 Tensor x = in[0];
                 boolean training = in.length > 2 && in[2] != null && Values.scalar(node, in[2], "training_mode") != 0;
                 Tensor mask = wantsMask ? Tensor.ones(DType.INT64, x.shape()).ne(0) : null;
-                if (!training) return new Tensor[] {x, mask};
-                if (wantsMask) throw node.unsupported("the mask output in training mode");
                 double ratio = in.length > 1 && in[1] != null ? Values.scalar(node, in[1], "ratio") : attrRatio;
-                return new Tensor[] {F.dropout(x, ratio, true), null};
+                if (!training || ratio == 0) return new Tensor[] {x, mask};
+                // a random mask: no other runtime's numbers could be reproduced, and exports run in eval mode
+                throw node.unsupported("training_mode true (random dropout masks)");
             };
         };
     }

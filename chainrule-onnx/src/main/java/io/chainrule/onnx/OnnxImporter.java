@@ -82,7 +82,7 @@ final class OnnxImporter {
             if (v.getName().isEmpty()) throw new IOException(file + ": a graph input has no name");
             if (floats.containsKey(v.getName()) || constants.containsKey(v.getName())) continue; // a default value, not an input
             if (!defined.add(v.getName())) throw new IOException(file + ": graph input '" + v.getName() + "' appears twice");
-            inputs.add(spec(v));
+            inputs.add(spec(v, file));
         }
 
         List<NodeProto> nodes = graph.getNodeList();
@@ -118,6 +118,14 @@ final class OnnxImporter {
         List<String> outputs = new ArrayList<>();
         for (ValueInfoProto v : graph.getOutputList()) {
             if (!defined.contains(v.getName())) throw new IOException(file + ": graph output '" + v.getName() + "' is never produced");
+            TypeProto type = v.getType();
+            if (type.getValueCase() != TypeProto.ValueCase.TENSOR_TYPE && type.getValueCase() != TypeProto.ValueCase.VALUE_NOT_SET
+                    || type.hasTensorType() && type.getTensorType().getElemType() != 0
+                    && TensorProtos.dtypeOf(type.getTensorType().getElemType()) == null) {
+                throw new UnsupportedOperationException(file + ": graph output '" + v.getName() + "' of type "
+                        + (type.hasTensorType() ? TensorProtos.typeName(type.getTensorType().getElemType()) : type.getValueCase())
+                        + " is not supported");
+            }
             outputs.add(v.getName());
         }
         if (outputs.isEmpty()) throw new IOException(file + ": the graph has no outputs");
@@ -150,7 +158,15 @@ final class OnnxImporter {
                 version = o.getVersion();
             }
         }
-        if (version == null) throw new IOException(file + ": the model imports no opset of the default ONNX domain");
+        if (version == null) { // allowed when no node uses the default domain (every node then fails as another domain's)
+            for (NodeProto n : model.getGraph().getNodeList()) {
+                if (n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx")) {
+                    throw new IOException(file + ": node '" + n.getName() + "' (" + n.getOpType() + ") is in the default "
+                            + "ONNX domain, but the model imports no opset of it");
+                }
+            }
+            return 0;
+        }
         if (version < 1) throw new IOException(file + ": opset version " + version);
         if (version > MAX_OPSET) {
             throw new UnsupportedOperationException(file + ": opset " + version + " is newer than this loader knows (up to "
@@ -159,11 +175,20 @@ final class OnnxImporter {
         return version.intValue();
     }
 
-    private static OnnxGraph.InputSpec spec(ValueInfoProto v) {
+    /** The declared type of a graph input; a non-tensor type or an element type chainrule has no dtype for is refused. */
+    private static OnnxGraph.InputSpec spec(ValueInfoProto v, String file) {
         TypeProto type = v.getType();
+        if (type.getValueCase() != TypeProto.ValueCase.TENSOR_TYPE && type.getValueCase() != TypeProto.ValueCase.VALUE_NOT_SET) {
+            throw new UnsupportedOperationException(file + ": graph input '" + v.getName() + "' of type " + type.getValueCase()
+                    + " is not supported (only tensors)");
+        }
         if (!type.hasTensorType()) return new OnnxGraph.InputSpec(v.getName(), null, null);
         TypeProto.Tensor t = type.getTensorType();
-        DType dtype = t.hasElemType() ? TensorProtos.dtypeOf(t.getElemType()) : null;
+        DType dtype = t.hasElemType() && t.getElemType() != 0 ? TensorProtos.dtypeOf(t.getElemType()) : null;
+        if (t.hasElemType() && t.getElemType() != 0 && dtype == null) {
+            throw new UnsupportedOperationException(file + ": graph input '" + v.getName() + "' has element type "
+                    + TensorProtos.typeName(t.getElemType()) + ", which is not supported");
+        }
         if (!t.hasShape()) return new OnnxGraph.InputSpec(v.getName(), dtype, null);
         int[] dims = new int[t.getShape().getDimCount()];
         for (int i = 0; i < dims.length; i++) {

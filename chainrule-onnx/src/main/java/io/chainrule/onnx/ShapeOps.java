@@ -302,7 +302,8 @@ final class ShapeOps {
             long axis = node.attrInt("axis", 1);
             return Kernel.of(in -> {
                 int[] s = in[0].shape();
-                int a = Values.axis(node, axis, s.length + 1);
+                if (axis < -s.length || axis > s.length) throw node.badInput("axis " + axis + " is out of range for rank " + s.length);
+                int a = (int) (axis < 0 ? axis + s.length : axis);
                 int outer = 1, inner = 1;
                 for (int i = 0; i < s.length; i++) {
                     if (i < a) outer *= s[i];
