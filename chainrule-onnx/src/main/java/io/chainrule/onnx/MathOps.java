@@ -227,8 +227,8 @@ final class MathOps {
             node.expectInputs(1, 1);
             node.expectOutputs(1, 1);
             int to = (int) node.attrInt("to", -1);
-            DType target = TensorProtos.dtypeOf(to);
-            if (target == null) throw node.unsupported("cast to " + TensorProtos.typeName(to));
+            DType target = TensorDecoder.dtypeOf(to);
+            if (target == null) throw node.unsupported("cast to " + TensorDecoder.typeName(to));
             return Kernel.of(in -> cast(in[0], to, target));
         };
     }
@@ -237,15 +237,15 @@ final class MathOps {
     static Tensor cast(Tensor x, int to, DType target) {
         if (target == DType.BOOL) return x.dtype() == DType.BOOL ? x : x.ne(0);
         Tensor y = x.dtype() == target ? x : x.to(target);
-        if (target != DType.INT64 || to == TensorProtos.INT64) return y;
+        if (target != DType.INT64 || to == TensorDecoder.INT64) return y;
         long[] v = y.toLongArray();
         for (int i = 0; i < v.length; i++) {
             v[i] = switch (to) {
-                case TensorProtos.UINT8 -> v[i] & 0xFF;
-                case TensorProtos.INT8 -> (byte) v[i];
-                case TensorProtos.UINT16 -> v[i] & 0xFFFF;
-                case TensorProtos.INT16 -> (short) v[i];
-                case TensorProtos.UINT32 -> v[i] & 0xFFFFFFFFL;
+                case TensorDecoder.UINT8 -> v[i] & 0xFF;
+                case TensorDecoder.INT8 -> (byte) v[i];
+                case TensorDecoder.UINT16 -> v[i] & 0xFFFF;
+                case TensorDecoder.INT16 -> (short) v[i];
+                case TensorDecoder.UINT32 -> v[i] & 0xFFFFFFFFL;
                 default -> (int) v[i];
             };
         }
@@ -259,8 +259,8 @@ final class MathOps {
             node.expectOutputs(1, 1);
             return Kernel.of(in -> {
                 DType t = in[1].dtype();
-                int to = t == DType.FLOAT32 ? TensorProtos.FLOAT : t == DType.FLOAT64 ? TensorProtos.DOUBLE
-                        : t == DType.BOOL ? TensorProtos.BOOL : TensorProtos.INT64;
+                int to = t == DType.FLOAT32 ? TensorDecoder.FLOAT : t == DType.FLOAT64 ? TensorDecoder.DOUBLE
+                        : t == DType.BOOL ? TensorDecoder.BOOL : TensorDecoder.INT64;
                 return cast(in[0], to, t);
             });
         };

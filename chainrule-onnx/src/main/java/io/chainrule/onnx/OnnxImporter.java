@@ -73,7 +73,7 @@ final class OnnxImporter {
             String where = file + ": initializer '" + t.getName() + "'";
             if (t.getName().isEmpty()) throw new IOException(file + ": an initializer has no name");
             if (!defined.add(t.getName())) throw new IOException(where + " appears twice");
-            Tensor value = TensorProtos.decode(t, where);
+            Tensor value = TensorDecoder.decode(t, where);
             (value.dtype().isFloatingPoint() ? floats : constants).put(t.getName(), value);
         }
 
@@ -121,9 +121,9 @@ final class OnnxImporter {
             TypeProto type = v.getType();
             if (type.getValueCase() != TypeProto.ValueCase.TENSOR_TYPE && type.getValueCase() != TypeProto.ValueCase.VALUE_NOT_SET
                     || type.hasTensorType() && type.getTensorType().getElemType() != 0
-                    && TensorProtos.dtypeOf(type.getTensorType().getElemType()) == null) {
+                    && TensorDecoder.dtypeOf(type.getTensorType().getElemType()) == null) {
                 throw new UnsupportedOperationException(file + ": graph output '" + v.getName() + "' of type "
-                        + (type.hasTensorType() ? TensorProtos.typeName(type.getTensorType().getElemType()) : type.getValueCase())
+                        + (type.hasTensorType() ? TensorDecoder.typeName(type.getTensorType().getElemType()) : type.getValueCase())
                         + " is not supported");
             }
             outputs.add(v.getName());
@@ -184,10 +184,10 @@ final class OnnxImporter {
         }
         if (!type.hasTensorType()) return new OnnxGraph.InputSpec(v.getName(), null, null);
         TypeProto.Tensor t = type.getTensorType();
-        DType dtype = t.hasElemType() && t.getElemType() != 0 ? TensorProtos.dtypeOf(t.getElemType()) : null;
+        DType dtype = t.hasElemType() && t.getElemType() != 0 ? TensorDecoder.dtypeOf(t.getElemType()) : null;
         if (t.hasElemType() && t.getElemType() != 0 && dtype == null) {
             throw new UnsupportedOperationException(file + ": graph input '" + v.getName() + "' has element type "
-                    + TensorProtos.typeName(t.getElemType()) + ", which is not supported");
+                    + TensorDecoder.typeName(t.getElemType()) + ", which is not supported");
         }
         if (!t.hasShape()) return new OnnxGraph.InputSpec(v.getName(), dtype, null);
         int[] dims = new int[t.getShape().getDimCount()];

@@ -143,7 +143,7 @@ final class OnnxNode {
     /** The TENSOR attribute decoded, or null when absent. */
     Tensor attrTensor(String attribute) throws IOException {
         AttributeProto a = get(attribute, AttributeType.TENSOR);
-        return a == null ? null : TensorProtos.decode(a.getT(), file + ": " + where() + ", attribute '" + attribute + "'");
+        return a == null ? null : TensorDecoder.decode(a.getT(), file + ": " + where() + ", attribute '" + attribute + "'");
     }
 
     private AttributeProto get(String attribute, AttributeType type) throws IOException {

@@ -125,7 +125,7 @@ class OnnxBadFilesTest {
     /** dims promise 10¹² elements; 12 bytes of raw_data are there. Checked before anything is allocated. */
     @Test
     void anInitializerWhoseDimsLieIsAnIOException() throws Exception {
-        TensorProto lying = TensorProto.newBuilder().setName("w").setDataType(TensorProtos.FLOAT).addDims(1_000_000).addDims(1_000_000)
+        TensorProto lying = TensorProto.newBuilder().setName("w").setDataType(TensorDecoder.FLOAT).addDims(1_000_000).addDims(1_000_000)
                 .setRawData(ByteString.copyFrom(new byte[12])).build();
         Path file = write(model(17, List.of(node("Add", "add", List.of("x", "w"), List.of("y"))), List.of(floatInput("x", 3)),
                 List.of(output("y")), List.of(lying)), dir.resolve("dims.onnx"));
@@ -159,7 +159,7 @@ class OnnxBadFilesTest {
 
     @Test
     void externalDataIsReportedAsUnsupported() throws Exception {
-        TensorProto external = TensorProto.newBuilder().setName("w").setDataType(TensorProtos.FLOAT).addDims(3)
+        TensorProto external = TensorProto.newBuilder().setName("w").setDataType(TensorDecoder.FLOAT).addDims(3)
                 .setDataLocation(TensorProto.DataLocation.EXTERNAL).build();
         Path file = write(model(17, List.of(node("Add", "add", List.of("x", "w"), List.of("y"))), List.of(floatInput("x", 3)),
                 List.of(output("y")), List.of(external)), dir.resolve("external.onnx"));

@@ -108,7 +108,7 @@ class OnnxConformanceTest {
     }
 
     static Tensor read(Path pb) throws IOException {
-        return TensorProtos.decode(TensorProto.parseFrom(Files.readAllBytes(pb)), pb.toString());
+        return TensorDecoder.decode(TensorProto.parseFrom(Files.readAllBytes(pb)), pb.toString());
     }
 
     /** ONNX's check: same shape; floats within atol + rtol·|expected| (NaN matches NaN); the rest exactly. */

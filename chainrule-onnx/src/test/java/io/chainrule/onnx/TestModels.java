@@ -33,7 +33,7 @@ final class TestModels {
         for (long d : dims) shape.addDim(d < 0 ? TensorShapeProto.Dimension.newBuilder().setDimParam("batch")
                 : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
         return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
-                TypeProto.Tensor.newBuilder().setElemType(TensorProtos.FLOAT).setShape(shape))).build();
+                TypeProto.Tensor.newBuilder().setElemType(TensorDecoder.FLOAT).setShape(shape))).build();
     }
 
     static ValueInfoProto output(String name) {
@@ -41,14 +41,14 @@ final class TestModels {
     }
 
     static TensorProto floats(String name, float[] values, long... dims) {
-        TensorProto.Builder b = TensorProto.newBuilder().setName(name).setDataType(TensorProtos.FLOAT);
+        TensorProto.Builder b = TensorProto.newBuilder().setName(name).setDataType(TensorDecoder.FLOAT);
         for (long d : dims) b.addDims(d);
         for (float v : values) b.addFloatData(v);
         return b.build();
     }
 
     static TensorProto longs(String name, long[] values, long... dims) {
-        TensorProto.Builder b = TensorProto.newBuilder().setName(name).setDataType(TensorProtos.INT64);
+        TensorProto.Builder b = TensorProto.newBuilder().setName(name).setDataType(TensorDecoder.INT64);
         for (long d : dims) b.addDims(d);
         for (long v : values) b.addInt64Data(v);
         return b.build();

@@ -15,8 +15,8 @@ import java.util.Arrays;
  * present before anything is allocated, so a file that lies about a tensor's size fails with an {@link IOException}
  * instead of an out-of-memory error.
  */
-final class TensorProtos {
-    private TensorProtos() {}
+final class TensorDecoder {
+    private TensorDecoder() {}
 
     /** The ONNX element type numbers (TensorProto.DataType) this loader reads. */
     static final int FLOAT = 1, UINT8 = 2, INT8 = 3, UINT16 = 4, INT16 = 5, INT32 = 6, INT64 = 7, BOOL = 9,
