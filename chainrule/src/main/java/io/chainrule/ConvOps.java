@@ -1,5 +1,6 @@
 package io.chainrule;
 
+import io.chainrule.autograd.OpTracer;
 import io.chainrule.tensor.Loops;
 import io.chainrule.tensor.Parallel;
 
@@ -7,6 +8,7 @@ import java.util.Arrays;
 
 import static io.chainrule.Graph.inputs;
 import static io.chainrule.Graph.record;
+import static io.chainrule.Graph.traced;
 
 /**
  * The primitives behind convolution and pooling, each forward next to its derivative. They come in adjoint pairs —
@@ -188,13 +190,15 @@ final class ConvOps {
         }
         Tensor x = input.to(type), wt = weight.to(type), b = bias == null ? null : bias.to(type);
         Tensor out = ConvGemm.forward(x.contiguousRaw(), wt.contiguousRaw(), b == null ? null : b.contiguousRaw(), g);
-        return record(out, "ConvolutionBackward0", (grad, need) -> {
+        Tensor r = record(out, "ConvolutionBackward0", (grad, need) -> {
             Tensor dy = grad.contiguous(); // once for both kernels (a gradient from sum() is a stride-0 expansion)
             return new Tensor[] {
                     need[0] ? convInputGrad(dy, wt, g) : null,
                     need[1] ? convWeightGrad(x, dy, g) : null,
                     need[2] ? convBiasGrad(dy) : null};
         }, inputs(x, wt, b), x, wt);
+        return OpTracer.isTracing() ? traced(r, "stride", w.stride(), "padding", w.padding(), "dilation", w.dilation(),
+                "groups", groups) : r;
     }
 
     /**
@@ -299,7 +303,8 @@ final class ConvOps {
         }
         int[] back = new int[padding.length];
         for (int i = 0; i < padding.length; i++) back[i] = -padding[i];
-        return record(out, "ConstantPadNdBackward0", (g, need) -> one(pad(g, back)), inputs(x));
+        Tensor result = record(out, "ConstantPadNdBackward0", (g, need) -> one(pad(g, back)), inputs(x));
+        return OpTracer.isTracing() ? traced(result, "padding", padding.clone()) : result;
     }
 
     // -------------------------------------------------------------------------------------------------- maxPool2d
@@ -332,8 +337,10 @@ final class ConvOps {
         });
         Tensor indices = Tensor.wrap(argmax, DType.INT64, n * c, oh * ow);
         int[] inShape = input.shape;
-        return record(out, "MaxPool2DWithIndicesBackward0", (g, need) -> one(Tensor.zeros(g.dtype, n * c, h * wd)
+        Tensor r = record(out, "MaxPool2DWithIndicesBackward0", (g, need) -> one(Tensor.zeros(g.dtype, n * c, h * wd)
                 .scatterAdd(1, indices, g.reshape(n * c, oh * ow)).reshape(inShape)), inputs(input));
+        return OpTracer.isTracing() ? traced(r, "kernel", w.kernel(), "stride", w.stride(), "padding", w.padding(),
+                "dilation", w.dilation()) : r;
     }
 
     /** PyTorch's rule for pooling: pad ≤ kernel / 2, so that no window is padding only. */

@@ -2,6 +2,7 @@ package io.chainrule;
 
 import io.chainrule.autograd.GradMode;
 import io.chainrule.autograd.Node;
+import io.chainrule.autograd.OpTracer;
 
 import java.util.Arrays;
 
@@ -29,8 +30,10 @@ final class Graph {
      * Attaches a node named {@code name} to {@code out} when recording. {@code saved} are the tensors the rule
      * reads (null entries are skipped): their versions are checked before the rule runs, so an in-place write in between fails loudly.
      * Edges are taken from the inputs before {@code out} is updated, so in-place ops may pass {@code out} as an input.
+     * An active {@link OpTracer} hears of the op here, recorded or not.
      */
     static Tensor record(Tensor out, String name, Backward rule, Tensor[] inputs, Tensor... saved) {
+        if (OpTracer.isTracing()) OpTracer.op(out, name, inputs); // every op, gradients or not (see OpTracer)
         if (!recording(inputs) || !out.dtype.isFloatingPoint()) return out; // integer results carry no gradient
         Node[] next = new Node[inputs.length];
         int[][] shapes = new int[inputs.length][];
@@ -48,6 +51,14 @@ final class Graph {
 
     static Tensor[] inputs(Tensor... ts) {
         return ts;
+    }
+
+    /**
+     * Tells an active {@link OpTracer} the attributes (key, value pairs) of the op that just made {@code out}; returns
+     * {@code out}. Call sites guard with {@code OpTracer.isTracing()} so an untraced op allocates nothing.
+     */
+    static Tensor traced(Tensor out, Object... attributes) {
+        return OpTracer.annotate(out, attributes);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.chainrule;
 
+import io.chainrule.autograd.OpTracer;
 import io.chainrule.autograd.Autograd;
 import io.chainrule.tensor.Loops;
 import io.chainrule.tensor.Shapes;
@@ -8,6 +9,7 @@ import java.util.Arrays;
 
 import static io.chainrule.Graph.inputs;
 import static io.chainrule.Graph.record;
+import static io.chainrule.Graph.traced;
 
 /**
  * Indexing ops, each forward next to its derivative. They come in adjoint pairs — indexSelect/indexAdd and
@@ -52,8 +54,9 @@ final class IndexOps {
             }
         }
         int[] inShape = x.shape;
-        return record(out, "IndexSelectBackward0", (g, need) ->
+        Tensor r = record(out, "IndexSelectBackward0", (g, need) ->
                 new Tensor[] {Tensor.zeros(g.dtype, inShape).indexAdd(d, index, g)}, inputs(x), index);
+        return OpTracer.isTracing() ? traced(r, "dim", d, "index", index) : r;
     }
 
     static Tensor indexAdd(Tensor self, int dim, Tensor index, Tensor source) {
@@ -155,8 +158,9 @@ final class IndexOps {
             forEachIndex(index.shape, out.strides, c.strides, d, idx, (p, s, t) -> Loops.write(dst, p, Loops.read(src, base + t)));
         }
         int[] inShape = x.shape;
-        return record(out, "GatherBackward0", (g, need) ->
+        Tensor r = record(out, "GatherBackward0", (g, need) ->
                 new Tensor[] {Tensor.zeros(g.dtype, inShape).scatterAdd(d, index, g)}, inputs(x), index);
+        return OpTracer.isTracing() ? traced(r, "dim", d, "index", index) : r;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.chainrule;
 
+import io.chainrule.autograd.OpTracer;
 import io.chainrule.tensor.Loops;
 import io.chainrule.tensor.Pointwise.Binary;
 import io.chainrule.tensor.Pointwise.Compare;
@@ -8,6 +9,7 @@ import io.chainrule.tensor.Shapes;
 
 import static io.chainrule.Graph.inputs;
 import static io.chainrule.Graph.record;
+import static io.chainrule.Graph.traced;
 
 /**
  * Elementwise ops, each forward next to its derivative. Backward rules are written in tensor ops, so they are
@@ -101,7 +103,8 @@ final class PointwiseOps {
                     + " tensor of shape " + Shapes.str(a.shape) + ", exponent " + p + "); convert with to(DType.FLOAT32)");
         }
         Tensor out = p == 2 ? map(a, Unary.SQUARE, 0, 0, true) : map(a, Unary.POW, p, 0, whole);
-        return record(out, "PowBackward0", (g, need) -> one(p == 0 ? g.mul(0.0) : g.mul(a.pow(p - 1).mul(p))), inputs(a), a);
+        Tensor r = record(out, "PowBackward0", (g, need) -> one(p == 0 ? g.mul(0.0) : g.mul(a.pow(p - 1).mul(p))), inputs(a), a);
+        return OpTracer.isTracing() ? traced(r, "exponent", p) : r;
     }
 
     /**
@@ -167,7 +170,8 @@ final class PointwiseOps {
 
     static Tensor square(Tensor x) {
         Tensor out = map(x, Unary.SQUARE, 0, 0, true);
-        return record(out, "PowBackward0", (g, need) -> one(g.mul(x).mul(2.0)), inputs(x), x);
+        Tensor r = record(out, "PowBackward0", (g, need) -> one(g.mul(x).mul(2.0)), inputs(x), x);
+        return OpTracer.isTracing() ? traced(r, "exponent", 2.0) : r;
     }
 
     static Tensor reciprocal(Tensor x) {
@@ -213,8 +217,9 @@ final class PointwiseOps {
     /** Slope 1 for x > 0, {@code slope} otherwise (0 included), as PyTorch. */
     static Tensor leakyRelu(Tensor x, double slope) {
         Tensor out = map(x, Unary.LEAKY_RELU, slope, 0, false);
-        return record(out, "LeakyReluBackward0", (g, need) ->
+        Tensor r = record(out, "LeakyReluBackward0", (g, need) ->
                 one(g.mul(Tensor.where(x.gt(0.0), Tensor.scalar(1.0, g.dtype), Tensor.scalar(slope, g.dtype)))), inputs(x), x);
+        return OpTracer.isTracing() ? traced(r, "slope", slope) : r;
     }
 
     /** GELU'(x) = Φ(x) + x·φ(x). */
@@ -241,7 +246,8 @@ final class PointwiseOps {
         // An integer tensor stays integer unless a bound has a fraction (then float32, as PyTorch promotes).
         boolean integralBounds = min == Math.rint(min) && max == Math.rint(max);
         Tensor out = map(x, Unary.CLAMP, min, max, integralBounds);
-        return record(out, "ClampBackward1", (g, need) -> one(g.mul(x.ge(min)).mul(x.le(max))), inputs(x), x);
+        Tensor r = record(out, "ClampBackward1", (g, need) -> one(g.mul(x.ge(min)).mul(x.le(max))), inputs(x), x);
+        return OpTracer.isTracing() ? traced(r, "min", min, "max", max) : r;
     }
 
     // --------------------------------------------------------------------------------------- comparisons, where
@@ -255,7 +261,8 @@ final class PointwiseOps {
         Tensor out = Tensor.allocate(DType.BOOL, shape);
         Loops.compare(op, x.data(), x.offset, Shapes.broadcastStrides(x.shape, x.strides, shape),
                 y.data(), y.offset, Shapes.broadcastStrides(y.shape, y.strides, shape), (boolean[]) out.data(), shape);
-        return out;
+        // comparisons record no node (their results have no gradient), but a trace must still see them
+        return OpTracer.isTracing() ? OpTracer.op(out, "Compare", inputs(a, b), "op", op.name()) : out;
     }
 
     static Tensor where(Tensor cond, Tensor a, Tensor b) {
@@ -270,9 +277,10 @@ final class PointwiseOps {
         Loops.where((boolean[]) cond.data(), cond.offset, Shapes.broadcastStrides(cond.shape, cond.strides, shape),
                 x.data(), x.offset, Shapes.broadcastStrides(x.shape, x.strides, shape),
                 y.data(), y.offset, Shapes.broadcastStrides(y.shape, y.strides, shape), out.data(), shape);
-        return record(out, "WhereBackward0", (g, need) -> {
+        Tensor r = record(out, "WhereBackward0", (g, need) -> {
             Tensor zero = Tensor.scalar(0.0, g.dtype);
             return new Tensor[] {need[0] ? Tensor.where(cond, g, zero) : null, need[1] ? Tensor.where(cond, zero, g) : null};
         }, inputs(a, b), cond);
+        return OpTracer.isTracing() ? traced(r, "condition", cond) : r;
     }
 }

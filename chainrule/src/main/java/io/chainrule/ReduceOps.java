@@ -1,5 +1,6 @@
 package io.chainrule;
 
+import io.chainrule.autograd.OpTracer;
 import io.chainrule.tensor.Reduce;
 import io.chainrule.tensor.Shapes;
 
@@ -7,6 +8,7 @@ import java.util.Arrays;
 
 import static io.chainrule.Graph.inputs;
 import static io.chainrule.Graph.record;
+import static io.chainrule.Graph.traced;
 
 /**
  * Reductions and softmax, each forward next to its derivative. Gradients of a reduction are broadcast back with
@@ -76,7 +78,8 @@ final class ReduceOps {
         if (x.shape.length == 0) return sum(x);
         Tensor out = reduceRaw(x, d, keepDim, Reduce.Kind.SUM, null);
         int[] shape = x.shape;
-        return record(out, "SumBackward1", (g, need) -> new Tensor[] {expandBack(g, shape, d, keepDim)}, inputs(x));
+        Tensor r = record(out, "SumBackward1", (g, need) -> new Tensor[] {expandBack(g, shape, d, keepDim)}, inputs(x));
+        return OpTracer.isTracing() ? traced(r, "dim", d, "keepDim", keepDim) : r;
     }
 
     static Tensor mean(Tensor x) {
@@ -127,11 +130,12 @@ final class ReduceOps {
         Tensor out = reduceRaw(x, d, keepDim, max ? Reduce.Kind.MAX : Reduce.Kind.MIN, idx);
         Tensor indices = Tensor.wrap(idx[0], DType.INT64, reducedShape(x.shape, d, true));
         int[] shape = x.shape;
-        return record(out, max ? "MaxBackward0" : "MinBackward0", (g, need) -> {
+        Tensor r = record(out, max ? "MaxBackward0" : "MinBackward0", (g, need) -> {
             Tensor positions = Tensor.arange(DType.INT64, 0, shape[d], 1).reshape(positionShape(shape.length, d, shape[d]));
             Tensor oneHot = positions.eq(indices);
             return new Tensor[] {expandBack(g, shape, d, keepDim).mul(oneHot)};
         }, inputs(x));
+        return OpTracer.isTracing() ? traced(r, "dim", d, "keepDim", keepDim) : r;
     }
 
     /** Shape [1, .., n, .., 1] with n at dim: positions along dim, broadcastable against the input. */
@@ -179,8 +183,9 @@ final class ReduceOps {
         if (x.shape.length == 0) return prod(x);
         Tensor out = reduceRaw(x, d, keepDim, Reduce.Kind.PROD, null);
         int[] shape = x.shape;
-        return record(out, "ProdBackward1", (g, need) -> new Tensor[] {prodGrad(expandBack(g, shape, d, keepDim), x,
+        Tensor r = record(out, "ProdBackward1", (g, need) -> new Tensor[] {prodGrad(expandBack(g, shape, d, keepDim), x,
                 expandBack(out, shape, d, keepDim), d)}, inputs(x), x, out);
+        return OpTracer.isTracing() ? traced(r, "dim", d, "keepDim", keepDim) : r;
     }
 
     /**
@@ -269,12 +274,12 @@ final class ReduceOps {
                     out.data(), log);
         }
         if (x.shape.length == 0) return record(out, log ? "LogSoftmaxBackward0" : "SoftmaxBackward0", (g, need) -> new Tensor[] {g.mul(0.0)}, inputs(x));
-        if (log) {
-            // d/dx: g − softmax · Σ g
-            return record(out, "LogSoftmaxBackward0", (g, need) -> new Tensor[] {g.sub(out.exp().mul(g.sum(d, true)))}, inputs(x), out);
-        }
-        // d/dx: y · (g − Σ g·y)
-        return record(out, "SoftmaxBackward0", (g, need) -> new Tensor[] {out.mul(g.sub(g.mul(out).sum(d, true)))}, inputs(x), out);
+        Tensor r = log
+                // d/dx: g − softmax · Σ g
+                ? record(out, "LogSoftmaxBackward0", (g, need) -> new Tensor[] {g.sub(out.exp().mul(g.sum(d, true)))}, inputs(x), out)
+                // d/dx: y · (g − Σ g·y)
+                : record(out, "SoftmaxBackward0", (g, need) -> new Tensor[] {out.mul(g.sub(g.mul(out).sum(d, true)))}, inputs(x), out);
+        return OpTracer.isTracing() ? traced(r, "dim", d) : r;
     }
 
     private static void requireFloat(String op, Tensor x) {

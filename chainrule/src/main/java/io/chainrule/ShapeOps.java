@@ -1,5 +1,6 @@
 package io.chainrule;
 
+import io.chainrule.autograd.OpTracer;
 import io.chainrule.tensor.Loops;
 import io.chainrule.tensor.Shapes;
 
@@ -9,6 +10,7 @@ import java.util.List;
 
 import static io.chainrule.Graph.inputs;
 import static io.chainrule.Graph.record;
+import static io.chainrule.Graph.traced;
 
 /**
  * Shape ops, each forward next to its derivative. Most are views (shared storage, new strides); the gradient of a
@@ -37,7 +39,8 @@ final class ShapeOps {
         if (x.dtype == type) return x;
         Tensor out = x.castRaw(type);
         DType from = x.dtype;
-        return record(out, "ToCopyBackward0", (g, need) -> new Tensor[] {g.to(from)}, inputs(from.isFloatingPoint() ? x : null));
+        Tensor r = record(out, "ToCopyBackward0", (g, need) -> new Tensor[] {g.to(from)}, inputs(from.isFloatingPoint() ? x : null));
+        return OpTracer.isTracing() ? traced(r, "source", x) : r; // an integer source is no gradient input, but is the op's
     }
 
     static Tensor contiguous(Tensor x) {
@@ -149,8 +152,9 @@ final class ShapeOps {
         shape[b] = x.shape[a];
         strides[a] = x.strides[b];
         strides[b] = x.strides[a];
-        return record(view(x, shape, strides, x.offset), "TransposeBackward0",
+        Tensor result = record(view(x, shape, strides, x.offset), "TransposeBackward0",
                 (g, need) -> new Tensor[] {g.transpose(a, b)}, inputs(x));
+        return OpTracer.isTracing() ? traced(result, "dim0", a, "dim1", b) : result;
     }
 
     static Tensor permute(Tensor x, int[] dims) {
@@ -169,8 +173,9 @@ final class ShapeOps {
             strides[i] = x.strides[d];
             inverse[d] = i;
         }
-        return record(view(x, shape, strides, x.offset), "PermuteBackward0",
+        Tensor result = record(view(x, shape, strides, x.offset), "PermuteBackward0",
                 (g, need) -> new Tensor[] {g.permute(inverse)}, inputs(x));
+        return OpTracer.isTracing() ? traced(result, "dims", dims.clone()) : result;
     }
 
     static Tensor unsqueeze(Tensor x, int dim) {
@@ -266,8 +271,9 @@ final class ShapeOps {
         int[] shape = x.shape.clone();
         shape[d] = length;
         int[] inShape = x.shape;
-        return record(view(x, shape, x.strides.clone(), x.offset + s * x.strides[d]), "SliceBackward0",
+        Tensor r = record(view(x, shape, x.strides.clone(), x.offset + s * x.strides[d]), "SliceBackward0",
                 (g, need) -> new Tensor[] {unnarrow(g, inShape, d, s)}, inputs(x));
+        return OpTracer.isTracing() ? traced(r, "dim", d, "start", s, "length", length) : r;
     }
 
     /** The adjoint of narrow: zeros of {@code shape} with {@code g} placed at {@code start} along {@code dim}. */
@@ -335,11 +341,12 @@ final class ShapeOps {
             at += t.shape[d];
         }
         Tensor[] ins = tensors.toArray(new Tensor[0]);
-        return record(out, "CatBackward0", (g, need) -> {
+        Tensor result = record(out, "CatBackward0", (g, need) -> {
             Tensor[] grads = new Tensor[ins.length];
             for (int k = 0; k < ins.length; k++) if (need[k]) grads[k] = g.narrow(d, starts[k], ins[k].shape[d]);
             return grads;
         }, ins);
+        return OpTracer.isTracing() ? traced(result, "dim", d) : result;
     }
 
     static Tensor stack(List<Tensor> tensors, int dim) {

@@ -3,6 +3,7 @@ package io.chainrule.nn;
 import io.chainrule.DType;
 import io.chainrule.NnOps;
 import io.chainrule.Tensor;
+import io.chainrule.autograd.OpTracer;
 import io.chainrule.autograd.Autograd;
 
 import java.util.Arrays;
@@ -59,7 +60,10 @@ public abstract class BatchNorm extends Module {
         Tensor weight = param("weight").reshape(statShape), bias = param("bias").reshape(statShape);
         if (!isTraining()) {
             Tensor mean = buffer("running_mean").reshape(statShape), var = buffer("running_var").reshape(statShape);
-            return NnOps.named(x.sub(mean).div(var.add(eps).sqrt()).mul(weight).add(bias), "NativeBatchNormBackward0");
+            Tensor y = NnOps.named(x.sub(mean).div(var.add(eps).sqrt()).mul(weight).add(bias), "NativeBatchNormBackward0");
+            // one op to a trace (an exporter maps the layer, not its parts)
+            return OpTracer.isTracing() ? OpTracer.op(y, "NativeBatchNormBackward0", new Tensor[] {x, param("weight"),
+                    param("bias"), buffer("running_mean"), buffer("running_var")}, "eps", eps) : y;
         }
         long count = x.numel() / numFeatures;
         if (count <= 1) {

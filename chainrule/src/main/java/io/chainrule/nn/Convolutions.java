@@ -3,6 +3,7 @@ package io.chainrule.nn;
 import io.chainrule.DType;
 import io.chainrule.NnOps;
 import io.chainrule.Tensor;
+import io.chainrule.autograd.OpTracer;
 
 import java.util.Arrays;
 
@@ -117,7 +118,10 @@ public final class Convolutions {
         Tensor cols = unfold("avgPool2d", x, new int[] {kernel}, new int[] {stride}, new int[] {padding}, new int[] {1});
         int[] size = outputSize(x, kernel, kernel, new int[] {stride}, new int[] {padding}, new int[] {1});
         Tensor out = cols.reshape(n, c, kernel * kernel, -1).mean(2, false).reshape(n, c, size[0], size[1]);
-        return NnOps.named(batched ? out : out.squeeze(0), "AvgPool2DBackward0");
+        Tensor y = NnOps.named(batched ? out : out.squeeze(0), "AvgPool2DBackward0");
+        // one op to a trace (an exporter maps the pooling, not its parts); padding counts in the divisor
+        return OpTracer.isTracing() ? OpTracer.op(y, "AvgPool2DBackward0", new Tensor[] {input}, "kernel", kernel,
+                "stride", stride, "padding", padding) : y;
     }
 
     /**
@@ -138,7 +142,9 @@ public final class Convolutions {
         }
         Tensor rows = averagingMatrix(outH, h, input.dtype());          // [outH, H]
         Tensor colsT = averagingMatrix(outW, w, input.dtype()).t();     // [W, outW]
-        return NnOps.named(rows.matmul(input).matmul(colsT), "AdaptiveAvgPool2DBackward0");
+        Tensor y = NnOps.named(rows.matmul(input).matmul(colsT), "AdaptiveAvgPool2DBackward0");
+        return OpTracer.isTracing() ? OpTracer.op(y, "AdaptiveAvgPool2DBackward0", new Tensor[] {input}, "outH", outH,
+                "outW", outW) : y;
     }
 
     /** [out, in]: row i holds 1/len over PyTorch's adaptive window [floor(i·in/out), ceil((i+1)·in/out)). */
@@ -182,6 +188,7 @@ public final class Convolutions {
         }
         int[] shape = Arrays.copyOf(indices.shape(), indices.dim() + 1);
         shape[indices.dim()] = weight.size(1);
-        return NnOps.named(weight.indexSelect(0, indices.reshape(-1)).reshape(shape), "EmbeddingBackward0");
+        Tensor y = NnOps.named(weight.indexSelect(0, indices.reshape(-1)).reshape(shape), "EmbeddingBackward0");
+        return OpTracer.isTracing() ? OpTracer.op(y, "EmbeddingBackward0", new Tensor[] {weight, indices}) : y;
     }
 }

@@ -2,6 +2,7 @@ package io.chainrule.nn;
 
 import io.chainrule.NnOps;
 import io.chainrule.Tensor;
+import io.chainrule.autograd.OpTracer;
 
 import java.util.Arrays;
 
@@ -39,7 +40,10 @@ public class LayerNorm extends Module {
         Tensor centered = x.sub(x.mean(-1, true));
         Tensor var = centered.square().mean(-1, true);
         Tensor y = centered.div(var.add(eps).sqrt());
-        return NnOps.named(elementwiseAffine ? y.mul(param("weight")).add(param("bias")) : y, "NativeLayerNormBackward0");
+        Tensor out = NnOps.named(elementwiseAffine ? y.mul(param("weight")).add(param("bias")) : y, "NativeLayerNormBackward0");
+        // one op to a trace (an exporter maps the layer, not its parts)
+        return OpTracer.isTracing() ? OpTracer.op(out, "NativeLayerNormBackward0", new Tensor[] {x, paramOrNull("weight"),
+                paramOrNull("bias")}, "eps", eps) : out;
     }
 
     @Override
