@@ -107,6 +107,48 @@ class Residual(nn.Module):
         return self.out(torch.tanh(h))
 
 
+class CnnPools(nn.Module):
+    """Pooling variants: padded max pooling, average pooling with and without the padding counted, ceil_mode,
+    adaptive pooling to 1x3, a 1x3 kernel with per-axis strides, and a depthwise convolution."""
+
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Conv2d(2, 4, (3, 2), stride=(2, 1), padding=(1, 0)), nn.ReLU(), nn.MaxPool2d(3, stride=2, padding=1),
+            nn.AvgPool2d(3, stride=1, padding=1), nn.Conv2d(4, 4, 3, padding=1, groups=4),
+            nn.AvgPool2d(2, stride=2, padding=1, ceil_mode=True, count_include_pad=False),
+            nn.MaxPool2d((1, 3), stride=(1, 2), ceil_mode=True), nn.AdaptiveAvgPool2d((1, 3)), nn.Flatten())
+
+    def forward(self, x):
+        return self.net(x)
+
+
+class Bidirectional(nn.Module):
+    """A 2-layer bidirectional LSTM under a bidirectional GRU and a ReLU RNN, sequence first."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(4, 5, num_layers=2, bidirectional=True)
+        self.gru = nn.GRU(10, 3, bidirectional=True)
+        self.rnn = nn.RNN(6, 4, nonlinearity="relu")
+
+    def forward(self, x):
+        return self.rnn(self.gru(self.lstm(x)[0])[0])[0]
+
+
+class GeluTanh(nn.Module):
+    """GELU's tanh approximation (exported as Pow, Mul, Add, Tanh), ELU, softplus-like pieces and a Sigmoid gate."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(6, 6)
+        self.gate = nn.Linear(6, 6)
+
+    def forward(self, x):
+        h = nn.functional.gelu(self.fc(x), approximate="tanh")
+        return nn.functional.elu(h) * torch.sigmoid(self.gate(x)) + x.mean(dim=-1, keepdim=True)
+
+
 def randomize_batch_norm(model, gen):
     """Non-trivial running statistics, so that the test sees whether they are used."""
     for m in model.modules():
@@ -128,6 +170,9 @@ def fixtures(gen):
         ("rnn2", TwoLayerRnn(), lambda b: torch.randn(b, 4, 5, generator=gen), {0: "batch"}),
         ("layernorm_gelu", LayerNormGelu(), lambda b: torch.randn(b, 8, generator=gen), {0: "batch"}),
         ("residual", Residual(), lambda b: torch.randn(b, 10, generator=gen), {0: "batch"}),
+        ("cnn_pools", CnnPools(), lambda b: torch.randn(b, 2, 13, 21, generator=gen), {0: "batch"}),
+        ("bidirectional", Bidirectional(), lambda b: torch.randn(5, b, 4, generator=gen), {1: "batch"}),
+        ("gelu_tanh", GeluTanh(), lambda b: torch.randn(b, 6, generator=gen), {0: "batch"}),
     ]
 
 
@@ -140,7 +185,7 @@ def main(out_dir):
         model.eval()
         path = os.path.join(out_dir, name + ".onnx")
         example = make_input(2)
-        out_axes = {0: "batch"} if name != "gru" else {1: "batch"}
+        out_axes = batch_axes
         torch.onnx.export(model, (example,), path, opset_version=17, input_names=["input"], output_names=["output"],
                           dynamic_axes={"input": batch_axes, "output": out_axes}, dynamo=False)
         onnx.checker.check_model(onnx.load(path))

@@ -11,7 +11,8 @@ import java.util.Map;
 
 /** The import fixtures written by src/test/python/make_fixtures.py: NAME.onnx and NAME.safetensors. */
 final class Fixtures {
-    static final List<String> NAMES = List.of("mlp", "cnn", "conv1d", "embedding_lstm", "gru", "rnn2", "layernorm_gelu", "residual");
+    static final List<String> NAMES = List.of("mlp", "cnn", "conv1d", "embedding_lstm", "gru", "rnn2", "layernorm_gelu", "residual",
+            "cnn_pools", "bidirectional", "gelu_tanh");
 
     private Fixtures() {}
 
