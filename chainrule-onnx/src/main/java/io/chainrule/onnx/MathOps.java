@@ -265,4 +265,88 @@ final class MathOps {
             });
         };
     }
+
+    // ------------------------------------------------------------------------ trigonometric and hyperbolic
+
+    static Tensor tan(Tensor x) {
+        return x.sin().div(x.cos());
+    }
+
+    static Tensor sinh(Tensor x) {
+        return x.exp().sub(x.neg().exp()).mul(0.5);
+    }
+
+    static Tensor cosh(Tensor x) {
+        return x.exp().add(x.neg().exp()).mul(0.5);
+    }
+
+    static Tensor asinh(Tensor x) {
+        return x.add(x.square().add(1).sqrt()).log();
+    }
+
+    static Tensor acosh(Tensor x) {
+        return x.add(x.square().sub(1).sqrt()).log();
+    }
+
+    static Tensor atanh(Tensor x) {
+        return x.add(1).div(x.neg().add(1)).log().mul(0.5);
+    }
+
+    // -------------------------------------------------------------------------------- IsInf, Mod, Shrink
+
+    static OpCompiler isInf() {
+        return node -> {
+            node.expectInputs(1, 1);
+            node.expectOutputs(1, 1);
+            boolean negative = node.attrInt("detect_negative", 1) != 0, positive = node.attrInt("detect_positive", 1) != 0;
+            return Kernel.of(in -> {
+                Tensor pos = in[0].eq(Double.POSITIVE_INFINITY), neg = in[0].eq(Double.NEGATIVE_INFINITY);
+                if (positive && negative) return or(pos, neg);
+                return positive ? pos : negative ? neg : pos.ne(pos);
+            });
+        };
+    }
+
+    /**
+     * Mod: a − b·q with q = trunc(a / b) (fmod = 1, C's fmod) or floor(a / b) (fmod = 0, the sign of the divisor, as
+     * Python). q is a step function of its inputs, so it carries no gradient; a − b·q differentiates as it should.
+     */
+    static OpCompiler mod() {
+        return node -> {
+            node.expectInputs(2, 2);
+            node.expectOutputs(1, 1);
+            boolean fmod = node.attrInt("fmod", 0) != 0;
+            return Kernel.of(in -> {
+                Tensor a = in[0], b = in[1];
+                boolean integers = !a.dtype().isFloatingPoint() && !b.dtype().isFloatingPoint();
+                if (integers && !fmod) {
+                    Tensor q = quotient(a.to(DType.FLOAT64), b.to(DType.FLOAT64), false);
+                    return a.to(DType.FLOAT64).sub(b.to(DType.FLOAT64).mul(q)).to(DType.INT64);
+                }
+                if (!fmod) throw node.badInput("float inputs need fmod = 1");
+                Tensor q = quotient(a.to(DType.FLOAT64), b.to(DType.FLOAT64), true);
+                Tensor r = a.sub(b.mul(q.to(a.dtype())));
+                return integers ? r.to(DType.INT64) : r;
+            });
+        };
+    }
+
+    private static Tensor quotient(Tensor a, Tensor b, boolean truncate) {
+        Tensor ratio = a.div(b);
+        double[] v = ratio.toDoubleArray();
+        for (int i = 0; i < v.length; i++) v[i] = truncate ? (v[i] < 0 ? Math.ceil(v[i]) : Math.floor(v[i])) : Math.floor(v[i]);
+        return Tensor.of(v, v.length).reshape(ratio.shape());
+    }
+
+    static OpCompiler shrink() {
+        return node -> {
+            node.expectInputs(1, 1);
+            node.expectOutputs(1, 1);
+            double bias = node.attrFloat("bias", 0), lambd = node.attrFloat("lambd", 0.5);
+            return Kernel.of(in -> {
+                Tensor x = in[0], zero = Tensor.scalar(0, x.dtype());
+                return x.lt(-lambd).where(x.add(bias), x.gt(lambd).where(x.sub(bias), zero));
+            });
+        };
+    }
 }

@@ -34,6 +34,12 @@ final class OnnxOps {
         op("Reciprocal", MathOps.unary(Tensor::reciprocal));
         op("Sin", MathOps.unary(Tensor::sin));
         op("Cos", MathOps.unary(Tensor::cos));
+        op("Tan", MathOps.unary(MathOps::tan));
+        op("Sinh", MathOps.unary(MathOps::sinh));
+        op("Cosh", MathOps.unary(MathOps::cosh));
+        op("Asinh", MathOps.unary(MathOps::asinh));
+        op("Acosh", MathOps.unary(MathOps::acosh));
+        op("Atanh", MathOps.unary(MathOps::atanh));
         op("Erf", MathOps.unary(Tensor::erf));
         op("Sign", MathOps.unary(Tensor::sign));
         op("Floor", MathOps.stepFunction(Math::floor));
@@ -43,6 +49,7 @@ final class OnnxOps {
         op("Min", MathOps.variadic(Tensor::minimum));
         op("Sum", MathOps.variadic(Tensor::add));
         op("Mean", MathOps.mean());
+        op("Mod", MathOps.mod());
         op("Clip", MathOps.clip());
         op("Cast", MathOps.cast());
         op("CastLike", MathOps.castLike());
@@ -62,6 +69,7 @@ final class OnnxOps {
         op("Softsign", MathOps.unary(MathOps::softsign));
         op("ThresholdedRelu", MathOps.thresholdedRelu());
         op("PRelu", MathOps.binary(MathOps::prelu));
+        op("Shrink", MathOps.shrink());
         op("Softmax", ReduceOps.softmax(false));
         op("LogSoftmax", ReduceOps.softmax(true));
 
@@ -76,6 +84,7 @@ final class OnnxOps {
         op("Or", MathOps.binary(MathOps::or));
         op("Xor", MathOps.binary(MathOps::xor));
         op("IsNaN", MathOps.unary(Tensor::isNan));
+        op("IsInf", MathOps.isInf());
         op("Where", MathOps.where());
 
         // reductions
@@ -111,6 +120,17 @@ final class OnnxOps {
         op("Constant", ShapeOps.constant());
         op("ConstantOfShape", ShapeOps.constantOfShape());
         op("Range", ShapeOps.range());
+        op("DepthToSpace", IndexingOps.depthToSpace());
+        op("SpaceToDepth", IndexingOps.spaceToDepth());
+
+        // selection by position
+        op("Hardmax", IndexingOps.hardmax());
+        op("OneHot", IndexingOps.oneHot());
+        op("Trilu", IndexingOps.trilu());
+        op("EyeLike", IndexingOps.eyeLike());
+        op("CumSum", IndexingOps.cumSum());
+        op("TopK", IndexingOps.topK());
+        op("NonZero", MathOps.unary(IndexingOps::nonZero));
 
         // layers
         op("MatMul", MathOps.binary(LayerOps::matmul));
