@@ -408,12 +408,39 @@ final class ShapeOps {
 
     // ----------------------------------------------------------------------------------------------------- Pad
 
-    /** Pad with a constant (the only mode supported): pads are [begin of each axis..., end of each axis...]. */
+    /**
+     * Edge and reflect padding as index selection along each padded axis (edge repeats the border element, reflect
+     * mirrors without repeating it), so the gradient of a repeated element is summed back onto it.
+     */
+    private static Tensor padByIndex(OnnxNode node, Tensor x, long[] full, boolean reflect) {
+        int r = x.dim();
+        Tensor y = x;
+        for (int a = 0; a < r; a++) {
+            long before = full[a], after = full[r + a];
+            if (before == 0 && after == 0) continue;
+            int n = x.size(a);
+            if (before < 0 || after < 0) throw node.unsupported("negative pads with mode " + (reflect ? "reflect" : "edge"));
+            if (n == 0 || reflect && (n < 2 || before >= n || after >= n)) {
+                throw node.badInput("cannot " + (reflect ? "reflect" : "edge") + "-pad " + before + " and " + after + " around size " + n);
+            }
+            long[] idx = new long[(int) (n + before + after)];
+            for (int i = 0; i < idx.length; i++) {
+                long j = i - before;
+                if (j < 0) j = reflect ? -j : 0;
+                else if (j >= n) j = reflect ? 2L * (n - 1) - j : n - 1;
+                idx[i] = j;
+            }
+            y = y.indexSelect(a, Values.ofLongs(idx));
+        }
+        return y;
+    }
+
+    /** Pad with a constant, the edge values or a reflection: pads are [begin of each axis..., end of each axis...]. */
     static OpCompiler pad() {
         return node -> {
             node.expectOutputs(1, 1);
             String mode = node.attrString("mode", "constant");
-            node.require(mode.equals("constant"), "mode '" + mode + "'");
+            node.require(mode.equals("constant") || mode.equals("edge") || mode.equals("reflect"), "mode '" + mode + "'");
             long[] attrPads = node.attrInts("pads");
             double attrValue = node.attrFloat("value", 0);
             if (attrPads != null) node.expectInputs(1, 1);
@@ -435,6 +462,7 @@ final class ShapeOps {
                 long[] padded = new long[r];
                 for (int a = 0; a < r; a++) padded[a] = x.shape()[a] + full[a] + full[r + a];
                 Values.shape(node, padded, "padded shape");
+                if (!mode.equals("constant")) return padByIndex(node, x, full, mode.equals("reflect"));
                 int[] torchOrder = new int[2 * r]; // last dimension first, (begin, end) pairs
                 for (int a = 0; a < r; a++) {
                     torchOrder[2 * (r - 1 - a)] = (int) full[a];

@@ -162,7 +162,7 @@ class OnnxConformanceTest {
         int in = m.indexOf(" in node '");
         if (in >= 0) m = m.substring(0, in);
         int type = m.indexOf("element type ");
-        if (type >= 0) m = m.substring(type).replaceAll(" is not supported.*", "");
+        if (type >= 0) m = m.substring(type);
         return m.replaceAll(",? which is not supported.*", "").replaceAll(" is not supported.*", "");
     }
 
