@@ -25,15 +25,22 @@ import java.util.concurrent.Callable;
         description = {"Evaluates a checkpoint that 'chainrule train' wrote: accuracy, loss, per-class accuracy and "
                 + "the confusion matrix, printed and drawn to confusion.png.",
                 "By default it uses the data the model was trained on: the test split where there is one; for the "
-                + "synthetic sets a fresh sample from the same distribution (seed + 1000)."},
+                + "synthetic sets a fresh sample from the same distribution (seed + 1000).",
+                "With --model FILE.onnx it evaluates an ONNX model instead (one that 'chainrule export' wrote, or any "
+                + "single-input classifier): the data settings come from the file's chainrule.* metadata when it has "
+                + "them, else the data is taken as given with train's defaults (--data is then required)."},
         footer = {"", "Examples:", "  chainrule eval runs/2025-01-01_12-00-00",
-                "  chainrule eval runs/fashion --data fashion-mnist --split train"})
+                "  chainrule eval runs/fashion --data fashion-mnist --split train",
+                "  chainrule eval --model model.onnx --data spiral"})
 final class EvalCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "A run folder (or one of its checkpoint files).")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "CHECKPOINT", description = "A run folder (or one of its checkpoint files).")
     Path checkpoint;
+
+    @Option(names = "--model", paramLabel = "FILE.onnx", description = "Evaluate this ONNX model instead of a run.")
+    Path onnxModel;
 
     @Option(names = "--data", paramLabel = "NAME|PATH", description = "Data to evaluate on (default: the training data).")
     String data;
@@ -57,6 +64,10 @@ final class EvalCommand implements Callable<Integer> {
         if (split != null && !split.equals("train") && !split.equals("test")) {
             throw new CommandLine.ParameterException(cmd, "Invalid value for option '--split': '" + split + "' (train or test)");
         }
+        if ((checkpoint == null) == (onnxModel == null)) {
+            throw new CommandLine.ParameterException(cmd, "give either a run folder or --model FILE.onnx");
+        }
+        if (onnxModel != null) return OnnxEval.run(this);
         Checkpoint ck = Checkpoint.read(checkpoint);
         TrainConfig tc = ck.config();
         String d = data != null ? data : tc.data();
@@ -95,7 +106,7 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void print(PrintWriter o, Evaluation ev, String[] names, String dataName, String which, Path png) {
+    void print(PrintWriter o, Evaluation ev, String[] names, String dataName, String which, Path png) {
         double[] per = ev.perClass();
         if (json) {
             StringBuilder sb = new StringBuilder("{\"data\":\"").append(dataName).append("\",\"split\":\"").append(which)
