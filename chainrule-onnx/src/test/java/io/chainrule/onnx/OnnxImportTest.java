@@ -117,6 +117,19 @@ class OnnxImportTest {
         assertTrue(GradCheck.check(in -> model.forward(in.get(0)).mul(weights).sum(), List.of(x)));
     }
 
+    /** to(FLOAT64) converts the parameters; float32 constants in the graph (zero initial states, say) follow. */
+    @ParameterizedTest
+    @MethodSource("fixtures")
+    void runsInFloat64AfterTo(String name) throws Exception {
+        OnnxModel model = Onnx.load(Fixtures.onnx(name));
+        model.to(DType.FLOAT64);
+        Map<String, Tensor> data = Fixtures.data(name);
+        Tensor x = data.get("input_5");
+        Tensor y = model.forward(x.dtype().isFloatingPoint() ? x.to(DType.FLOAT64) : x);
+        assertEquals(DType.FLOAT64, y.dtype(), name);
+        assertTrue(Fixtures.maxAbsDiff(y, data.get("output_5")) <= 1e-5, name);
+    }
+
     /** Parameter gradients against central differences (the parameters live inside the module, not in GradCheck's list). */
     @Test
     void parameterGradientsMatchFiniteDifferences() throws Exception {
