@@ -160,6 +160,7 @@ def randomize_batch_norm(model, gen):
 
 
 def fixtures(gen):
+    """(name, model, input of a batch size, the input's batch axis, torch.onnx.export's do_constant_folding)."""
     tokens = lambda b: torch.randint(0, 20, (b, 7), generator=gen)
     return [
         ("mlp", Mlp(), lambda b: torch.randn(b, 8, generator=gen), {0: "batch"}),
@@ -173,6 +174,10 @@ def fixtures(gen):
         ("cnn_pools", CnnPools(), lambda b: torch.randn(b, 2, 13, 21, generator=gen), {0: "batch"}),
         ("bidirectional", Bidirectional(), lambda b: torch.randn(5, b, 4, generator=gen), {1: "batch"}),
         ("gelu_tanh", GeluTanh(), lambda b: torch.randn(b, 6, generator=gen), {0: "batch"}),
+        # without constant folding the initializers are PyTorch's own parameters (lstm.weight_ih_l0, the BatchNorm
+        # statistics) and the graph itself re-orders the gates and normalizes: the shape arithmetic at its fullest
+        ("embedding_lstm_unfolded", EmbeddingLstm(), tokens, {0: "batch"}, False),
+        ("cnn_unfolded", Cnn(), lambda b: torch.randn(b, 1, 12, 12, generator=gen), {0: "batch"}, False),
     ]
 
 
@@ -180,14 +185,15 @@ def main(out_dir):
     os.makedirs(out_dir, exist_ok=True)
     torch.manual_seed(0)
     gen = torch.Generator().manual_seed(1234)
-    for name, model, make_input, batch_axes in fixtures(gen):
+    for name, model, make_input, batch_axes, *folding in fixtures(gen):
         randomize_batch_norm(model, gen)
         model.eval()
         path = os.path.join(out_dir, name + ".onnx")
         example = make_input(2)
         out_axes = batch_axes
         torch.onnx.export(model, (example,), path, opset_version=17, input_names=["input"], output_names=["output"],
-                          dynamic_axes={"input": batch_axes, "output": out_axes}, dynamo=False)
+                          dynamic_axes={"input": batch_axes, "output": out_axes}, dynamo=False,
+                          do_constant_folding=folding[0] if folding else True)
         onnx.checker.check_model(onnx.load(path))
         session = ort.InferenceSession(path)
         tensors = {}

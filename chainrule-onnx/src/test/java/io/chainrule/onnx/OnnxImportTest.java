@@ -4,7 +4,11 @@ import io.chainrule.DType;
 import io.chainrule.Tensor;
 import io.chainrule.autograd.Autograd;
 import io.chainrule.autograd.GradCheck;
+import io.chainrule.nn.Embedding;
 import io.chainrule.nn.F;
+import io.chainrule.nn.LSTM;
+import io.chainrule.nn.Linear;
+import io.chainrule.nn.Module;
 import io.chainrule.optim.Adam;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +68,36 @@ class OnnxImportTest {
             assertTrue(e.getValue().dtype().isFloatingPoint(), e.getKey());
         }
         assertTrue(model.namedParameters().containsKey("embed.weight"), model.namedParameters().keySet().toString());
+    }
+
+    /** The same Embedding + LSTM + Linear, built from chainrule's layers. */
+    static final class TextModel extends Module {
+        final Embedding embed = register("embed", new Embedding(20, 8));
+        final LSTM lstm = register("lstm", new LSTM(8, 12, 1, true));
+        final Linear head = register("head", new Linear(12, 3));
+
+        @Override
+        public Tensor forward(Tensor tokens) {
+            return head.forward(lstm.forward(embed.forward(tokens)));
+        }
+    }
+
+    /**
+     * Exported without constant folding, the initializers are PyTorch's own parameters (the graph re-orders the LSTM's
+     * gates itself): the imported state dict loads into the same model built from chainrule's layers, which then
+     * gives PyTorch's outputs too.
+     */
+    @Test
+    void unfoldedExportsKeepPyTorchsNamesAndLoadIntoChainrulesLayers() throws Exception {
+        OnnxModel imported = Onnx.load(Fixtures.onnx("embedding_lstm_unfolded"));
+        assertEquals(List.of("embed.weight", "lstm.weight_ih_l0", "lstm.weight_hh_l0", "lstm.bias_ih_l0", "lstm.bias_hh_l0",
+                "head.weight", "head.bias"), new ArrayList<>(imported.stateDict().keySet()));
+        TextModel native_ = new TextModel();
+        native_.loadStateDict(imported.stateDict());
+        Map<String, Tensor> data = Fixtures.data("embedding_lstm_unfolded");
+        try (var g = Autograd.noGrad()) {
+            assertTrue(Fixtures.maxAbsDiff(native_.forward(data.get("input_5")), data.get("output_5")) <= 1e-5);
+        }
     }
 
     /** Fine-tuning the imported CNN on a fixed batch with Adam: the loss falls, and every parameter moved. */
