@@ -7,6 +7,7 @@ import io.chainrule.nn.F;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The ops a layer becomes: MatMul and Gemm (Linear), Conv (1-D and 2-D), MaxPool, AveragePool, the global pools,
@@ -177,6 +178,62 @@ final class LayerOps {
         return r == 1 ? y.squeeze(2) : y;
     }
 
+    /**
+     * ConvTranspose (the gradient of a convolution with respect to its input): per group, Wᵀ·x gives each input
+     * pixel's contribution to a k×k patch, and fold (col2im) sums the overlapping patches; the padding then crops the
+     * border and output_padding adds rows and columns at the end. 1-D and 2-D; output_shape and auto_pad are not
+     * supported.
+     */
+    static OpCompiler convTranspose() {
+        return node -> {
+            node.expectInputs(2, 3);
+            node.expectOutputs(1, 1);
+            Window w = Window.read(node, true, false);
+            node.require(w.autoPad().equals("NOTSET"), "auto_pad '" + w.autoPad() + "'");
+            node.require(!node.has("output_shape"), "attribute 'output_shape'");
+            long[] outputPadding = node.attrInts("output_padding");
+            long group = node.attrInt("group", 1);
+            if (group < 1 || group > Integer.MAX_VALUE) throw node.malformed("group " + group);
+            return Kernel.of(in -> convTranspose(node, w, outputPadding, (int) group, in[0], in[1], in.length > 2 ? in[2] : null));
+        };
+    }
+
+    private static Tensor convTranspose(OnnxNode node, Window w, long[] outputPadding, int group, Tensor x, Tensor weight, Tensor bias) {
+        int r = spatialRank(node, x);
+        if (weight.dim() != r + 2 || weight.size(0) != x.size(1) || x.size(1) % group != 0) {
+            throw node.badInput("weight " + Arrays.toString(weight.shape()) + " for input " + Arrays.toString(x.shape()) + " and group " + group);
+        }
+        Tensor x4 = r == 1 ? x.unsqueeze(2) : x, w4 = r == 1 ? weight.unsqueeze(2) : weight;
+        int[] k = {w4.size(2), w4.size(3)}, s = new int[2], d = new int[2], op = new int[2];
+        int[][] pads = new int[2][2];
+        for (int i = 0; i < r; i++) {
+            int a = r == 1 ? 1 : i;
+            s[a] = w.at(node, w.strides(), "strides", i, r, 1);
+            d[a] = w.at(node, w.dilations(), "dilations", i, r, 1);
+            op[a] = outputPadding == null ? 0 : (int) outputPadding[Math.min(i, outputPadding.length - 1)];
+            if (w.pads() != null) {
+                if (w.pads().length != 2 * r) throw node.badInput("pads " + Arrays.toString(w.pads()) + " for " + r + " spatial dimensions");
+                pads[a] = new int[] {(int) w.pads()[i], (int) w.pads()[r + i]};
+            }
+        }
+        if (r == 1) s[0] = d[0] = 1;
+        if (outputPadding != null && outputPadding.length != r) throw node.badInput("output_padding " + Arrays.toString(outputPadding));
+        int n = x4.size(0), inC = x4.size(1) / group, outC = w4.size(1), h = x4.size(2), wd = x4.size(3);
+        int fullH = (h - 1) * s[0] + (k[0] - 1) * d[0] + 1, fullW = (wd - 1) * s[1] + (k[1] - 1) * d[1] + 1;
+        Values.checkAllocation(node, (long) n * outC * group * fullH * fullW, "a transposed convolution's output");
+        List<Tensor> groups = new java.util.ArrayList<>();
+        for (int g = 0; g < group; g++) {
+            Tensor xg = x4.narrow(1, g * inC, inC).reshape(n, inC, h * wd);
+            Tensor wg = w4.narrow(0, g * inC, inC).reshape(inC, outC * k[0] * k[1]);
+            Tensor cols = wg.t().matmul(xg); // [N, outC·kH·kW, H·W]
+            groups.add(NnOps.fold(cols, new int[] {fullH, fullW}, k, s, new int[] {0, 0}, d));
+        }
+        Tensor y = group == 1 ? groups.get(0) : Tensor.cat(groups, 1);
+        y = NnOps.pad(y, -pads[1][0], op[1] - pads[1][1], -pads[0][0], op[0] - pads[0][1]);
+        if (bias != null) y = y.add(bias.reshape(1, bias.numel(), 1, 1));
+        return r == 1 ? y.squeeze(2) : y;
+    }
+
     static OpCompiler maxPool() {
         return node -> {
             node.expectInputs(1, 1);
@@ -235,6 +292,11 @@ final class LayerOps {
      * with ceil_mode's cells, {@code declared} without.
      */
     private static Tensor avgPool(Tensor x4, int[][] p, int[][] declared, int[] k, int[] s, int[] d, boolean countPad) {
+        boolean square = k[0] == k[1] && s[0] == s[1] && d[0] == 1 && d[1] == 1;
+        boolean even = p[0][0] == p[0][1] && p[1][0] == p[1][1] && p[0][0] == p[1][0] && Arrays.deepEquals(p, declared);
+        if (square && even && (countPad || p[0][0] == 0) && p[0][0] <= k[0] / 2) { // PyTorch's AvgPool2d: one op
+            return F.avgPool2d(x4, k[0], s[0], p[0][0]);
+        }
         int n = x4.size(0), c = x4.size(1);
         Tensor padded = NnOps.pad(x4, torchOrder(p));
         int[] zero = {0, 0};

@@ -136,6 +136,7 @@ final class OnnxOps {
         op("MatMul", MathOps.binary(LayerOps::matmul));
         op("Gemm", LayerOps.gemm());
         op("Conv", LayerOps.conv());
+        op("ConvTranspose", LayerOps.convTranspose());
         op("MaxPool", LayerOps.maxPool());
         op("AveragePool", LayerOps.averagePool());
         op("GlobalAveragePool", MathOps.unary(LayerOps::globalAveragePool));

@@ -164,6 +164,31 @@ class OnnxImportTest {
         assertTrue(Fixtures.maxAbsDiff(y, data.get("output_5")) <= 1e-5, name);
     }
 
+    /**
+     * The window ops' less common paths, differentiated: a grouped, strided ConvTranspose with asymmetric pads and
+     * output_padding, an AveragePool with ceil_mode and uncounted asymmetric padding, a MaxPool padded asymmetrically.
+     */
+    @Test
+    void gradientsThroughWindowOpsPassGradCheck(@TempDir Path dir) throws Exception {
+        float[] w = new float[2 * 1 * 3 * 3];
+        for (int i = 0; i < w.length; i++) w[i] = (float) Math.sin(i + 1);
+        var model = TestModels.model(17, List.of(
+                TestModels.node("ConvTranspose", "up", List.of("x", "w"), List.of("a"), TestModels.intsAttr("strides", 2, 2),
+                        TestModels.intsAttr("pads", 1, 0, 0, 1), TestModels.intsAttr("output_padding", 1, 0), TestModels.intAttr("group", 2)),
+                TestModels.node("AveragePool", "avg", List.of("a"), List.of("b"), TestModels.intsAttr("kernel_shape", 3, 2),
+                        TestModels.intsAttr("strides", 2, 2), TestModels.intsAttr("pads", 1, 0, 0, 1), TestModels.intAttr("ceil_mode", 1)),
+                TestModels.node("MaxPool", "max", List.of("b"), List.of("y"), TestModels.intsAttr("kernel_shape", 2, 2),
+                        TestModels.intsAttr("pads", 0, 1, 1, 0))),
+                List.of(TestModels.floatInput("x", 1, 2, 3, 3)), List.of(TestModels.output("y")),
+                List.of(TestModels.floats("w", w, 2, 1, 3, 3)));
+        OnnxModel m = Onnx.load(TestModels.write(model, dir.resolve("windows.onnx")));
+        m.to(DType.FLOAT64);
+        Tensor x = Tensor.randn(new io.chainrule.Generator(4), 1, 2, 3, 3).to(DType.FLOAT64).requiresGrad(true);
+        Tensor y = m.forward(x);
+        Tensor weights = Tensor.randn(new io.chainrule.Generator(5), y.shape()).to(DType.FLOAT64);
+        assertTrue(GradCheck.check(in -> m.forward(in.get(0)).mul(weights).sum(), List.of(x)));
+    }
+
     /** Parameter gradients against central differences (the parameters live inside the module, not in GradCheck's list). */
     @Test
     void parameterGradientsMatchFiniteDifferences() throws Exception {
