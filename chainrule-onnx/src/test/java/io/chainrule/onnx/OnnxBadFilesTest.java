@@ -62,7 +62,7 @@ class OnnxBadFilesTest {
     @Test
     void mutatedFilesFailCleanly() throws Exception {
         byte[] original = Files.readAllBytes(Fixtures.onnx("cnn"));
-        Tensor x = Fixtures.data("cnn").get("input_5");
+        Tensor x = Fixtures.data("cnn").get("input_1");
         Path file = dir.resolve("mutant.onnx");
         Random random = new Random(20261203);
         int[] outcomes = new int[4]; // IOException, unsupported, bad argument, ran
