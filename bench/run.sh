@@ -5,6 +5,7 @@
 #   bench/run.sh gemm                         # GEMM GFLOP/s, sizes 64..2048, 1 and 2 threads, float32 and float64
 #   bench/run.sh mlp                          # also: overhead, epoch, conv, lstm; all (every suite, trimmed GEMM sweep)
 #   bench/run.sh check                        # sanity check: the three implementations give the same losses
+#   bench/run.sh onnx                         # ONNX: export time of the Fashion CNN; ONNX Runtime next to chainrule
 #   bench/run.sh mlp -p batch=128 -p threads=1  # any JMH options pass through
 #   bench/run.sh mlp --rounds 3               # run the sides (chainrule, libtorch, hand) in turn, 3 rounds, order
 #                                             # turning each round: drift in the machine's speed spreads over all sides
@@ -26,6 +27,9 @@ export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 MAIN=io.chainrule.bench.BenchTable
 if [[ "${1:-}" == check ]]; then
   MAIN=io.chainrule.bench.SanityCheck
+  shift
+elif [[ "${1:-}" == onnx ]]; then
+  MAIN=io.chainrule.bench.OnnxBench
   shift
 fi
 # JMH forks reuse this JVM binary, class path and flags; libtorch runs offline from the native jar on the class path

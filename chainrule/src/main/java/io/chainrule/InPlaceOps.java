@@ -1,6 +1,7 @@
 package io.chainrule;
 
 import io.chainrule.autograd.GradMode;
+import io.chainrule.autograd.OpTracer;
 import io.chainrule.tensor.Loops;
 import io.chainrule.tensor.Pointwise.Binary;
 import io.chainrule.tensor.Shapes;
@@ -99,7 +100,8 @@ final class InPlaceOps {
             Loops.copy(result.data(), 0, result.strides, self.data(), self.offset, self.strides, self.shape);
         }
         self.storage.bumpVersion();
-        if (!recording) return self;
+        // not recorded, but a trace (an exporter) must still see the write
+        if (!recording) return OpTracer.isTracing() ? OpTracer.op(self, kind.node, inputs(self, other)) : self;
         return switch (kind) {
             case ADD -> record(self, kind.node, (g, need) -> new Tensor[] {g, g}, inputs(self, other));
             case SUB -> record(self, kind.node, (g, need) -> new Tensor[] {g, need[1] ? g.neg() : null}, inputs(self, other));
@@ -164,7 +166,7 @@ final class InPlaceOps {
             Loops.copy(result.data(), 0, result.strides, self.data(), self.offset, self.strides, self.shape);
         }
         self.storage.bumpVersion();
-        return self;
+        return OpTracer.isTracing() ? OpTracer.op(self, "SqrtBackward0", inputs(self)) : self;
     }
 
     static Tensor maximum(Tensor self, Tensor other) {
@@ -183,6 +185,6 @@ final class InPlaceOps {
             Loops.copy(result.data(), 0, result.strides, self.data(), self.offset, self.strides, self.shape);
         }
         self.storage.bumpVersion();
-        return self;
+        return OpTracer.isTracing() ? OpTracer.op(self, "MaximumBackward0", inputs(self, other)) : self;
     }
 }

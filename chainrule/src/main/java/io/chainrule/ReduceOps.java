@@ -156,7 +156,9 @@ final class ReduceOps {
         }
         long[][] idx = new long[1][];
         reduceRaw(x, d, keepDim, max ? Reduce.Kind.MAX : Reduce.Kind.MIN, idx);
-        return Tensor.wrap(idx[0], DType.INT64, reducedShape(x.shape, d, keepDim));
+        Tensor out = Tensor.wrap(idx[0], DType.INT64, reducedShape(x.shape, d, keepDim));
+        // indices record no node, but a trace must still see them
+        return OpTracer.isTracing() ? OpTracer.op(out, max ? "ArgMax" : "ArgMin", inputs(x), "dim", d, "keepDim", keepDim) : out;
     }
 
     static Tensor any(Tensor x) {

@@ -36,6 +36,8 @@ final class ExportGraph {
     private final Operand[][] operands;
     private final boolean[] dynamic;
     private final Operand output;
+    /** Ops that write in place into a tensor that shares storage with another (a view or a viewed base). */
+    private final boolean[] writesThroughView;
     private final GraphProto.Builder graph;
     private final Map<Tensor, String> constantNames = new IdentityHashMap<>();
     private int fresh;
@@ -50,6 +52,8 @@ final class ExportGraph {
         checkSameOps();
         this.operands = new Operand[opsA.size()][];
         this.dynamic = new boolean[opsA.size()];
+        this.writesThroughView = new boolean[opsA.size()];
+        Map<Tensor, Boolean> aliased = new IdentityHashMap<>();
         Map<Tensor, Integer> producerA = new IdentityHashMap<>(), producerB = new IdentityHashMap<>();
         for (int k = 0; k < opsA.size(); k++) {
             TracedOp opA = opsA.get(k), opB = opsB.get(k);
@@ -61,11 +65,21 @@ final class ExportGraph {
                 Source s = operands[k][i].source();
                 dynamic[k] |= s == Source.INPUT || s == Source.STATE || (s == Source.OP && dynamic[operands[k][i].producer()]);
             }
+            if (VIEW_OPS.contains(opA.name()) && inA.length > 0 && inA[0] != null) {
+                aliased.put(inA[0], true);
+                aliased.put(opA.output(), true);
+            }
+            writesThroughView[k] = inA.length > 0 && inA[0] == opA.output() && aliased.containsKey(opA.output());
             producerA.put(opA.output(), k);
             producerB.put(opB.output(), k);
         }
         this.output = resolve(outA, outB, a, b, producerA, producerB, inputA, inputB);
     }
+
+    /** Ops whose result shares storage with their input. */
+    private static final java.util.Set<String> VIEW_OPS = java.util.Set.of("ViewBackward0", "TransposeBackward0",
+            "TBackward0", "PermuteBackward0", "UnsqueezeBackward0", "SqueezeBackward0", "SqueezeBackward1",
+            "ExpandBackward0", "SliceBackward0");
 
     private void checkSameOps() {
         if (opsA.size() != opsB.size()) throw differentOps(Math.min(opsA.size(), opsB.size()));
@@ -118,6 +132,13 @@ final class ExportGraph {
             for (Operand o : operands[k]) if (o.source() == Source.OP) stack.add(o.producer());
         }
         for (int k = 0; k < opsA.size(); k++) {
+            // even when its own result looks unused: the write changed the other tensor, which may be used
+            if (writesThroughView[k] && dynamic[k]) {
+                TracedOp op = opsA.get(k);
+                throw new UnsupportedOperationException("ONNX export: op " + op.name() + " in " + op.where() + " writes in "
+                        + "place into a tensor that shares memory with another (a view, or the base of one); a traced "
+                        + "graph cannot follow the write to the other tensor (write the op out of place)");
+            }
             if (live[k]) OpMappings.emit(new OpContext(k));
         }
         boolean outputIsOp = output.source() == Source.OP && dynamic[output.producer()];

@@ -61,7 +61,17 @@ final class OnnxExporter {
         for (Module child : m.namedChildren().values()) collectModes(child, out);
     }
 
+    /** A protobuf message holds at most 2 GiB; the graph itself needs a little room next to the weights. */
+    private static final long MAX_STATE_BYTES = (1L << 31) - (64L << 20);
+
     private static ModelProto build(Module model, Tensor example) {
+        long stateBytes = 0;
+        for (Tensor t : model.stateDict().values()) stateBytes += (long) t.numel() * (t.dtype().isFloatingPoint()
+                ? (t.dtype() == io.chainrule.DType.FLOAT32 ? 4 : 8) : t.dtype() == io.chainrule.DType.INT64 ? 8 : 1);
+        if (stateBytes > MAX_STATE_BYTES) {
+            throw new UnsupportedOperationException("ONNX export: the model's parameters and buffers take " + stateBytes
+                    + " bytes, more than one ONNX protobuf file holds (2 GiB); external data files are not supported yet");
+        }
         Map<Tensor, String> stateNames = new IdentityHashMap<>();
         model.namedParameters().forEach((k, v) -> stateNames.put(v, k));
         model.namedBuffers().forEach((k, v) -> stateNames.put(v, k));

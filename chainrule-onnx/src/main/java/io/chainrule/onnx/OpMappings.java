@@ -55,6 +55,8 @@ final class OpMappings {
             case "MinBackward1" -> c.node("ReduceMin", List.of(c.in(0)), List.of(c.out()), Attrs.i("keepdims", 0));
             case "MaxBackward0" -> reduceAlong(c, "ReduceMax");
             case "MinBackward0" -> reduceAlong(c, "ReduceMin");
+            case "ArgMax", "ArgMin" -> c.node(name, List.of(c.in(0)), List.of(c.out()), Attrs.i("axis", c.a.intAttribute("dim")),
+                    keepDims(c)); // both pick the first extreme (select_last_index = 0), as chainrule does
             case "ProdBackward0" -> c.node("ReduceProd", List.of(c.inAs(0, c.outType())), List.of(c.out()), Attrs.i("keepdims", 0));
             case "ProdBackward1" -> reduceAlong(c, "ReduceProd");
             case "NormBackward1" -> c.node("ReduceL2", List.of(c.in(0)), List.of(c.out()), Attrs.i("keepdims", 0));

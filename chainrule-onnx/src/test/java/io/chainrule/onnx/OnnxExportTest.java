@@ -182,7 +182,8 @@ class OnnxExportTest {
             Tensor t = both.view(-1, 2, 4).transpose(1, 2).permute(0, 2, 1).unsqueeze(1);           // [N, 1, 2, 4]
             Tensor pooled = t.squeeze(1).mean(2, false).add(t.sum(3, true).flatten(1, -1).max(1, true)); // [N, 2]
             Tensor gated = pooled.gt(0).where(pooled, pooled.mul(0.1)).maximum(pooled.pow(2).sub(1));
-            return gated.clamp(-3, 3).div(gated.abs().add(1)).softmax(-1).log();
+            Tensor picked = gated.argmax(1, true).to(gated.dtype()).mul(0.01);   // indices, traced, cast back
+            return gated.clamp(-3, 3).div(gated.abs().add(1)).softmax(-1).log().add(picked);
         }
     }
 
@@ -279,6 +280,103 @@ class OnnxExportTest {
         // and in eval mode the export has no dropout: ORT equals the eval forward
         m.eval();
         exportAndCompare("dropout_identity", m, normal(120, 3));
+    }
+
+    /** In-place ops in a forward (allowed without gradients) rebind the tensor to the op's result. */
+    static final class InPlace extends Module {
+        final Linear fc = register("fc", new Linear(4, 4, false));
+
+        @Override
+        public Tensor forward(Tensor x) {
+            Tensor h = fc.forward(x).relu();
+            h.muli(2.0).addi(x).subi(x.mul(0.5));
+            return h.divi(Tensor.full(3.0, 4));
+        }
+    }
+
+    @Test
+    void inPlaceOpsAndLayersWithoutBiasOrAffine() throws Exception {
+        Tensor.manualSeed(12);
+        exportAndCompare("in_place_ops", new InPlace().eval(), normal(130, 4));
+        exportAndCompare("no_bias_no_affine", new Sequential(new Linear(4, 5, false), new LayerNorm(5, 1e-3, false),
+                new Conv1dOverFeatures()).eval(), normal(131, 3, 4));
+    }
+
+    /** A Conv1d without bias applied to [N, C, L] made by a transpose in forward. */
+    static final class Conv1dOverFeatures extends Module {
+        @Override
+        public Tensor forward(Tensor x) {
+            Tensor w = Tensor.ones(2, 5, 2).mul(0.25);
+            return io.chainrule.nn.F.conv1d(x.transpose(1, 2), w, null, 1, 0);
+        }
+    }
+
+    /** A tensor made with the example's batch size inside forward would freeze that size into the file: refused. */
+    static final class BatchSizedConstant extends Module {
+        @Override
+        public Tensor forward(Tensor x) {
+            return x.add(Tensor.ones(x.size(0), x.size(1)));
+        }
+    }
+
+    /** An in-place write through a view changes the base too, which a traced graph cannot express: refused. */
+    static final class WriteThroughView extends Module {
+        @Override
+        public Tensor forward(Tensor x) {
+            Tensor h = x.exp();
+            h.narrow(1, 0, 2).muli(2.0);
+            return h;
+        }
+    }
+
+    /** Control flow on the batch size: the two traces differ, so no single graph serves every batch size. */
+    static final class BatchDependentBranch extends Module {
+        @Override
+        public Tensor forward(Tensor x) {
+            return x.size(0) > 3 ? x.exp() : x.relu();
+        }
+    }
+
+    @Test
+    void whatATraceCannotKeepSymbolicIsRefusedClearly() {
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> Onnx.export(new BatchSizedConstant(), Tensor.randn(2, 3), dir.resolve("c.onnx")));
+        assertTrue(e.getMessage().contains("AddBackward0") && e.getMessage().contains("changes with the batch size"),
+                e.getMessage());
+        e = assertThrows(UnsupportedOperationException.class,
+                () -> Onnx.export(new WriteThroughView(), Tensor.randn(2, 3), dir.resolve("v.onnx")));
+        assertTrue(e.getMessage().contains("MulBackward0") && e.getMessage().contains("writes in place"), e.getMessage());
+        e = assertThrows(UnsupportedOperationException.class,
+                () -> Onnx.export(new BatchDependentBranch(), Tensor.randn(3, 3), dir.resolve("b.onnx")));
+        assertTrue(e.getMessage().contains("different ops for batch sizes 3 and 4"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("c.onnx")) || Files.exists(dir.resolve("b.onnx")));
+    }
+
+    @Test
+    void float64ModelExportsAsDouble() throws Exception {
+        Tensor.manualSeed(13);
+        Module m = new Sequential(new Linear(5, 6), new Tanh(), new LayerNorm(6), new Linear(6, 2), new LogSoftmax(1))
+                .to(io.chainrule.DType.FLOAT64).eval();
+        double worst = exportAndCompare("mlp_float64", m, b -> normal(140, 5).apply(b).to(io.chainrule.DType.FLOAT64));
+        assertTrue(worst < 1e-10, "float64 end to end: " + worst);
+    }
+
+    /** Two children of one class: an op that reads no parameter of either is reported with both paths. */
+    static final class TwoBlocks extends Module {
+        final Unfolder a = register("a", new Unfolder());
+        final Unfolder b = register("b", new Unfolder());
+
+        @Override
+        public Tensor forward(Tensor x) {
+            return b.forward(x).add(a.forward(x));
+        }
+    }
+
+    @Test
+    void ambiguousModulePathNamesEveryCandidate() {
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> Onnx.export(new TwoBlocks(), Tensor.randn(2, 1, 4, 4), dir.resolve("t.onnx")));
+        assertTrue(e.getMessage().contains("Im2ColBackward0 in module 'a|b'"), e.getMessage());
     }
 
     @Test

@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtSession;
 import io.chainrule.DType;
 import io.chainrule.Tensor;
 
+import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Path;
@@ -27,15 +28,23 @@ final class OrtRunner implements AutoCloseable {
         session = env.createSession(file.toString(), options);
     }
 
-    /** The graph's output for {@code input} (FLOAT32 or INT64), as a FLOAT32 tensor of the output's shape. */
+    /** The graph's output for {@code input} (FLOAT32, FLOAT64 or INT64), as a tensor of the output's type and shape. */
     Tensor run(Tensor input) throws OrtException {
         long[] shape = Arrays.stream(input.shape()).asLongStream().toArray();
         try (OnnxTensor in = input.dtype() == DType.INT64
                 ? OnnxTensor.createTensor(env, LongBuffer.wrap(input.toLongArray()), shape)
+                : input.dtype() == DType.FLOAT64
+                ? OnnxTensor.createTensor(env, DoubleBuffer.wrap(input.toDoubleArray()), shape)
                 : OnnxTensor.createTensor(env, FloatBuffer.wrap(input.toFloatArray()), shape);
              OrtSession.Result result = session.run(Map.of("input", in))) {
             OnnxTensor out = (OnnxTensor) result.get(0);
             int[] outShape = Arrays.stream(out.getInfo().getShape()).mapToInt(Math::toIntExact).toArray();
+            if (out.getInfo().type == ai.onnxruntime.OnnxJavaType.DOUBLE) {
+                DoubleBuffer db = out.getDoubleBuffer();
+                double[] values = new double[db.remaining()];
+                db.get(values);
+                return Tensor.of(values, outShape);
+            }
             FloatBuffer fb = out.getFloatBuffer();
             float[] values = new float[fb.remaining()];
             fb.get(values);
