@@ -1,11 +1,14 @@
 """Writes the ONNX import fixtures: small models built from chainrule's layers in PyTorch, exported with
 torch.onnx.export (opset 17, TorchScript exporter), each with inputs and PyTorch's outputs at batch sizes 1 and 5.
 
-    pip install torch onnx onnxruntime safetensors
+    pip install torch onnx onnxruntime safetensors onnxscript
     python3 chainrule-onnx/src/test/python/make_fixtures.py chainrule-onnx/src/test/resources/onnx
 
-For each NAME it writes NAME.onnx and NAME.safetensors (input_1, output_1, input_5, output_5). Seeds are fixed, so a
-rerun writes the same numbers. The tests never run Python; they read these files.
+For each NAME it writes NAME.onnx and NAME.safetensors (input_1, output_1, input_5, output_5). The models in DYNAMO are
+also exported with the newer exporter (torch.export, torch.onnx.export's default from PyTorch 2.9; opset 20, where
+GELU is one Gelu op and ReduceMean takes its axes as an input) as NAME_dynamo.onnx with the same inputs and outputs;
+mlp_dynamo keeps its weights in mlp_dynamo.onnx.data, as that exporter does by default.
+Seeds are fixed, so a rerun writes the same numbers. The tests never run Python; they read these files.
 """
 import os
 import sys
@@ -181,6 +184,16 @@ def fixtures(gen):
     ]
 
 
+DYNAMO = ("mlp", "cnn", "embedding_lstm", "layernorm_gelu", "gelu_tanh")
+
+
+def export_dynamo(model, example, batch_axes, path, external_data):
+    dim = torch.export.Dim("batch", min=1)
+    torch.onnx.export(model, (example,), path, dynamo=True, input_names=["input"], output_names=["output"],
+                      dynamic_shapes=({axis: dim for axis in batch_axes},), verbose=False, external_data=external_data)
+    onnx.checker.check_model(onnx.load(path))
+
+
 def main(out_dir):
     os.makedirs(out_dir, exist_ok=True)
     torch.manual_seed(0)
@@ -206,6 +219,17 @@ def main(out_dir):
             ort_y = session.run(None, {"input": x.numpy()})[0]
             print(f"{name} batch {batch}: onnxruntime vs torch max |diff| {np.abs(ort_y - y.numpy()).max():.3g}")
         save_file(tensors, os.path.join(out_dir, name + ".safetensors"))
+        if name in DYNAMO:
+            dynamo_path = os.path.join(out_dir, name + "_dynamo.onnx")
+            # the MLP keeps this exporter's default, its weights in NAME_dynamo.onnx.data (ONNX's external data)
+            export_dynamo(model, example, batch_axes, dynamo_path, external_data=name == "mlp")
+            save_file(tensors, os.path.join(out_dir, name + "_dynamo.safetensors"))
+            session = ort.InferenceSession(dynamo_path)
+            diff = max(np.abs(session.run(None, {"input": tensors[f"input_{b}"].numpy()})[0]
+                              - tensors[f"output_{b}"].numpy()).max() for b in (1, 5))
+            m = onnx.load(dynamo_path)
+            print(f"{name}_dynamo: opset {m.opset_import[0].version}, onnxruntime vs torch {diff:.3g}, "
+                  f"ops {sorted({n.op_type for n in m.graph.node})}")
         ops = sorted({n.op_type for n in onnx.load(path).graph.node})
         print(f"{name}: {os.path.getsize(path)} bytes, ops {ops}")
 

@@ -102,6 +102,21 @@ final class MathOps {
         };
     }
 
+    /** Gelu (opset 20): x·Φ(x) exactly (chainrule's erf GELU), or with the tanh approximation. */
+    static OpCompiler gelu() {
+        return node -> {
+            node.expectInputs(1, 1);
+            node.expectOutputs(1, 1);
+            String approximate = node.attrString("approximate", "none");
+            node.require(approximate.equals("none") || approximate.equals("tanh"), "approximate '" + approximate + "'");
+            boolean tanh = approximate.equals("tanh");
+            double c = Math.sqrt(2 / Math.PI);
+            return Kernel.of(in -> tanh
+                    ? in[0].mul(in[0].add(in[0].pow(3).mul(0.044715)).mul(c).tanh().add(1)).mul(0.5)
+                    : in[0].gelu());
+        };
+    }
+
     /** α(eˣ − 1) for x below 0; the exponential of min(x, 0), so large x cannot overflow into the gradient. */
     private static Tensor expm1Negative(Tensor x, double alpha) {
         return x.clamp(-Double.MAX_VALUE, 0).exp().sub(1).mul(alpha);

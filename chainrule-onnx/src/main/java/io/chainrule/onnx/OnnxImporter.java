@@ -31,8 +31,12 @@ import java.util.Set;
  * {@link UnsupportedOperationException} naming the op type, the node and the opset.
  */
 final class OnnxImporter {
-    /** The newest default-domain opset whose ops this loader implements (opset 18 moved Reduce* axes to an input: both forms are read). */
-    static final int MAX_OPSET = 18;
+    /**
+     * The newest default-domain opset this loader knows. Its ops read every form up to here (opset 18 moved the
+     * Reduce* axes to an input; opset 19 gave AveragePool dilations; opset 20 added Gelu, which PyTorch's newer
+     * exporter writes); later opsets could change an op's meaning, so they are refused.
+     */
+    static final int MAX_OPSET = 20;
 
     /** Protobuf messages cannot exceed 2 GiB; larger ONNX models keep their weights in external files. */
     private static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
@@ -58,10 +62,12 @@ final class OnnxImporter {
         } catch (InvalidProtocolBufferException e) {
             throw new IOException(name + ": not a valid ONNX model (protobuf: " + e.getMessage() + ")", e);
         }
-        return compile(model, name);
+        Path dir = file.toAbsolutePath().getParent();
+        return compile(model, name, dir);
     }
 
-    static OnnxGraph compile(ModelProto model, String file) throws IOException {
+    /** Checks and compiles {@code model}; {@code file} names it in messages, external data is read from {@code modelDir}. */
+    static OnnxGraph compile(ModelProto model, String file, Path modelDir) throws IOException {
         if (!model.hasGraph()) throw new IOException(file + ": not an ONNX model (no graph)");
         int opset = opset(model, file);
         GraphProto graph = model.getGraph();
@@ -73,7 +79,7 @@ final class OnnxImporter {
             String where = file + ": initializer '" + t.getName() + "'";
             if (t.getName().isEmpty()) throw new IOException(file + ": an initializer has no name");
             if (!defined.add(t.getName())) throw new IOException(where + " appears twice");
-            Tensor value = TensorDecoder.decode(t, where);
+            Tensor value = TensorDecoder.decode(t, where, modelDir);
             (value.dtype().isFloatingPoint() ? floats : constants).put(t.getName(), value);
         }
 
@@ -89,7 +95,7 @@ final class OnnxImporter {
         List<OnnxNode> parsed = new ArrayList<>();
         List<Kernel> kernels = new ArrayList<>();
         for (NodeProto proto : nodes) {
-            OnnxNode node = new OnnxNode(proto, opset, file);
+            OnnxNode node = new OnnxNode(proto, opset, file, modelDir);
             String domain = proto.getDomain();
             if (!domain.isEmpty() && !domain.equals("ai.onnx")) {
                 throw new UnsupportedOperationException(file + ": op type '" + node.opType + "' of domain '" + domain + "' in "
@@ -170,7 +176,7 @@ final class OnnxImporter {
         if (version < 1) throw new IOException(file + ": opset version " + version);
         if (version > MAX_OPSET) {
             throw new UnsupportedOperationException(file + ": opset " + version + " is newer than this loader knows (up to "
-                    + MAX_OPSET + "); export with opset_version=17");
+                    + MAX_OPSET + "); export with opset_version=17 (or up to 20)");
         }
         return version.intValue();
     }

@@ -6,6 +6,7 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import io.chainrule.Tensor;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,16 +23,19 @@ final class OnnxNode {
     final String opType;
     final int opset;
     final String file;
+    /** The model file's folder, where external tensor data lives. */
+    private final Path modelDir;
     final List<String> inputs;
     final List<String> outputs;
     private final Map<String, AttributeProto> attributes = new LinkedHashMap<>();
     private final Set<String> read = new HashSet<>();
 
-    OnnxNode(NodeProto proto, int opset, String file) throws IOException {
+    OnnxNode(NodeProto proto, int opset, String file, Path modelDir) throws IOException {
         this.name = proto.getName();
         this.opType = proto.getOpType();
         this.opset = opset;
         this.file = file;
+        this.modelDir = modelDir;
         this.inputs = List.copyOf(proto.getInputList());
         this.outputs = List.copyOf(proto.getOutputList());
         for (AttributeProto a : proto.getAttributeList()) {
@@ -143,7 +147,7 @@ final class OnnxNode {
     /** The TENSOR attribute decoded, or null when absent. */
     Tensor attrTensor(String attribute) throws IOException {
         AttributeProto a = get(attribute, AttributeType.TENSOR);
-        return a == null ? null : TensorDecoder.decode(a.getT(), file + ": " + where() + ", attribute '" + attribute + "'");
+        return a == null ? null : TensorDecoder.decode(a.getT(), file + ": " + where() + ", attribute '" + attribute + "'", modelDir);
     }
 
     private AttributeProto get(String attribute, AttributeType type) throws IOException {

@@ -60,6 +60,7 @@ final class OnnxOps {
         op("LeakyRelu", MathOps.leakyRelu());
         op("Sigmoid", MathOps.unary(Tensor::sigmoid));
         op("Tanh", MathOps.unary(Tensor::tanh));
+        op("Gelu", MathOps.gelu());
         op("Elu", MathOps.elu());
         op("Selu", MathOps.selu());
         op("Celu", MathOps.celu());

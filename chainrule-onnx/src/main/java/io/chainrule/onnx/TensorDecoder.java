@@ -1,12 +1,14 @@
 package io.chainrule.onnx;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
+import com.google.protobuf.ByteString;
 import io.chainrule.DType;
 import io.chainrule.Tensor;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
@@ -42,17 +44,20 @@ final class TensorDecoder {
         return t == null ? "unknown element type " + onnxType : t.name();
     }
 
-    /**
-     * Decodes {@code proto}; {@code where} names it in messages (the file and the tensor).
-     *
-     * @throws IOException                   when sizes or data do not fit together
-     * @throws UnsupportedOperationException for an element type chainrule has no dtype for, or external data
-     */
+    /** Decodes a tensor that holds its data itself (external data is refused). */
     static Tensor decode(TensorProto proto, String where) throws IOException {
-        if (proto.hasDataLocation() && proto.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
-            throw new UnsupportedOperationException(where + ": tensor data stored outside the model file (external data) "
-                    + "is not supported; save the model with its weights inside (onnx.save(..., save_as_external_data=False))");
-        }
+        return decode(proto, where, null);
+    }
+
+    /**
+     * Decodes {@code proto}; {@code where} names it in messages (the file and the tensor). Data stored outside the
+     * model file (external data) is read from {@code modelDir}, the model file's folder, or refused when it is null.
+     *
+     * @throws IOException                   when sizes or data do not fit together, or external data is missing,
+     *                                       short or points outside the model's folder
+     * @throws UnsupportedOperationException for an element type chainrule has no dtype for
+     */
+    static Tensor decode(TensorProto proto, String where, Path modelDir) throws IOException {
         if (proto.hasSegment()) throw new UnsupportedOperationException(where + ": segmented tensors are not supported");
         int[] shape = shape(proto, where);
         int n = numel(shape, where);
@@ -61,6 +66,11 @@ final class TensorDecoder {
         if (dtype == null) {
             throw new UnsupportedOperationException(where + ": element type " + typeName(type) + " is not supported "
                     + "(supported: FLOAT, DOUBLE, the integer types up to INT64, BOOL)");
+        }
+        if (proto.hasDataLocation() && proto.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+            if (modelDir == null) throw new UnsupportedOperationException(where + ": external data is not supported here");
+            ByteString raw = ExternalData.read(proto, (long) n * rawElementSize(type), modelDir, where);
+            return fromRaw(proto.toBuilder().clearDataLocation().clearExternalData().setRawData(raw).build(), type, dtype, shape, n, where);
         }
         if (proto.hasRawData()) return fromRaw(proto, type, dtype, shape, n, where);
         return switch (type) {

@@ -12,7 +12,8 @@ import java.util.Map;
 /** The import fixtures written by src/test/python/make_fixtures.py: NAME.onnx and NAME.safetensors. */
 final class Fixtures {
     static final List<String> NAMES = List.of("mlp", "cnn", "conv1d", "embedding_lstm", "gru", "rnn2", "layernorm_gelu", "residual",
-            "cnn_pools", "bidirectional", "gelu_tanh", "embedding_lstm_unfolded", "cnn_unfolded");
+            "cnn_pools", "bidirectional", "gelu_tanh", "embedding_lstm_unfolded", "cnn_unfolded",
+            "mlp_dynamo", "cnn_dynamo", "embedding_lstm_dynamo", "layernorm_gelu_dynamo", "gelu_tanh_dynamo");
 
     private Fixtures() {}
 

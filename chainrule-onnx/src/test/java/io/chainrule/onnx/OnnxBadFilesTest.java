@@ -158,14 +158,53 @@ class OnnxBadFilesTest {
                 e.getMessage());
     }
 
+    private static TensorProto external(String location, long offset, long length) {
+        TensorProto.Builder b = TensorProto.newBuilder().setName("w").setDataType(TensorDecoder.FLOAT).addDims(3)
+                .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                .addExternalData(ai.onnx.proto.OnnxMl.StringStringEntryProto.newBuilder().setKey("location").setValue(location))
+                .addExternalData(ai.onnx.proto.OnnxMl.StringStringEntryProto.newBuilder().setKey("offset").setValue(Long.toString(offset)));
+        if (length >= 0) {
+            b.addExternalData(ai.onnx.proto.OnnxMl.StringStringEntryProto.newBuilder().setKey("length").setValue(Long.toString(length)));
+        }
+        return b.build();
+    }
+
+    private Path externalModel(TensorProto w) throws IOException {
+        return write(model(17, List.of(node("Add", "add", List.of("x", "w"), List.of("y"))), List.of(floatInput("x", 3)),
+                List.of(output("y")), List.of(w)), dir.resolve("external.onnx"));
+    }
+
+    /** External data is read from the model's folder, checked first: present, inside the folder, long enough. */
     @Test
-    void externalDataIsReportedAsUnsupported() throws Exception {
-        TensorProto external = TensorProto.newBuilder().setName("w").setDataType(TensorDecoder.FLOAT).addDims(3)
-                .setDataLocation(TensorProto.DataLocation.EXTERNAL).build();
-        Path file = write(model(17, List.of(node("Add", "add", List.of("x", "w"), List.of("y"))), List.of(floatInput("x", 3)),
-                List.of(output("y")), List.of(external)), dir.resolve("external.onnx"));
-        var e = assertThrows(UnsupportedOperationException.class, () -> Onnx.load(file));
-        assertTrue(e.getMessage().contains("initializer 'w'") && e.getMessage().contains("external data"), e.getMessage());
+    void externalDataIsReadAndChecked() throws Exception {
+        java.nio.ByteBuffer data = java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        data.putFloat(99).putFloat(1).putFloat(2).putFloat(3);
+        Files.write(dir.resolve("weights.bin"), data.array());
+        OnnxModel m = Onnx.load(externalModel(external("weights.bin", 4, 12)));
+        assertEquals(List.of(11.0, 12.0, 13.0), java.util.Arrays.stream(m.forward(Tensor.full(10, 3)).toDoubleArray()).boxed().toList());
+
+        Path file = externalModel(external("missing.bin", 0, 12));
+        IOException e = assertThrows(IOException.class, () -> Onnx.load(file));
+        assertTrue(e.getMessage().contains("initializer 'w'") && e.getMessage().contains("does not exist"), e.getMessage());
+        externalModel(external("../weights.bin", 0, 12));
+        e = assertThrows(IOException.class, () -> Onnx.load(file));
+        assertTrue(e.getMessage().contains("outside the model's folder"), e.getMessage());
+        externalModel(external("weights.bin", 0, 8));
+        e = assertThrows(IOException.class, () -> Onnx.load(file));
+        assertTrue(e.getMessage().contains("length 8 but the tensor's shape needs 12 bytes"), e.getMessage());
+        externalModel(external("weights.bin", 8, -1));
+        e = assertThrows(IOException.class, () -> Onnx.load(file));
+        assertTrue(e.getMessage().contains("has 16 bytes; the tensor needs 12 from offset 8"), e.getMessage());
+    }
+
+    /** PyTorch's newer exporter keeps the weights next to the model: a truncated .data file is an IOException. */
+    @Test
+    void aTruncatedExternalDataFileIsAnIOException() throws Exception {
+        Path onnx = Files.copy(Fixtures.onnx("mlp_dynamo"), dir.resolve("mlp_dynamo.onnx"));
+        byte[] weights = Files.readAllBytes(Fixtures.onnx("mlp_dynamo").resolveSibling("mlp_dynamo.onnx.data"));
+        Files.write(dir.resolve("mlp_dynamo.onnx.data"), java.util.Arrays.copyOf(weights, weights.length - 1));
+        IOException e = assertThrows(IOException.class, () -> Onnx.load(onnx));
+        assertTrue(e.getMessage().startsWith(onnx.toString()) && e.getMessage().contains("external data file"), e.getMessage());
     }
 
     @Test
