@@ -156,6 +156,31 @@ class OnnxExportTest {
         exportAndCompare("lstm", new LSTM(4, 5).eval(), normal(61, 2, 4));
     }
 
+    /** The cells, unrolled in a user forward over a [N, 3, 4] sequence with a state carried from step to step. */
+    static final class Unrolled extends Module {
+        final io.chainrule.nn.LSTMCell lstm = register("lstm", new io.chainrule.nn.LSTMCell(4, 5));
+        final io.chainrule.nn.GRUCell gru = register("gru", new io.chainrule.nn.GRUCell(5, 3));
+        final io.chainrule.nn.RNNCell rnn = register("rnn", new io.chainrule.nn.RNNCell(3, 2, "relu"));
+
+        @Override
+        public Tensor forward(Tensor x) {
+            io.chainrule.nn.RecurrentOutput state = null;
+            Tensor h = null, out = null;
+            for (int t = 0; t < x.size(1); t++) {
+                state = lstm.forward(x.select(1, t), state);
+                h = h == null ? gru.forward(state.h()) : gru.forward(state.h(), new io.chainrule.nn.RecurrentOutput(null, h, null)).h();
+                out = rnn.forward(h);
+            }
+            return out.add(state.c().sum(1, true));
+        }
+    }
+
+    @Test
+    void recurrentCellsUnrolledInForward() throws Exception {
+        Tensor.manualSeed(14);
+        exportAndCompare("cells_unrolled", new Unrolled().eval(), normal(150, 3, 4));
+    }
+
     @Test
     void layerNormAndGeluBlock() throws Exception {
         Tensor.manualSeed(7);
