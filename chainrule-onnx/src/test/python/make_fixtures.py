@@ -191,6 +191,16 @@ def export_dynamo(model, example, batch_axes, path, external_data):
     dim = torch.export.Dim("batch", min=1)
     torch.onnx.export(model, (example,), path, dynamo=True, input_names=["input"], output_names=["output"],
                       dynamic_shapes=({axis: dim for axis in batch_axes},), verbose=False, external_data=external_data)
+    # the exporter annotates nodes and values with Python stack traces (this machine's paths): drop them
+    m = onnx.load(path)
+    for item in list(m.graph.node) + list(m.graph.value_info) + list(m.graph.input) + list(m.graph.output):
+        del item.metadata_props[:]
+        item.doc_string = ""
+    if external_data:
+        onnx.save(m, path, save_as_external_data=True, all_tensors_to_one_file=True,
+                  location=os.path.basename(path) + ".data", size_threshold=0)
+    else:
+        onnx.save(m, path)
     onnx.checker.check_model(onnx.load(path))
 
 
