@@ -53,6 +53,25 @@ public abstract class Module {
     /** Registers a trainable tensor (made a leaf that requires grad); returns it. */
     protected Tensor registerParameter(String name, Tensor tensor) {
         checkName(name);
+        return putParameter(name, tensor);
+    }
+
+    /**
+     * Registers a trainable tensor under a key taken verbatim, dots included: for modules whose tensors come named
+     * from a file rather than from a tree of child modules (an imported ONNX graph's initializers, {@code 0.weight}),
+     * so that {@link #namedParameters()} and {@link #stateDict()} show the file's names. Such a module must not also
+     * have a child whose dotted keys could collide; the name must be non-empty and not yet registered. Returns the
+     * parameter.
+     */
+    protected Tensor registerParameterVerbatim(String name, Tensor tensor) {
+        if (name == null || name.isEmpty()) throw new IllegalArgumentException("registerParameterVerbatim: empty name");
+        if (parameters.containsKey(name) || buffers.containsKey(name) || children.containsKey(name)) {
+            throw new IllegalArgumentException("register: '" + name + "' is already registered in " + getClass().getSimpleName());
+        }
+        return putParameter(name, tensor);
+    }
+
+    private Tensor putParameter(String name, Tensor tensor) {
         if (tensor == null) throw new IllegalArgumentException("registerParameter: parameter '" + name + "' is null");
         if (!tensor.dtype().isFloatingPoint()) {
             throw new IllegalArgumentException("registerParameter: parameter '" + name + "' must be floating point, got "
