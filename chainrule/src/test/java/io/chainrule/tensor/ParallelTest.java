@@ -99,11 +99,12 @@ class ParallelTest {
     void workersTakePartWhenThreadsAllowIt() {
         Parallel.setThreads(2);
         Set<Thread> seen = ConcurrentHashMap.newKeySet();
-        // Chunks that each wait a little give the worker time to claim some.
+        // Each chunk waits until a second thread has shown up (or 10 ms), so the worker gets to claim some even on
+        // a loaded machine where it is scheduled late; an idle worker makes this take 2 s and fail.
         Parallel.forChunks(200, 1, (s, e) -> {
             seen.add(Thread.currentThread());
-            long until = System.nanoTime() + 50_000;
-            while (System.nanoTime() < until) Thread.onSpinWait();
+            long until = System.nanoTime() + 10_000_000;
+            while (seen.size() < 2 && System.nanoTime() < until) Thread.onSpinWait();
         });
         assertTrue(seen.size() >= 2, "expected a worker thread to take part, saw " + seen);
     }
