@@ -3,6 +3,8 @@ package io.chainrule.cli;
 import io.chainrule.cli.demo.ChainRuleDemo;
 import io.chainrule.cli.demo.Demo;
 import io.chainrule.cli.demo.DemoContext;
+import io.chainrule.cli.demo.DeltaNotationDemo;
+import io.chainrule.cli.demo.LayerRecurrenceDemo;
 import io.chainrule.cli.demo.MatmulDemo;
 import io.chainrule.cli.demo.MlpDeltasDemo;
 import io.chainrule.cli.demo.OptimizersDemo;
@@ -43,7 +45,7 @@ final class DemoCommand implements Callable<Integer> {
     /** All demos, in the order they are listed. */
     static List<Demo> demos() {
         return List.of(new PerceptronDemo(), new ChainRuleDemo(), new MatmulDemo(), new TwoLayerDemo(),
-                new MlpDeltasDemo(), new OptimizersDemo());
+                new MlpDeltasDemo(), new DeltaNotationDemo(), new LayerRecurrenceDemo(), new OptimizersDemo());
     }
 
     static final class Names implements Iterable<String> {
