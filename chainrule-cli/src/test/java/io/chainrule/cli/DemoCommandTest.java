@@ -6,6 +6,10 @@ import io.chainrule.cli.demo.DemoContext;
 import io.chainrule.Tensor;
 import io.chainrule.cli.demo.DeltaNotationDemo;
 import io.chainrule.cli.demo.LayerRecurrenceDemo;
+import io.chainrule.cli.demo.MiniBatchesDemo;
+import io.chainrule.cli.demo.PreprocessingDemo;
+import io.chainrule.cli.demo.ReparameterisationDemo;
+import io.chainrule.cli.demo.SubgradientsDemo;
 import io.chainrule.cli.demo.PerceptronDemo;
 import io.chainrule.cli.graph.Examples;
 import io.chainrule.cli.graph.GraphModel;
@@ -95,7 +99,8 @@ class DemoCommandTest {
     void listsDemosWithoutAName() {
         Cli.Run r = Cli.run("demo");
         assertEquals(0, r.exit(), r::toString);
-        for (String n : new String[] {"perceptron", "chain-rule", "matmul", "two-layer", "mlp-deltas", "delta-notation", "layer-recurrence"}) {
+        for (String n : new String[] {"perceptron", "chain-rule", "matmul", "two-layer", "mlp-deltas", "delta-notation",
+                "layer-recurrence", "subgradients", "reparameterisation", "mini-batches", "preprocessing", "optimizers"}) {
             assertTrue(r.out().contains("  " + n + " "), r.out());
         }
     }
@@ -160,6 +165,97 @@ class DemoCommandTest {
         LayerRecurrenceDemo.compare(bad, new LayerRecurrenceDemo.Grads(off, w), right);
         assertEquals(1, bad.failures());
         assertTrue(bad.checks().stream().anyMatch(c -> !c.passed() && c.what().startsWith("G1")), bad.checks().toString());
+    }
+
+    @Test
+    void subgradientsShowPyTorchsChoicesAtTheKinks() {
+        Cli.Run r = Cli.run("demo", "subgradients", "--no-pictures");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("autograd ∂f/∂x = [0.0000, 0.0000, 1.0000]     PyTorch [0.0000, 0.0000, 1.0000]"), r.out());
+        assertTrue(r.out().contains("autograd ∂f/∂x = [-1.0000, 0.0000, 1.0000]"), r.out());
+        assertTrue(r.out().contains("autograd ∂f/∂x = [0.0000, 0.5000, 0.5000]"), r.out());
+        assertTrue(r.out().contains("autograd ∂f/∂x = [0.0000, 1.0000, 0.0000]"), r.out());
+        assertEquals(8, countOk(r.out()), r.out());
+    }
+
+    @Test
+    void aSlopeOutsideTheSubdifferentialFailsTheCheck() {
+        java.util.function.Function<double[], Double> relu = v -> Math.max(0, v[0]);
+        assertEquals(0, SubgradientsDemo.subgradientViolation(relu, new double[] {0}, new double[] {0.3}), 0);
+        assertEquals(0, SubgradientsDemo.subgradientViolation(relu, new double[] {0}, new double[] {1}), 0);
+        // g = 1.5 at 0: f(0.5) = 0.5 < 0 + 1.5·0.5, violated by 0.25 at the larger probe step
+        assertEquals(0.25, SubgradientsDemo.subgradientViolation(relu, new double[] {0}, new double[] {1.5}), 1e-12);
+        assertTrue(SubgradientsDemo.subgradientViolation(relu, new double[] {0}, new double[] {-0.1}) > 0);
+    }
+
+    @Test
+    void reparameterisationGradientReachesMuAndSigmaOnlyThroughRsample() {
+        Cli.Run r = Cli.run("demo", "reparameterisation", "--no-pictures");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("sample():  z = -0.9582, -1.2758, -0.5288, …   requires grad: false"), r.out());
+        assertTrue(r.out().contains("μ.grad = 1.005511  (mean of 2z 1.005511)     σ.grad = 2.974456"), r.out());
+        assertTrue(Pattern.compile("∇σ E\\[z²\\] = 2σ\\s+2\\.97446\\s+0\\.01368\\s+3\\.00000\\s+1\\.87").matcher(r.out()).find(),
+                r.out());
+        assertFalse(r.out().contains("FAILED") || r.out().contains("MISMATCH"), r.out());
+    }
+
+    @Test
+    void aMonteCarloEstimateFarFromTheExactValueFails() {
+        DemoContext ok = quiet();
+        assertTrue(ReparameterisationDemo.checkEstimate(ok, new ReparameterisationDemo.Estimate("∇μ", 1.03, 0.01, 1.0)));
+        DemoContext bad = quiet();
+        assertFalse(ReparameterisationDemo.checkEstimate(bad, new ReparameterisationDemo.Estimate("∇μ", 1.05, 0.01, 1.0)));
+        assertEquals(1, bad.failures());
+    }
+
+    @Test
+    void miniBatchesDropTheShortLastBatch() {
+        Cli.Run r = Cli.run("demo", "mini-batches", "--no-pictures");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("batch 3: examples [8, 9]         size 2  ∇L_b = [28.4900, 3.3000]"), r.out());
+        assertTrue(r.out().contains("gradient over those 10 examples in one batch = [13.3420, 1.9100]"), r.out());
+        assertTrue(r.out().contains("3 = ⌈10/4⌉ = 3") && r.out().contains("2 = ⌊10/4⌋ = 2"), r.out());
+        assertTrue(r.out().contains("left out this epoch: 2 examples"), r.out());
+        assertEquals(8, countOk(r.out()) + countPassed(r.out()), r.out());
+        assertFalse(r.out().contains("FAILED"), r.out());
+    }
+
+    @Test
+    void aBatchListThatRepeatsOrKeepsTheShortBatchFails() {
+        DemoContext ok = quiet();
+        MiniBatchesDemo.checkBatches(ok, "t", 10, 4, true, List.of(new long[] {0, 1, 2, 3}, new long[] {4, 5, 6, 7}));
+        assertEquals(0, ok.failures());
+        DemoContext kept = quiet();
+        MiniBatchesDemo.checkBatches(kept, "t", 10, 4, true,
+                List.of(new long[] {0, 1, 2, 3}, new long[] {4, 5, 6, 7}, new long[] {8, 9}));
+        assertEquals(3, kept.failures(), kept.checks().toString());
+        DemoContext twice = quiet();
+        MiniBatchesDemo.checkBatches(twice, "t", 10, 4, false,
+                List.of(new long[] {0, 1, 2, 3}, new long[] {3, 5, 6, 7}, new long[] {8, 9}));
+        assertEquals(1, twice.failures(), twice.checks().toString());
+    }
+
+    @Test
+    void preprocessingOutputsMatchTheirFormulas() {
+        Cli.Run r = Cli.run("demo", "preprocessing", "--no-pictures");
+        assertEquals(0, r.exit(), r::toString);
+        for (String s : new String[] {"x' = [[-2.0000, -1.0000, 0.0000], [1.0000, 2.0000, 0.0000], [-1.0000, -2.0000, 2.0000]]",
+                "mean = [170.0000, 0.4000], std = [14.1421, 0.2828]",
+                "flip  [[0.5000, 0.2500, 0.0000], [0.5000, 1.0000, 0.7500], [1.0000, 0.0000, 0.2500]]",
+                "(dy, dx) = (1, -1)", "mean -7.277e-04, std 0.09942"}) {
+            assertTrue(r.out().contains(s), "missing " + s + " in\n" + r.out());
+        }
+        assertFalse(r.out().contains("FAILED") || r.out().contains("MISMATCH"), r.out());
+    }
+
+    @Test
+    void noiseWithTheWrongSpreadFails() {
+        DemoContext ok = quiet();
+        PreprocessingDemo.checkNoise(ok, 0.0005, 0.1005, 0.1, 40_000);
+        assertEquals(0, ok.failures());
+        DemoContext bad = quiet();
+        PreprocessingDemo.checkNoise(bad, 0.0005, 0.105, 0.1, 40_000);
+        assertEquals(1, bad.failures());
     }
 
     private static DemoContext quiet() {
