@@ -258,6 +258,22 @@ class DemoCommandTest {
         assertEquals(1, bad.failures());
     }
 
+    @Test
+    void newtonsHessianPassesCountInTheOptimizersBudget() {
+        Cli.Run r = Cli.run("demo", "optimizers", "--no-pictures");
+        assertEquals(0, r.exit(), r::toString);
+        // steps, evaluations, Hessian passes, cost; MLP 2-12-3 has n = 75 parameters: 1 + 75 passes per step
+        Matcher m = Pattern.compile("\\n  Newton\\s+-\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s").matcher(r.out());
+        assertTrue(m.find(), r.out());
+        int steps = Integer.parseInt(m.group(1)), evals = Integer.parseInt(m.group(2));
+        int hessian = Integer.parseInt(m.group(3)), cost = Integer.parseInt(m.group(4));
+        assertEquals(76 * steps, hessian, r.out());
+        assertEquals(evals + hessian, cost, r.out());
+        assertTrue(cost >= 300 && cost < 300 + 76 + 30, r.out());
+        Matcher adam = Pattern.compile("\\n  Adam\\s+0\\.05\\s+300\\s+300\\s+0\\s+300\\s").matcher(r.out());
+        assertTrue(adam.find(), r.out());
+    }
+
     private static DemoContext quiet() {
         return new DemoContext(new PrintWriter(new StringWriter(), true), new PrintWriter(new StringWriter(), true), null);
     }
