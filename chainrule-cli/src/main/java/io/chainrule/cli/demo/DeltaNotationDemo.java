@@ -47,12 +47,13 @@ public final class DeltaNotationDemo implements Demo {
         Tensor b2 = tr.leaf("b2", Tensor.of(B2).requiresGrad(true));
         Tensor w3 = tr.leaf("W3", Tensor.of(W3).requiresGrad(true));
         Tensor b3 = tr.leaf("b3", Tensor.of(B3).requiresGrad(true));
-        Tensor h1 = tr.leaf("h1 (input)", Tensor.of(X).requiresGrad(true));
+        Tensor h1 = tr.leaf("h1 = x", Tensor.of(X).requiresGrad(true));
         Tensor y = Tensor.of(Y);
         Tensor z2 = tr.name("z2", tr.name("W2·h1", w2.matmul(h1)).add(b2));
         Tensor h2 = tr.name("h2 = σ(z2)", z2.sigmoid());
         Tensor z3 = tr.name("h3 = z3", tr.name("W3·h2", w3.matmul(h2)).add(b3));
-        Tensor loss = tr.name("L = ½Σ(h3 − y)²", tr.name("h3 − y", z3.sub(y)).square().sum().mul(0.5));
+        Tensor diff = tr.constant("y", y, tr.name("h3 − y", z3.sub(y)), 1);
+        Tensor loss = tr.constant("½", Tensor.scalar(0.5), tr.name("L = ½Σ(h3 − y)²", diff.square().sum().mul(0.5)), 1);
         GraphModel g = tr.backward(loss);
 
         ctx.blank();
