@@ -176,6 +176,8 @@ class GraphCommandTest {
         Cli.Run e = Cli.run("graph", "2*w", "-v", "w=1.5");
         assertTrue(e.out().contains("label=\"constant 2\\nvalue 2.0000\""), e.out());
         assertTrue(e.out().contains("mul by the constant 2.0000: ḡ·2.0000"), e.out());
+        Cli.Run f = Cli.run("graph", "sum(maximum(x, 0))", "-v", "x=[-1, 2]");
+        assertTrue(f.out().contains("label=\"constant 0\\nvalue 0.0000\""), f.out());
     }
 
     @Test

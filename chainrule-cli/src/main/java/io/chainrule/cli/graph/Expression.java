@@ -292,7 +292,11 @@ public final class Expression {
         Text text = inner.parens().after(fl);
         text = new Text(text.shown(), text.cut(), false, false, false, false);
         boolean constant = args.stream().allMatch(Node::constant);
-        return constant ? new Node(y, text, true) : named(text, y);
+        if (constant) return new Node(y, text, true);
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).constant) trace.constant(args.get(i).text.shown(), args.get(i).value, y, i); // maximum(x, 0)
+        }
+        return named(text, y);
     }
 
     private Node binary(Node a, Node b, String op, String sep) {

@@ -69,9 +69,9 @@ public final class GraphModel {
     public record Constant(Vertex consumer, int slot, String name, Tensor value) {}
 
     /**
-     * A value used by several consumers: the gradients they send back are summed. {@code contributions} holds
-     * each consumer's share (null where it could not be computed); {@code total} is the sum that reached the
-     * producer.
+     * A value used by several consumers, or twice by one ({@code x*x}): the gradients they send back are summed.
+     * {@code contributions} holds each consumer's share over all the slots where it reads the value (null where it
+     * could not be computed); {@link #share(Edge)} has each slot's own. The sum is the producer's {@code grad()}.
      */
     public record Branch(Vertex producer, List<Vertex> consumers, List<Tensor> contributions) {}
 
@@ -82,8 +82,6 @@ public final class GraphModel {
     private final boolean withGrads;
     // Lookups the writer makes per vertex and per edge, indexed once so a large graph stays linear.
     private final Map<Vertex, Branch> branchByProducer = new IdentityHashMap<>();
-    /** For each branch producer: each consumer's position in the branch and the first slot where it reads it. */
-    private final Map<Vertex, Map<Vertex, int[]>> consumerOf = new IdentityHashMap<>();
     /** producers[v.id()][slot]: the vertex feeding that input, or null for a constant. */
     private final Vertex[][] producers;
     /** For each branch producer: its edges (one per input slot that reads it), in edge order. */
@@ -114,7 +112,7 @@ public final class GraphModel {
         Map<Vertex, Map<Vertex, int[]>> consumers = new LinkedHashMap<>();
         Map<Vertex, Integer> uses = new IdentityHashMap<>();
         for (Edge e : edges) {
-            // position among the distinct consumers, and the first slot: one label per consumer
+            // the distinct consumers of each producer, in order of first use (a Branch lists each once)
             Map<Vertex, int[]> cs = consumers.computeIfAbsent(e.producer(), k -> new LinkedHashMap<>());
             if (!cs.containsKey(e.consumer())) cs.put(e.consumer(), new int[] {cs.size(), e.slot()});
             uses.merge(e.producer(), 1, Integer::sum);
@@ -125,7 +123,6 @@ public final class GraphModel {
                 Branch b = new Branch(en.getKey(), distinct, new ArrayList<>(Collections.nCopies(distinct.size(), null)));
                 branches.add(b);
                 branchByProducer.put(en.getKey(), b);
-                consumerOf.put(en.getKey(), en.getValue());
             }
         }
         for (Edge e : edges) {
@@ -174,16 +171,6 @@ public final class GraphModel {
      */
     public Tensor share(Edge e) {
         return edgeShares.get(e);
-    }
-
-    /** The position of {@code e}'s consumer in the branch of {@code e}'s producer (which must have one). */
-    public int shareIndex(Edge e) {
-        return consumerOf.get(e.producer()).get(e.consumer())[0];
-    }
-
-    /** The first slot in which {@code e}'s consumer reads {@code e}'s producer, a branch producer. */
-    public int firstSlot(Edge e) {
-        return consumerOf.get(e.producer()).get(e.consumer())[1];
     }
 
     /** The vertex whose output is input {@code slot} of {@code consumer}, or null for a constant input. */

@@ -14,7 +14,7 @@ import java.util.Map;
  * Records what the autograd graph itself does not keep, so that a picture of it can show values: the name and
  * forward value of each tensor the caller registers, the module cluster each node belongs to, and, after
  * {@link #backward}, the total gradient that reached every node (captured with {@link Node#addGradHook}) and, at
- * every branch, the share each consumer contributed to the sum (captured with {@link Node#addInputGradHook}): all
+ * every branch, the share each input slot contributed to the sum (captured with {@link Node#addInputGradHook}): all
  * from one backward pass, so the cost grows linearly with the graph.
  *
  * <pre>{@code
