@@ -81,6 +81,8 @@ public final class DeltaNotationDemo implements Demo {
         ctx.line("    Δw2 = δ2·h1ᵀ");
         pair(ctx, hand.gW2(), auto.gW2());
         ctx.line("    Δb2 = δ2                                    %-30s %s", col(hand.gb2()), col(auto.gb2()));
+        ctx.line("    (the tutorial's summary numbers weights one lower: its Δw_(n−1) = δ_n·h_(n−2) and δ_(n−1) = a·(δ_n·w_n)");
+        ctx.line("     are Δw3 = δ3·h2ᵀ and δ2 = a·(W3ᵀ·δ3) here, with W_t the weights into layer t)");
         ctx.blank();
         compare(ctx, hand, auto);
         // Drawn before the update below changes the weights in place.

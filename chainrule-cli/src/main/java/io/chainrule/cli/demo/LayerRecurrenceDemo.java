@@ -89,6 +89,11 @@ public final class LayerRecurrenceDemo implements Demo {
             if (i <= layers) {
                 ctx.line("  ∇W%d = Z%dᵀ·(G%d ∘ σ'(Z%d·W%d))", i, i, i + 1, i, i);
                 printPair(ctx, hand.gradW().get(i - 1), auto.gradW().get(i - 1), "W" + i + ".grad");
+                int off = offUnits(hand.gradW().get(i - 1));
+                if (off > 0) {
+                    ctx.line("    (%d zero column%s: unit%s whose ReLU is off on every row, σ' = 0 there)", off,
+                            off == 1 ? "" : "s", off == 1 ? "" : "s");
+                }
             }
         }
         ctx.blank();
@@ -106,6 +111,18 @@ public final class LayerRecurrenceDemo implements Demo {
                 ctx.check("∇W" + i + " vs autograd W" + i + ".grad", hand.gradW().get(i - 1), auto.gradW().get(i - 1), 1e-12);
             }
         }
+    }
+
+    /** The number of all-zero columns of ∇W: output units that pass no gradient for any row of the batch. */
+    private static int offUnits(Tensor gradW) {
+        double[] v = gradW.toDoubleArray();
+        int rows = gradW.shape()[0], cols = gradW.shape()[1], off = 0;
+        for (int c = 0; c < cols; c++) {
+            boolean zero = true;
+            for (int r = 0; r < rows; r++) zero &= v[r * cols + c] == 0;
+            if (zero) off++;
+        }
+        return off;
     }
 
     private static void printPair(DemoContext ctx, Tensor hand, Tensor auto, String autoName) {

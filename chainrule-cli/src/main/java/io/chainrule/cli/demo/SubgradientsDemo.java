@@ -35,6 +35,9 @@ public final class SubgradientsDemo implements Demo {
                 "|x|'(0): any value in [−1, 1]; PyTorch takes sign(0) = 0");
         section(ctx, "max (tie)", "max(x)", new double[] {1, 3, 3}, Tensor::max, new double[] {0, 0.5, 0.5},
                 "max with a tie: any split of 1 among the tied maxima; PyTorch splits it evenly");
+        section(ctx, "maximum (tie)", "maximum(x1, x2)", new double[] {2, 2},
+                t -> t.narrow(0, 0, 1).maximum(t.narrow(0, 1, 1)), new double[] {0.5, 0.5},
+                "elementwise maximum of two equal inputs: PyTorch gives each half");
         section(ctx, "max along dim", "max(x, dim 0)", new double[] {1, 3, 3}, t -> t.max(0, false),
                 new double[] {0, 1, 0}, "max along a dimension: the first tied index gets all of it (as PyTorch)");
     }
