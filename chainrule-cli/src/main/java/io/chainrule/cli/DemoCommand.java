@@ -3,6 +3,12 @@ package io.chainrule.cli;
 import io.chainrule.cli.demo.ChainRuleDemo;
 import io.chainrule.cli.demo.Demo;
 import io.chainrule.cli.demo.DemoContext;
+import io.chainrule.cli.demo.DeltaNotationDemo;
+import io.chainrule.cli.demo.LayerRecurrenceDemo;
+import io.chainrule.cli.demo.MiniBatchesDemo;
+import io.chainrule.cli.demo.PreprocessingDemo;
+import io.chainrule.cli.demo.ReparameterisationDemo;
+import io.chainrule.cli.demo.SubgradientsDemo;
 import io.chainrule.cli.demo.MatmulDemo;
 import io.chainrule.cli.demo.MlpDeltasDemo;
 import io.chainrule.cli.demo.OptimizersDemo;
@@ -43,7 +49,8 @@ final class DemoCommand implements Callable<Integer> {
     /** All demos, in the order they are listed. */
     static List<Demo> demos() {
         return List.of(new PerceptronDemo(), new ChainRuleDemo(), new MatmulDemo(), new TwoLayerDemo(),
-                new MlpDeltasDemo(), new OptimizersDemo());
+                new MlpDeltasDemo(), new DeltaNotationDemo(), new LayerRecurrenceDemo(), new SubgradientsDemo(),
+                new ReparameterisationDemo(), new MiniBatchesDemo(), new PreprocessingDemo(), new OptimizersDemo());
     }
 
     static final class Names implements Iterable<String> {
@@ -59,7 +66,7 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter o = cmd.getOut();
         if (name == null) {
             o.println("Demos (chainrule demo NAME [--out DIR]):");
-            for (Demo d : demos()) o.printf("  %-12s %s%n", d.name(), d.summary());
+            for (Demo d : demos()) o.printf("  %-18s %s%n", d.name(), d.summary());
             o.flush();
             return 0;
         }

@@ -1,6 +1,11 @@
 package io.chainrule.cli;
 
+import io.chainrule.DType;
+import io.chainrule.Tensor;
+import io.chainrule.cli.graph.DotWriter;
 import io.chainrule.cli.graph.Graphviz;
+import io.chainrule.cli.graph.Trace;
+import io.chainrule.nn.F;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -148,6 +153,71 @@ class GraphCommandTest {
             assertEquals(0, r.exit(), name + ": " + r);
             assertTrue(r.out().contains("leaf"), name);
         }
+    }
+
+    @Test
+    void aValueUsedTwiceByOneOpLabelsEachEdgeWithItsOwnShare() {
+        // d(x·x)/dx = x + x: each factor's edge carries 3, the '+' sums them to 6
+        Cli.Run r = Cli.run("graph", "x*x", "-v", "x=3");
+        assertEquals(0, r.exit(), r::toString);
+        assertEquals(2, count(r.out(), "s1 -> n0 \\[label=\"3\\.0000\"\\]"), r.out());
+        assertTrue(r.out().contains("n1 -> s1 [label=\"Σ = 3.0000 + 3.0000 = 6.0000\"]"), r.out());
+    }
+
+    @Test
+    void inputConstantsShowTheirValues() {
+        Cli.Run r = Cli.run("graph", "--expr", "mlp");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("label=\"constant x (input)\\nvalue [[0.6600, -0.4100],\\n [1.0700, -0.1500],"
+                + "\\n [-0.5500, -0.4600],\\n [-0.1900, -1.1400]]\""), r.out());
+        Cli.Run m = Cli.run("graph", "--expr", "matmul");
+        assertTrue(m.out().contains("label=\"constant G\\nvalue [["), m.out());
+        // a number in an expression: the constant shows it, and mul's rule uses it
+        Cli.Run e = Cli.run("graph", "2*w", "-v", "w=1.5");
+        assertTrue(e.out().contains("label=\"constant 2\\nvalue 2.0000\""), e.out());
+        assertTrue(e.out().contains("mul by the constant 2.0000: ḡ·2.0000"), e.out());
+        Cli.Run f = Cli.run("graph", "sum(maximum(x, 0))", "-v", "x=[-1, 2]");
+        assertTrue(f.out().contains("label=\"constant 0\\nvalue 0.0000\""), f.out());
+    }
+
+    @Test
+    void aFourByFourTensorShowsItsValuesRowByRow() {
+        Cli.Run r = Cli.run("graph", "sum(W @ x)", "-v", "W=[[1,2,3,4],[5,6,7,8],[9,10,11,12],[13,14,15,16]]",
+                "-v", "x=[[1],[0],[0],[2]]");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("value [[1.0000, 2.0000, 3.0000, 4.0000],\\n [5.0000, 6.0000, 7.0000, 8.0000],"
+                + "\\n [9.0000, 10.0000, 11.0000, 12.0000],\\n [13.0000, 14.0000, 15.0000, 16.0000]]"), r.out());
+        // ∂/∂W = 1·xᵀ per row: [1, 0, 0, 2] four times, not a shape and a norm
+        assertTrue(r.out().contains("grad [[1.0000, 0.0000, 0.0000, 2.0000],\\n [1.0000, 0.0000, 0.0000, 2.0000],"), r.out());
+        assertFalse(r.out().contains("‖·‖"), r.out());
+    }
+
+    @Test
+    void matmulRuleSaysWhichOperandIsWhich() {
+        Cli.Run r = Cli.run("graph", "sum(W @ x)", "-v", "W=[[1, 2]]", "-v", "x=[[3], [4]]");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("matmul A·B, A = W (left), B = x (right):\\nḡ·Bᵀ → A, Aᵀ·ḡ → B"), r.out());
+        Cli.Run mlp = Cli.run("graph", "--expr", "mlp");
+        assertTrue(mlp.out().contains("matmul A·B, A = constant (left), B = W1 (right):\\nAᵀ·ḡ → B"), mlp.out());
+    }
+
+    @Test
+    void convPoolingAndAbsNodesHaveTheirRules() {
+        Trace tr = new Trace();
+        Tensor x = Tensor.of(new double[] {1, -2, 3, 0, -1, 2, 0, 1, 4, -3, 1, 2, 0, 1, -1, 3}, 1, 1, 4, 4);
+        Tensor w = tr.leaf("w", Tensor.of(new double[] {0.5, -1, 1, 0.25}, 1, 1, 2, 2).requiresGrad(true));
+        Tensor c = tr.name("conv", F.conv2d(x, w, null, 1, 1));
+        Tensor mp = tr.name("maxpool", F.maxPool2d(c, 2, 2, 0));
+        Tensor ap = tr.name("avgpool", F.avgPool2d(c, 2, 2, 0));
+        Tensor loss = tr.name("loss", mp.abs().sum().add(ap.sum()));
+        String dot = DotWriter.render(tr.backward(loss), "conv");
+        for (String rule : new String[] {"ConvolutionBackward0", "conv: ḡ ⋆ W (transposed conv) → x",
+                "MaxPool2DWithIndicesBackward0", "max-pool: ḡ to the max of each window, 0 elsewhere",
+                "AvgPool2DBackward0", "avg-pool: ḡ/(window size) to every element of its window",
+                "AbsBackward0", "abs: ḡ·sign(x) (0 at x = 0)"}) {
+            assertTrue(dot.contains(rule), "missing " + rule + " in\n" + dot);
+        }
+        assertEquals(DType.FLOAT64, w.grad().dtype());
     }
 
     private static int count(String s, String regex) {

@@ -20,8 +20,8 @@ import java.util.Map;
  * and the local rule that turns that gradient into its inputs' (add passes it through, mul swaps its inputs).
  */
 public final class DotWriter {
-    /** Tensors with at most this many elements are printed in full. */
-    static final int SMALL = 10;
+    /** Tensors with at most this many elements (a 4×4 matrix) are printed in full. */
+    static final int SMALL = 16;
     /** Above this many nodes, labels drop values and rules so the picture stays readable. */
     static final int COMPACT_ABOVE = 120;
     /** Above this many nodes the op nodes are grouped (see {@link #node}). */
@@ -80,7 +80,7 @@ public final class DotWriter {
                     .append(" consumers are summed here\"];\n");
             out.append("  n").append(b.producer().id()).append(" -> ").append(s);
             if (g.hasGradients()) {
-                out.append(" [label=\"").append(esc(sumLabel(b))).append("\"]");
+                out.append(" [label=\"").append(esc(sumLabel(g, b))).append("\"]");
             }
             out.append(";\n");
         }
@@ -98,13 +98,28 @@ public final class DotWriter {
         if (!compact) {
             for (Constant c : g.constants()) {
                 String id = "c" + c.consumer().id() + "_" + c.slot();
-                out.append("  ").append(id).append(" [label=\"constant\", shape=plaintext, style=\"\", fontcolor=\"#888888\"];\n");
+                out.append("  ").append(id).append(" [label=\"").append(esc(constantLabel(c)))
+                        .append("\", shape=plaintext, style=\"\", fontcolor=\"#888888\"];\n");
                 out.append("  ").append(id).append(" -> n").append(c.consumer().id())
                         .append(" [style=dashed, color=\"#aaaaaa\"];\n");
             }
         }
         out.append("}\n");
         return out.toString();
+    }
+
+    /**
+     * A small tensor's values (a matrix one row per line, so a 4×4 stays readable in a node), or its shape and norm.
+     */
+    static String values(Tensor t, int max) {
+        String s = Fmt.tensor(t, max);
+        return t != null && t.dim() == 2 && t.shape()[0] > 1 && t.numel() <= max ? s.replace("], [", "],\n [") : s;
+    }
+
+    /** "constant", or for a registered one its name and value (a large one: its shape and norm). */
+    static String constantLabel(Constant c) {
+        if (c.value() == null) return "constant";
+        return "constant " + c.name() + "\n" + (Fmt.small(c.value(), SMALL) ? "value " : "") + values(c.value(), SMALL);
     }
 
     private static String node(GraphModel g, Vertex v, boolean compact) {
@@ -116,12 +131,12 @@ public final class DotWriter {
             if (v.name() != null) lines.add(v.name());
             lines.add(v.op() + "  " + Fmt.shape(v.shape()));
         }
-        if (!compact && Fmt.small(v.value(), SMALL)) lines.add("value " + Fmt.tensor(v.value(), SMALL));
+        if (!compact && Fmt.small(v.value(), SMALL)) lines.add("value " + values(v.value(), SMALL));
         Branch shared = g.branchOf(v);
         if (shared != null && split(shared)) {
             lines.add("used by " + shared.consumers().size() + " ops: grad is the sum of their shares");
         }
-        if (v.grad() != null) lines.add("grad " + Fmt.tensor(v.grad(), compact ? 1 : SMALL));
+        if (v.grad() != null) lines.add("grad " + values(v.grad(), compact ? 1 : SMALL));
         if (!compact) {
             String rule = rule(g, v);
             if (rule != null) lines.add(rule);
@@ -144,30 +159,30 @@ public final class DotWriter {
     private static String edgeLabel(GraphModel g, Edge e, Branch b, boolean compact) {
         if (!g.hasGradients()) return null;
         if (b != null) {
-            Tensor share = b.contributions().get(g.shareIndex(e));
-            // A consumer that uses the value in two slots gets one label for both.
-            if (g.firstSlot(e) != e.slot()) return null;
-            return share == null ? null : Fmt.tensor(share, compact ? 1 : SMALL);
+            // Each input slot gets its own share: x*x draws two edges, each with the gradient of one factor.
+            Tensor share = g.share(e);
+            return share == null ? null : values(share, compact ? 1 : SMALL);
         }
         Tensor grad = e.producer().grad();
-        return grad == null ? null : Fmt.tensor(grad, compact ? 1 : SMALL);
+        return grad == null ? null : values(grad, compact ? 1 : SMALL);
     }
 
-    private static String sumLabel(Branch b) {
+    private static String sumLabel(GraphModel g, Branch b) {
         Vertex p = b.producer();
         Tensor total = p.grad();
         if (total == null) return "Σ";
         StringBuilder sb = new StringBuilder("Σ = ");
+        List<Edge> es = g.edgesOf(b);
         boolean allScalar = total.numel() == 1;
-        for (Tensor c : b.contributions()) allScalar &= c != null && c.numel() == 1;
+        for (Edge e : es) allScalar &= g.share(e) != null && g.share(e).numel() == 1;
         if (allScalar) {
-            for (int i = 0; i < b.contributions().size(); i++) {
+            for (int i = 0; i < es.size(); i++) {
                 if (i > 0) sb.append(" + ");
-                sb.append(Fmt.num(b.contributions().get(i).item()));
+                sb.append(Fmt.num(g.share(es.get(i)).item()));
             }
             sb.append(" = ");
         }
-        return sb.append(Fmt.tensor(total, SMALL)).toString();
+        return sb.append(values(total, SMALL)).toString();
     }
 
     /** The local backward rule of the op, with the input names filled in where they are known. */
@@ -182,10 +197,10 @@ public final class DotWriter {
                 if (a == null) return "sub: −ḡ → " + b;
                 return b == null ? "sub: passes ḡ through" : "sub: ḡ → " + a + ", −ḡ → " + b;
             case "MulBackward0":
-                if (a == null || b == null) return "mul by a constant c: ḡ·c";
+                if (a == null || b == null) return constantRule(g, v, a == null ? 0 : 1, "mul by", "ḡ·");
                 return mulRule(g, v, a, b);
             case "DivBackward0":
-                if (b == null) return "div by a constant c: ḡ/c";
+                if (b == null) return constantRule(g, v, 1, "div by", "ḡ/");
                 return a == null ? "div: −ḡ·a/" + b + "² → " + b : "div: ḡ/" + b + " → " + a + ", −ḡ·" + a + "/" + b + "² → " + b;
             case "NegBackward0": return "neg: −ḡ";
             case "SigmoidBackward0": return withValue("σ' = σ(1−σ)", v, t -> t * (1 - t));
@@ -201,9 +216,7 @@ public final class DotWriter {
             case "SinBackward0": return "sin: ḡ·cos x";
             case "CosBackward0": return "cos: −ḡ·sin x";
             case "MmBackward0": case "BmmBackward0":
-                if (a == null) return "matmul A·B: Aᵀ·ḡ → B";
-                if (b == null) return "matmul A·B: ḡ·Bᵀ → A";
-                return "matmul A·B: ḡ·Bᵀ → A, Aᵀ·ḡ → B";
+                return matmulRule(a, b);
             case "AddmmBackward0": return "linear x·Wᵀ + b: ḡ·W → x, ḡᵀ·x → W, Σ ḡ → b";
             case "TransposeBackward0": case "PermuteBackward0": case "TBackward0": return "transposes ḡ back";
             // Composite ops: the node is their last step (see Graph.named); the steps before it appear below it.
@@ -224,11 +237,38 @@ public final class DotWriter {
             case "SoftmaxBackward0": return "softmax: s·(ḡ − Σ s·ḡ)";
             case "GatherBackward0": return "gather: scatters ḡ back to the picked places";
             case "IndexSelectBackward0": return "index-select: adds ḡ back at the indices";
-            case "MaxBackward0": case "MaxBackward1": case "MinBackward0": case "MinBackward1":
-                return "max/min: ḡ to the selected element";
+            case "MaxBackward0": case "MinBackward0":
+                return "max/min of all: ḡ to the extreme element (split evenly among ties)";
+            case "MaxBackward1": case "MinBackward1":
+                return "max/min along a dim: ḡ to the selected index (the first of ties)";
+            case "MaximumBackward0": case "MinimumBackward0":
+                return "maximum/minimum: ḡ to the larger/smaller input (halved on a tie)";
+            case "AbsBackward0": return "abs: ḡ·sign(x) (0 at x = 0)";
+            case "ConvolutionBackward0":
+                return "conv: ḡ ⋆ W (transposed conv) → x, ḡ correlated with x → W, Σ ḡ per channel → b";
+            case "MaxPool2DWithIndicesBackward0": return "max-pool: ḡ to the max of each window, 0 elsewhere";
+            case "AvgPool2DBackward0": return "avg-pool: ḡ/(window size) to every element of its window";
+            case "AdaptiveAvgPool2DBackward0": return "adaptive avg-pool: ḡ/(cells in the bin) to each cell of its bin";
             case "AccumulateGrad": return v.grad() == null ? null : "adds ḡ into .grad";
             default: return null;
         }
+    }
+
+    /** matmul's rule, naming which operand is A (left) and which is B (right); a null name is a constant. */
+    static String matmulRule(String a, String b) {
+        String which = "matmul A·B, A = " + (a == null ? "constant" : a) + " (left), B = " + (b == null ? "constant" : b)
+                + " (right)";
+        if (a == null) return which + ":\nAᵀ·ḡ → B";
+        if (b == null) return which + ":\nḡ·Bᵀ → A";
+        return which + ":\nḡ·Bᵀ → A, Aᵀ·ḡ → B";
+    }
+
+    /** "mul by a constant c: ḡ·c", with c's value when the constant was registered and is a single number. */
+    private static String constantRule(GraphModel g, Vertex v, int slot, String what, String applied) {
+        Tensor c = g.constantValue(v, slot);
+        if (c == null || c.numel() != 1) return what + " a constant c: " + applied + "c";
+        String n = Fmt.num(c.item());
+        return what + " the constant " + n + ": " + applied + n;
     }
 
     private static String mulRule(GraphModel g, Vertex v, String a, String b) {

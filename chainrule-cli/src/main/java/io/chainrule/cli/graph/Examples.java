@@ -86,7 +86,8 @@ public final class Examples {
         Tensor wt = tr.name("wᵀ", w.t());
         Tensor z = tr.name("z = x·wᵀ", x.matmul(wt));
         Tensor o = tr.name("O = σ(z)", z.sigmoid());
-        Tensor d = tr.name("t − O", Tensor.ones(1, 1).sub(o));
+        Tensor t = Tensor.ones(1, 1);
+        Tensor d = tr.constant("t", t, tr.name("t − O", t.sub(o)), 0);
         Tensor sq = tr.name("(t − O)²", d.square());
         Tensor loss = tr.name("E = mse(t=1, O)", sq.mean());
         return new Example("perceptron", "perceptron (tutorial 003): O = σ(x·wᵀ), E = mean((t − O)²), t = 1", loss);
@@ -100,7 +101,7 @@ public final class Examples {
         Tensor w = tr.leaf("W", round(Tensor.randn(gen, 3, 2)).requiresGrad(true));
         Tensor g = round(Tensor.randn(gen, 2, 2));
         Tensor y = tr.name("Y = X·W", x.matmul(w));
-        Tensor yg = tr.name("Y∘G", y.mul(g));
+        Tensor yg = tr.constant("G", g, tr.name("Y∘G", y.mul(g)), 1);
         Tensor l = tr.name("L = Σ Y∘G", yg.sum());
         return new MatmulExample(new Example("matmul", "matmul: Y = X·W, L = Σ Y∘G so ∂L/∂Y = G; dX = G·Wᵀ, dW = Xᵀ·G", l),
                 x, w, y, g);
@@ -115,7 +116,7 @@ public final class Examples {
         Tensor b1 = tr.leaf("b1", Tensor.zeros(DType.FLOAT64, 3).requiresGrad(true));
         Tensor w2 = tr.leaf("W2", round(Tensor.randn(gen, 3, 2)).requiresGrad(true));
         Tensor b2 = tr.leaf("b2", Tensor.zeros(DType.FLOAT64, 2).requiresGrad(true));
-        Tensor xw1 = tr.name("x·W1", x.matmul(w1));
+        Tensor xw1 = tr.constant("x (input)", x, tr.name("x·W1", x.matmul(w1)), 0);
         Tensor z1 = tr.name("z1 = x·W1 + b1", xw1.add(b1));
         Tensor a1 = tr.module("layer 1: Linear(2, 3) + ReLU", tr.name("a1 = relu(z1)", z1.relu()));
         Tensor aw2 = tr.name("a1·W2", a1.matmul(w2));
@@ -141,7 +142,7 @@ public final class Examples {
         Tensor y = Tensor.of(new long[] {0, 2, 1, 1, 0, 2}, 6);
         Tensor w1 = tr.leaf("W1", round(Tensor.randn(gen, 4, 5).mul(0.7)).requiresGrad(true));
         Tensor w2 = tr.leaf("W2", round(Tensor.randn(gen, 5, 3).mul(0.7)).requiresGrad(true));
-        Tensor z1 = tr.name("X·W1", x.matmul(w1));
+        Tensor z1 = tr.constant("X (input)", x, tr.name("X·W1", x.matmul(w1)), 0);
         Tensor h = tr.module("layer 1", tr.name("σ(X·W1)", z1.relu()));
         Tensor logits = tr.module("layer 2", tr.name("σ(X·W1)·W2", h.matmul(w2)));
         Tensor loss = tr.module("loss: softmax cross-entropy", crossEntropy(tr, logits, y));

@@ -292,7 +292,11 @@ public final class Expression {
         Text text = inner.parens().after(fl);
         text = new Text(text.shown(), text.cut(), false, false, false, false);
         boolean constant = args.stream().allMatch(Node::constant);
-        return constant ? new Node(y, text, true) : named(text, y);
+        if (constant) return new Node(y, text, true);
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).constant) trace.constant(args.get(i).text.shown(), args.get(i).value, y, i); // maximum(x, 0)
+        }
+        return named(text, y);
     }
 
     private Node binary(Node a, Node b, String op, String sep) {
@@ -310,7 +314,12 @@ public final class Expression {
             throw new CliException("in '" + a.text + sep + b.text + "': " + e.getMessage());
         }
         Text text = side(a.text, op, false).then(sep, side(b.text, op, true));
-        return a.constant && b.constant ? new Node(r, text, true) : named(text, r);
+        if (a.constant && b.constant) return new Node(r, text, true);
+        // A number beside a variable: the picture shows its value on the constant input (a no-op where the op took
+        // it as a plain double and has no slot for it).
+        if (a.constant) trace.constant(a.text.shown(), a.value, r, 0);
+        if (b.constant) trace.constant(b.text.shown(), b.value, r, 1);
+        return named(text, r);
     }
 
     /** Parenthesises an operand whose text would read wrongly next to {@code op}. */

@@ -62,13 +62,16 @@ public final class GraphModel {
     /** Input {@code slot} of {@code consumer} is the output of {@code producer}. */
     public record Edge(Vertex producer, Vertex consumer, int slot) {}
 
-    /** Input {@code slot} of {@code consumer} is a constant (a tensor that does not require grad). */
-    public record Constant(Vertex consumer, int slot) {}
+    /**
+     * Input {@code slot} of {@code consumer} is a constant (a tensor that does not require grad); {@code name} and
+     * {@code value} are known when it was registered with {@link Trace#constant}, else null.
+     */
+    public record Constant(Vertex consumer, int slot, String name, Tensor value) {}
 
     /**
-     * A value used by several consumers: the gradients they send back are summed. {@code contributions} holds
-     * each consumer's share (null where it could not be computed); {@code total} is the sum that reached the
-     * producer.
+     * A value used by several consumers, or twice by one ({@code x*x}): the gradients they send back are summed.
+     * {@code contributions} holds each consumer's share over all the slots where it reads the value (null where it
+     * could not be computed); {@link #share(Edge)} has each slot's own. The sum is the producer's {@code grad()}.
      */
     public record Branch(Vertex producer, List<Vertex> consumers, List<Tensor> contributions) {}
 
@@ -79,12 +82,15 @@ public final class GraphModel {
     private final boolean withGrads;
     // Lookups the writer makes per vertex and per edge, indexed once so a large graph stays linear.
     private final Map<Vertex, Branch> branchByProducer = new IdentityHashMap<>();
-    /** For each branch producer: each consumer's position in the branch and the first slot where it reads it. */
-    private final Map<Vertex, Map<Vertex, int[]>> consumerOf = new IdentityHashMap<>();
     /** producers[v.id()][slot]: the vertex feeding that input, or null for a constant. */
     private final Vertex[][] producers;
+    /** For each branch producer: its edges (one per input slot that reads it), in edge order. */
+    private final Map<Vertex, List<Edge>> branchEdges = new IdentityHashMap<>();
+    /** The gradient each edge out of a branch producer carries back (its own slot's share), after backward. */
+    private final Map<Edge, Tensor> edgeShares = new IdentityHashMap<>();
 
-    GraphModel(List<Vertex> vertices, Map<Node, Integer> ids, boolean withGrads) {
+    GraphModel(List<Vertex> vertices, Map<Node, Integer> ids, boolean withGrads,
+               BiFunction<Node, Integer, Trace.Named> constantAt) {
         this.vertices = vertices;
         this.withGrads = withGrads;
         this.producers = new Vertex[vertices.size()][];
@@ -94,7 +100,8 @@ public final class GraphModel {
             for (int i = 0; i < n.inputCount(); i++) {
                 Node m = n.next(i);
                 if (m == null) {
-                    constants.add(new Constant(v, i));
+                    Trace.Named c = constantAt.apply(n, i);
+                    constants.add(new Constant(v, i, c == null ? null : c.name(), c == null ? null : c.value()));
                 } else {
                     Vertex p = vertices.get(ids.get(m));
                     edges.add(new Edge(p, v, i));
@@ -105,7 +112,7 @@ public final class GraphModel {
         Map<Vertex, Map<Vertex, int[]>> consumers = new LinkedHashMap<>();
         Map<Vertex, Integer> uses = new IdentityHashMap<>();
         for (Edge e : edges) {
-            // position among the distinct consumers, and the first slot: one label per consumer
+            // the distinct consumers of each producer, in order of first use (a Branch lists each once)
             Map<Vertex, int[]> cs = consumers.computeIfAbsent(e.producer(), k -> new LinkedHashMap<>());
             if (!cs.containsKey(e.consumer())) cs.put(e.consumer(), new int[] {cs.size(), e.slot()});
             uses.merge(e.producer(), 1, Integer::sum);
@@ -116,13 +123,24 @@ public final class GraphModel {
                 Branch b = new Branch(en.getKey(), distinct, new ArrayList<>(Collections.nCopies(distinct.size(), null)));
                 branches.add(b);
                 branchByProducer.put(en.getKey(), b);
-                consumerOf.put(en.getKey(), en.getValue());
+            }
+        }
+        for (Edge e : edges) {
+            if (branchByProducer.containsKey(e.producer())) {
+                branchEdges.computeIfAbsent(e.producer(), k -> new ArrayList<>()).add(e);
             }
         }
     }
 
-    void attachGradients(Map<Node, Tensor> grads, BiFunction<Node, Node, Tensor> contribution) {
+    void attachGradients(Map<Node, Tensor> grads, BiFunction<Node, Node, Tensor> contribution,
+                         BiFunction<Node, Integer, Tensor> slotShare) {
         for (Vertex v : vertices) v.grad = grads.get(v.node());
+        for (List<Edge> es : branchEdges.values()) {
+            for (Edge e : es) {
+                Tensor share = slotShare.apply(e.consumer().node(), e.slot());
+                if (share != null) edgeShares.put(e, share);
+            }
+        }
         for (Branch b : branches) {
             for (int i = 0; i < b.consumers().size(); i++) {
                 b.contributions().set(i, contribution.apply(b.consumers().get(i).node(), b.producer().node()));
@@ -142,20 +160,29 @@ public final class GraphModel {
         return branchByProducer.get(v);
     }
 
-    /** The position of {@code e}'s consumer in the branch of {@code e}'s producer (which must have one). */
-    public int shareIndex(Edge e) {
-        return consumerOf.get(e.producer()).get(e.consumer())[0];
+    /** The edges out of branch producer {@code b.producer()}, one per input slot reading it, in edge order. */
+    public List<Edge> edgesOf(Branch b) {
+        return Collections.unmodifiableList(branchEdges.getOrDefault(b.producer(), List.of()));
     }
 
-    /** The first slot in which {@code e}'s consumer reads {@code e}'s producer, a branch producer. */
-    public int firstSlot(Edge e) {
-        return consumerOf.get(e.producer()).get(e.consumer())[1];
+    /**
+     * The gradient edge {@code e} (out of a branch producer) carries back: the share its own input slot sent, so
+     * {@code x*x} has two edges with one share each; null before backward or when it was not captured.
+     */
+    public Tensor share(Edge e) {
+        return edgeShares.get(e);
     }
 
     /** The vertex whose output is input {@code slot} of {@code consumer}, or null for a constant input. */
     public Vertex producer(Vertex consumer, int slot) {
         Vertex[] in = producers[consumer.id()];
         return slot < in.length ? in[slot] : null;
+    }
+
+    /** The registered value of constant input {@code slot} of {@code consumer}, or null. */
+    public Tensor constantValue(Vertex consumer, int slot) {
+        for (Constant c : constants) if (c.consumer() == consumer && c.slot() == slot) return c.value();
+        return null;
     }
 
     /** The first vertex registered under {@code name}, or null. */

@@ -14,7 +14,7 @@ import java.util.Map;
  * Records what the autograd graph itself does not keep, so that a picture of it can show values: the name and
  * forward value of each tensor the caller registers, the module cluster each node belongs to, and, after
  * {@link #backward}, the total gradient that reached every node (captured with {@link Node#addGradHook}) and, at
- * every branch, the share each consumer contributed to the sum (captured with {@link Node#addInputGradHook}): all
+ * every branch, the share each input slot contributed to the sum (captured with {@link Node#addInputGradHook}): all
  * from one backward pass, so the cost grows linearly with the graph.
  *
  * <pre>{@code
@@ -30,6 +30,8 @@ public final class Trace {
 
     private final Map<Node, Named> named = new IdentityHashMap<>();
     private final Map<Node, String> cluster = new IdentityHashMap<>();
+    /** Constant inputs registered by {@link #constant}: per consumer node, per input slot. */
+    private final Map<Node, Map<Integer, Named>> constants = new IdentityHashMap<>();
     private final Map<Node, Tensor> grads = new IdentityHashMap<>();
     /** For each consumer at a branch: the gradient it sent to each input in the last backward. */
     private final Map<Node, Tensor[]> sent = new IdentityHashMap<>();
@@ -45,6 +47,23 @@ public final class Trace {
         Node n = t.gradNode();
         if (n != null) named.put(n, new Named(name, t));
         return t;
+    }
+
+    /**
+     * Registers {@code value}, a tensor that does not require grad, as input {@code slot} of the op that produced
+     * {@code consumerOutput}, so the picture shows its name and value instead of only "constant" (autograd keeps no
+     * reference to such inputs, hence the explicit slot). Returns {@code consumerOutput}.
+     *
+     * <pre>{@code
+     * Tensor xw = tr.constant("x", x, tr.name("x·W", x.matmul(w)), 0);   // x is the left operand
+     * }</pre>
+     */
+    public Tensor constant(String name, Tensor value, Tensor consumerOutput, int slot) {
+        Node n = consumerOutput.gradNode();
+        if (n != null && slot >= 0 && slot < n.inputCount() && n.next(slot) == null) {
+            constants.computeIfAbsent(n, k -> new java.util.HashMap<>()).put(slot, new Named(name, value));
+        }
+        return consumerOutput;
     }
 
     /**
@@ -108,7 +127,7 @@ public final class Trace {
         } finally {
             capturing = false;
         }
-        model.attachGradients(grads, this::contribution);
+        model.attachGradients(grads, this::contribution, this::slotShare);
         return model;
     }
 
@@ -125,6 +144,12 @@ public final class Trace {
             share = share == null ? kept[i] : share.add(kept[i]);
         }
         return share;
+    }
+
+    /** The gradient {@code consumer} sent to its input {@code slot} in the last backward, or null. */
+    private Tensor slotShare(Node consumer, int slot) {
+        Tensor[] kept = sent.get(consumer);
+        return kept == null || slot >= kept.length ? null : kept[slot];
     }
 
     private GraphModel build(Tensor root, boolean withGrads) {
@@ -157,6 +182,9 @@ public final class Trace {
             vertices.put(n, new GraphModel.Vertex(ids.get(n), n, nm == null ? null : nm.name(),
                     nm == null ? null : nm.value(), cluster.get(n), n == r));
         }
-        return new GraphModel(new ArrayList<>(vertices.values()), ids, withGrads);
+        return new GraphModel(new ArrayList<>(vertices.values()), ids, withGrads, (n, slot) -> {
+            Map<Integer, Named> c = constants.get(n);
+            return c == null ? null : c.get(slot);
+        });
     }
 }
