@@ -193,6 +193,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainRun.Result result;
         try {
             result = run.run();
+            if (observer != null && !result.interrupted()) views.linger(interactive, run::stopRequested, cmd.getOut());
         } catch (Exception | Error e) {
             if (run.stopRequested()) {
                 // The JVM is shutting down (Ctrl-C, SIGTERM): report the failure now, while the hook holds the JVM.
