@@ -68,10 +68,10 @@
     const opts = {
       width: 520, height: 240,
       scales: { x: { time: false }, y: log ? { distr: 3 } : {} },
-      axes: [{ label: xLabel }, { size: 64 }],
+      axes: [{ label: xLabel }, { size: 64, values: (u, vals) => vals.map((v) => (v === null ? "" : fmt(v))) }],
       series: [{ label: xLabel }].concat(usable.map((s, i) => ({
         label: s.label, stroke: s.color || PALETTE[i % PALETTE.length], width: s.width || 1.5, spanGaps: true,
-        points: { show: s.points === true },
+        points: { show: s.points === true }, dash: s.dash,
       }))),
     };
     state.charts[key] = new uPlot(opts, data, el);
@@ -92,9 +92,9 @@
       acc.push({ label: name(r, "train (epoch)"), x: e.step, y: e.trainAcc.map((v) => v * 100), color: c, width: 2,
         points: true });
       if (e.testLoss.some((v) => v !== null)) {
-        loss.push({ label: name(r, "test"), x: e.step, y: e.testLoss, color: c, width: 2, points: true });
+        loss.push({ label: name(r, "test"), x: e.step, y: e.testLoss, color: c, width: 2, points: true, dash: [6, 4] });
         acc.push({ label: name(r, "test"), x: e.step, y: e.testAcc.map((v) => (v === null ? null : v * 100)),
-          color: c, width: 2, points: true });
+          color: c, width: 2, points: true, dash: [6, 4] });
       }
       const hasSteps = s.step.length > 0;
       lr.push({ label: name(r, "lr"), x: hasSteps ? s.step : e.step, y: hasSteps ? s.lr : e.lr, color: c });
@@ -171,7 +171,13 @@
     g.fillText("max count " + top, pad, 12);
   }
 
-  const fmt = (v) => (v === null ? "—" : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toPrecision(4) : v.toExponential(2));
+  /** Four significant digits, trailing zeros dropped; exponent form for the very small and the large. */
+  function fmt(v) {
+    if (v === null) return "—";
+    if (v === 0) return "0";
+    const a = Math.abs(v);
+    return a >= 1e-3 && a < 1e5 ? String(+v.toPrecision(4)) : v.toExponential(1);
+  }
 
   // ------------------------------------------------------------------------------------------------ graph
 
