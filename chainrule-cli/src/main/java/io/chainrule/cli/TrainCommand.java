@@ -204,7 +204,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             throw e;
         } finally {
-            if (observer != null) observer.close();
+            io.chainrule.cli.live.ViewOptions.close(observer, cmd.getErr(), quiet);
             cmd.getOut().flush();
             finished.countDown();
             try {

@@ -61,6 +61,21 @@ public final class ViewOptions {
         while (!stop.getAsBoolean()) Thread.sleep(200);
     }
 
+    /**
+     * Closes {@code observer} (saves live.json, flushes the TensorBoard file, stops the server). A failure is a
+     * warning on {@code err}, not an error: the run's own files are written, and an exception here would hide the
+     * run's own failure.
+     */
+    public static void close(TrainObserver observer, PrintWriter err, boolean quiet) {
+        if (observer == null) return;
+        try {
+            observer.close();
+        } catch (IOException | RuntimeException e) {
+            if (!quiet) err.println("warning: the live view or TensorBoard files were not completed: " + e.getMessage());
+            err.flush();
+        }
+    }
+
     /** Stops the server when the observer closes, after the state is saved. */
     private record ServerView(LiveServer server) implements TrainView {
         @Override public void step(Step s) {}
