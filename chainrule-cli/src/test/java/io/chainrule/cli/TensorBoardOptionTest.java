@@ -61,4 +61,26 @@ class TensorBoardOptionTest {
         for (long s = 1; s <= 6; s++) sum += loss.get(s);
         assertEquals(epochLoss.get(0), sum / 6, 1e-5);
     }
+
+    @Test
+    void watchingDoesNotChangeTheTraining(@TempDir Path tmp) throws Exception {
+        String[] common = {"train", "--epochs", "3", "--batch-size", "50", "--quiet", "--out"};
+        Path plain = tmp.resolve("plain"), watched = tmp.resolve("watched");
+        assertEquals(0, Cli.run(with(common, plain.toString())).exit());
+        assertEquals(0, Cli.run(with(common, watched.toString(), "--tensorboard", "--ui", "0")).exit());
+        // The graph traced for the views and the statistics leave the weights and the metrics bit-identical.
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(plain.resolve("model.safetensors")),
+                Files.readAllBytes(watched.resolve("model.safetensors"))));
+        List<String> a = Files.readAllLines(plain.resolve("metrics.csv")), b = Files.readAllLines(watched.resolve("metrics.csv"));
+        for (int i = 0; i < a.size(); i++) {
+            String[] x = a.get(i).split(","), y = b.get(i).split(",");
+            assertEquals(List.of(x).subList(0, 3), List.of(y).subList(0, 3)); // epoch, train_loss, train_acc
+        }
+    }
+
+    private static String[] with(String[] head, String... tail) {
+        String[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
+    }
 }
