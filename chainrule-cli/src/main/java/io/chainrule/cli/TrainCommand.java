@@ -124,6 +124,9 @@ final class TrainCommand implements Callable<Integer> {
             + "instead of text; wins over --quiet.")
     boolean json;
 
+    @CommandLine.Mixin
+    io.chainrule.cli.live.ViewOptions views; // --tensorboard, --ui
+
     @Option(names = "--stop-after-batches", hidden = true, description = "Testing: stop as Ctrl-C would after N batches.")
     int stopAfterBatches;
 
@@ -173,6 +176,8 @@ final class TrainCommand implements Callable<Integer> {
         int every = logEvery != null ? Math.max(1, logEvery) : config.epochs() <= 30 ? 1 : (config.epochs() + 19) / 20;
         TrainRun.Options options = new TrainRun.Options(dir, quiet, json, interactive, System.err, every, stopAfterBatches);
         TrainRun run = new TrainRun(config, loaded, net, opt, ckpt, options, cmd.getOut(), cmd.getErr());
+        io.chainrule.cli.live.TrainObserver observer = views.open(dir, cmd.getOut(), quiet || json);
+        run.observer(observer);
 
         // Ctrl-C: ask the loop to stop after the current batch, and hold the JVM until the checkpoint is written.
         CountDownLatch finished = new CountDownLatch(1);
@@ -188,6 +193,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainRun.Result result;
         try {
             result = run.run();
+            if (observer != null && !result.interrupted()) views.linger(interactive, run::stopRequested, cmd.getOut());
         } catch (Exception | Error e) {
             if (run.stopRequested()) {
                 // The JVM is shutting down (Ctrl-C, SIGTERM): report the failure now, while the hook holds the JVM.
@@ -198,6 +204,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             throw e;
         } finally {
+            io.chainrule.cli.live.ViewOptions.close(observer, cmd.getErr(), quiet);
             cmd.getOut().flush();
             finished.countDown();
             try {

@@ -23,6 +23,7 @@ import java.util.stream.Stream;
  * RUN/checkpoints/step-000000123/         that checkpoint's model.safetensors and optimizer.safetensors
  * RUN/model.safetensors                   the same model, hard-linked (or copied) for other tools
  * RUN/metrics.csv, loss.png, accuracy.png, decision-boundary.png, graph.dot, graph.svg
+ * RUN/tensorboard/, RUN/live.json           with --tensorboard and --ui (io.chainrule.cli.live)
  * </pre>
  */
 public final class RunFolder {
@@ -31,7 +32,7 @@ public final class RunFolder {
     /** The files and folders a run writes (and eval's chart); any of them in a folder makes it an existing run. */
     static final List<String> OUTPUTS = List.of(Checkpoint.PROPERTIES, CHECKPOINTS, Checkpoint.MODEL,
             Checkpoint.OPTIMIZER, "metrics.csv", "loss.png", "accuracy.png", "decision-boundary.png", "graph.dot",
-            "graph.svg", "confusion.png");
+            "graph.svg", "confusion.png", "tensorboard", "live.json");
     private static final String STEP_PREFIX = "step-";
 
     private RunFolder() {}

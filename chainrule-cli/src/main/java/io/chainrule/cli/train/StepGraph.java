@@ -20,6 +20,11 @@ public final class StepGraph {
      * they do nothing.)
      */
     public static String dot(Module model, Tensor x, Tensor y, String title) {
+        return DotWriter.render(graph(model, x, y), title);
+    }
+
+    /** The traced graph of one step, with values and gradients, as {@link #dot} draws it. */
+    public static GraphModel graph(Module model, Tensor x, Tensor y) {
         Trace tr = new Trace();
         for (Map.Entry<String, Tensor> p : model.namedParameters().entrySet()) tr.leaf(p.getKey(), p.getValue());
         // The input as a leaf that requires grad, so the picture shows it (and ∂loss/∂input) instead of "constant".
@@ -32,6 +37,6 @@ public final class StepGraph {
         Tensor loss = tr.module("loss: cross-entropy", tr.name("loss", F.crossEntropy(h, y)));
         GraphModel g = tr.backward(loss);
         model.zeroGrad();
-        return DotWriter.render(g, title);
+        return g;
     }
 }

@@ -61,6 +61,7 @@ public final class TrainRun {
     private final PrintWriter out;
     private final PrintWriter err;
     private volatile boolean stopRequested;
+    private io.chainrule.cli.live.TrainObserver observer; // --ui, --tensorboard: null without them
 
     public TrainRun(TrainConfig config, LoadedData data, Module model, Optimizer optimizer, Checkpoint resumeFrom,
                     Options options, PrintWriter out, PrintWriter err) {
@@ -72,6 +73,11 @@ public final class TrainRun {
         this.opt = options;
         this.out = out;
         this.err = err;
+    }
+
+    /** Shows the run's steps and epochs to {@code o} as well (the browser view, TensorBoard files). */
+    public void observer(io.chainrule.cli.live.TrainObserver o) {
+        this.observer = o;
     }
 
     /** Asks the run to stop after the current batch (from a signal handler or another thread). */
@@ -101,6 +107,7 @@ public final class TrainRun {
         RunFolder.removeLeftovers(dir, currentFolder(dir));
         start(n, bs, startEpoch, skip);
         if (resumeFrom == null || !Files.exists(dir.resolve("graph.dot"))) writeStepGraph(dir);
+        if (observer != null) observer.started(model, data.train().x(), data.train().y(), batchesPerEpoch(n, bs), step);
 
         long lastChart = 0; // charts after the first epoch, then every CHART_INTERVAL_S
         LossWatch watch = new LossWatch(history.isEmpty() ? Double.NaN : history.get(0).trainLoss(), data.classes());
@@ -145,6 +152,8 @@ public final class TrainRun {
                     b++;
                     step++;
                     batchesThisRun++;
+                    if (observer != null) observer.step(step, epoch + 1, r.loss, (double) r.correct / len, optimizer.lr(),
+                            processed / Math.max((System.nanoTime() - t0) / 1e9, 1e-9));
                     if (bar != null) {
                         bar.stepBy(len);
                         double secs = (System.nanoTime() - t0) / 1e9;
@@ -241,6 +250,8 @@ public final class TrainRun {
         EpochMetrics m = new EpochMetrics(epoch + 1, lossSum / Math.max(1, seen), (double) correct / Math.max(1, seen),
                 testLoss, testAcc, optimizer.lr(), seconds, processed / Math.max(seconds, 1e-9), step);
         history.add(m);
+        if (observer != null) observer.epoch(m.epoch(), step, m.trainLoss(), m.trainAcc(), m.testLoss(), m.testAcc(),
+                m.lr(), m.examplesPerSecond());
         AtomicFiles.writeString(opt.out().resolve("metrics.csv"), EpochMetrics.csv(history));
         FaultInjection.reach("metrics-written"); // ahead of the checkpoint: --resume keeps only its epochs' rows
         report(m);
