@@ -6,7 +6,6 @@ import io.chainrule.cli.tensorboard.Histogram;
 import io.chainrule.io.AtomicFiles;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,15 +46,8 @@ public final class LiveState implements TrainView, RunSource {
     }
 
     @Override
-    public String name() {
-        Path f = dir.toAbsolutePath().normalize().getFileName();
-        return f == null ? dir.toString() : f.toString();
-    }
-
-    @Override
-    public Path svg() {
-        Path f = dir.resolve("graph.svg");
-        return Files.isRegularFile(f) ? f : null;
+    public Path dir() {
+        return dir;
     }
 
     @Override

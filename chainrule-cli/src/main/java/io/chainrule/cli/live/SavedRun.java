@@ -28,15 +28,8 @@ public final class SavedRun implements RunSource {
     }
 
     @Override
-    public String name() {
-        Path f = dir.toAbsolutePath().normalize().getFileName();
-        return f == null ? dir.toString() : f.toString();
-    }
-
-    @Override
-    public Path svg() {
-        Path f = dir.resolve("graph.svg");
-        return Files.isRegularFile(f) ? f : null;
+    public Path dir() {
+        return dir;
     }
 
     @Override
