@@ -6,6 +6,7 @@ import io.chainrule.cli.train.DataSource;
 import io.chainrule.cli.train.LoadedData;
 import io.chainrule.cli.train.Models;
 import io.chainrule.cli.train.Optimizers;
+import io.chainrule.cli.train.ShardedSteps;
 import io.chainrule.cli.train.TrainConfig;
 import io.chainrule.cli.train.TrainRun;
 import io.chainrule.nn.Module;
@@ -111,6 +112,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON lines (start, one per epoch, done) instead of text.")
     boolean json;
 
+    @Option(names = "--spark", paramLabel = "MASTER", description = "Train on Apache Spark: local[N], spark://host:port, "
+            + "... (this program is the driver). Same bits as --shards without it, on any number of executors.")
+    String spark;
+
+    @Option(names = "--shards", paramLabel = "S", description = "Cut each batch into S micro-batches, added in a fixed "
+            + "order (default with --spark: 2; without --spark: computed in this process, the reference).")
+    Integer shards;
+
     @Option(names = "--stop-after-batches", hidden = true, description = "Testing: stop as Ctrl-C would after N batches.")
     int stopAfterBatches;
 
@@ -136,9 +145,11 @@ final class TrainCommand implements Callable<Integer> {
             ckpt.loadModel(net);
             ckpt.loadOptimizer(opt);
         }
+        ShardedSteps sharded = ShardedSteps.open(spark, shards, ckpt, config, loaded, net, opt); // null: not sharded
         // The output folder is made only once the data and the model are known to be fine.
         Path dir = out != null ? out : ckpt != null ? ckpt.dir() : defaultOut();
         Files2.prepareOutputDir(dir);
+        if (sharded != null) sharded.record(dir);
         long params = Models.parameterCount(net);
         if (config.optimizer().equals("newton") && params > 500 && !quiet && !json) {
             cmd.getErr().printf(java.util.Locale.ROOT, "note: Newton builds the exact Hessian with one backward pass per "
@@ -147,7 +158,7 @@ final class TrainCommand implements Callable<Integer> {
         boolean interactive = System.console() != null && !quiet && !json;
         int every = logEvery != null ? Math.max(1, logEvery) : config.epochs() <= 30 ? 1 : (config.epochs() + 19) / 20;
         TrainRun.Options options = new TrainRun.Options(dir, quiet, json, interactive, System.err, every, stopAfterBatches);
-        TrainRun run = new TrainRun(config, loaded, net, opt, ckpt, options, cmd.getOut(), cmd.getErr());
+        TrainRun run = new TrainRun(config, loaded, net, opt, ckpt, options, cmd.getOut(), cmd.getErr()).sharded(sharded);
 
         // Ctrl-C: ask the loop to stop after the current batch, and hold the JVM until the checkpoint is written.
         CountDownLatch finished = new CountDownLatch(1);
@@ -163,7 +174,9 @@ final class TrainCommand implements Callable<Integer> {
         TrainRun.Result result;
         try {
             result = run.run();
+            if (sharded != null && !quiet && !json) sharded.report(cmd.getOut());
         } finally {
+            if (sharded != null) sharded.close();
             cmd.getOut().flush();
             finished.countDown();
             try {

@@ -14,6 +14,11 @@ public interface StepEngine extends AutoCloseable {
     /** The results of micro-batches (epoch, step, 0..shards-1), in shard order. */
     List<ShardResult> compute(int epoch, int step, ModelState state);
 
+    /** One line on what the engine did (where it ran, what it shipped); empty when there is nothing to say. */
+    default String report() {
+        return "";
+    }
+
     /** Frees what the engine holds (cached data, a Spark session it started). */
     @Override
     default void close() {}
