@@ -67,7 +67,7 @@ public final class SparkEngineProvider implements StepEngineProvider {
             WorkerSpec spec = new WorkerSpec(SparkStepEngine.newRunId(), plan, model::get, loss::apply,
                     Arrays.copyOfRange(xs, 1, xs.length));
             return new ClosingEngine(new SparkStepEngine(jsc, cache, spec), spark);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // SparkException is checked but thrown undeclared
             spark.stop();
             throw SparkErrors.clarify(e);
         }
@@ -113,7 +113,7 @@ public final class SparkEngineProvider implements StepEngineProvider {
         public List<io.chainrule.parallel.ShardResult> compute(int epoch, int step, io.chainrule.parallel.ModelState state) {
             try {
                 return engine.compute(epoch, step, state);
-            } catch (RuntimeException e) {
+            } catch (Exception e) { // SparkException is checked but thrown undeclared
                 throw SparkErrors.clarify(e);
             }
         }

@@ -8,7 +8,7 @@ package io.chainrule.spark;
 final class SparkErrors {
     private SparkErrors() {}
 
-    static RuntimeException clarify(RuntimeException e) {
+    static RuntimeException clarify(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof java.io.NotSerializableException nse) {
                 return new IllegalArgumentException("SparkTrainer.fit: " + nse.getMessage() + " is not serializable; the "
@@ -19,6 +19,11 @@ final class SparkErrors {
                 return new IllegalArgumentException(m != null && m.startsWith("SparkTrainer") ? m : "SparkTrainer.fit: " + m, e);
             }
         }
-        return e;
+        if (e instanceof RuntimeException r) return r;
+        if (e instanceof Error err) throw err;
+        // Spark's SparkException is a checked exception that Scala code throws undeclared.
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int nl = m.indexOf('\n');
+        return new IllegalStateException("Spark: " + (nl < 0 ? m : m.substring(0, nl)), e);
     }
 }

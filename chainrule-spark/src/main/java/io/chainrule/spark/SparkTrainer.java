@@ -149,7 +149,7 @@ public final class SparkTrainer {
             long n = cache.map(ShardData::count).reduce(Integer::sum); // reads the data once and fills the cache
             return train(n, features, null, (plan, shape) -> new SparkStepEngine(jsc, cache,
                     new WorkerSpec(SparkStepEngine.newRunId(), plan, model, loss, shape)), cache);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // SparkException is checked but thrown undeclared
             throw SparkErrors.clarify(e);
         }
     }
