@@ -73,6 +73,21 @@ public final class SparkEngineProvider implements StepEngineProvider {
         }
     }
 
+    /** Reads the table with a local session on the driver (stopped afterwards: the engine starts its own). */
+    @Override
+    public TensorDataset readTable(String format, String path, int limit) {
+        SparkSession spark = SparkSessions.open("local[*]", List.of());
+        try {
+            return SparkTables.read(spark, format, path, limit);
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (Exception e) { // SparkException is checked but thrown undeclared
+            throw SparkErrors.clarify(e);
+        } finally {
+            spark.stop();
+        }
+    }
+
     /** The jar files holding these classes (directories, as in tests, need no shipping: those run locally). */
     static List<String> jarsOf(Class<?>... classes) {
         Set<String> jars = new LinkedHashSet<>();

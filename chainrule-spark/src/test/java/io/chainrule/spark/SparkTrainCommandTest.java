@@ -75,6 +75,42 @@ class SparkTrainCommandTest {
     }
 
     @Test
+    void trainsOnAParquetTableReadBySpark() throws Exception {
+        Path table = tmp.resolve("spiral.parquet");
+        org.apache.spark.sql.SparkSession spark = TestModels.session("local[1]");
+        try {
+            io.chainrule.data.TensorDataset d = TestModels.spiral();
+            long[] every10th = new long[400]; // the spiral lists its classes one after another: mix them
+            for (int i = 0; i < every10th.length; i++) every10th[i] = i * 10L;
+            io.chainrule.Tensor idx = io.chainrule.Tensor.of(every10th, every10th.length);
+            TestModels.frame(spark, new io.chainrule.data.TensorDataset(d.x().indexSelect(0, idx), d.y().indexSelect(0, idx)), 2)
+                    .write().parquet(table.toString());
+        } finally {
+            spark.stop();
+        }
+        Path local = tmp.resolve("local"), onSpark = tmp.resolve("onSpark");
+        String[] args = {"--data", "parquet:" + table, "--epochs", "2", "--batch-size", "40", "--shards", "2", "--quiet"};
+        Run r = train(concat(args, "--out", local.toString()));
+        assertEquals(0, r.exit(), r.toString());
+        r = train(concat(args, "--spark", "local[2]", "--out", onSpark.toString()));
+        assertEquals(0, r.exit(), r.toString());
+        assertArrayEquals(Files.readAllBytes(local.resolve("model.safetensors")), Files.readAllBytes(onSpark.resolve("model.safetensors")));
+        assertTrue(Files.readString(local.resolve("checkpoint.properties")).contains("data.classes=4"));
+
+        r = train("--data", "parquet:" + tmp.resolve("missing.parquet"), "--out", tmp.resolve("never").toString());
+        assertEquals(1, r.exit(), r.toString());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("cannot read parquet table"), r.err());
+        assertFalse(Files.exists(tmp.resolve("never")));
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    @Test
     void anUnreachableMasterIsOneLineAndWritesNothing() {
         Path out = tmp.resolve("never");
         Run r = train(with("--spark", "spark://127.0.0.1:1", "--out", out.toString()));

@@ -27,6 +27,18 @@ public interface StepEngineProvider {
     StepEngine open(String master, ShardPlan plan, TensorDataset data, Supplier<Module> model,
                     BiFunction<Tensor, Tensor, Tensor> loss);
 
+    /**
+     * Reads a table the cluster's engine can read ({@code parquet}, {@code csv}, {@code orc}, {@code json}; local,
+     * {@code hdfs://} or {@code s3a://} paths) into this process: x FLOAT32 {@code [N, features]}, y INT64 class
+     * indices from the column {@code label}.
+     *
+     * @param limit the first {@code limit} rows only (0: all)
+     * @throws IllegalArgumentException for a missing file, a table without a label column or numeric features
+     */
+    default TensorDataset readTable(String format, String path, int limit) {
+        throw new UnsupportedOperationException(name() + " engine: cannot read tables");
+    }
+
     /** The provider called {@code name} on the class path, or null when there is none. */
     static StepEngineProvider find(String name) {
         for (StepEngineProvider p : ServiceLoader.load(StepEngineProvider.class)) {
