@@ -25,6 +25,7 @@ class SparkBadInputTest {
 
     @BeforeAll
     static void start() {
+        TestModels.assumeSparkRunsOnThisJava();
         spark = TestModels.session("local[1]");
         TensorDataset d = TestModels.spiral();
         good = TestModels.frame(spark, new TensorDataset(d.x().narrow(0, 0, 64), d.y().narrow(0, 0, 64)), 2);
@@ -32,7 +33,7 @@ class SparkBadInputTest {
 
     @AfterAll
     static void stop() {
-        spark.stop();
+        if (spark != null) spark.stop();
     }
 
     private static void oneLine(Executable e, String... expected) {

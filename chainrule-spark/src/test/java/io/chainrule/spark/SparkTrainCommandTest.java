@@ -23,6 +23,11 @@ class SparkTrainCommandTest {
 
     record Run(int exit, String out, String err) {}
 
+    @org.junit.jupiter.api.BeforeAll
+    static void java() {
+        TestModels.assumeSparkRunsOnThisJava();
+    }
+
     static Run train(String... args) {
         StringWriter out = new StringWriter(), err = new StringWriter();
         var cmd = Main.commandLine();
