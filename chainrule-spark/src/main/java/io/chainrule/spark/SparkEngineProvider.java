@@ -57,7 +57,7 @@ public final class SparkEngineProvider implements StepEngineProvider {
             List<Slice> slices = new ArrayList<>();
             for (int start = 0; start < n; start += perSlice) {
                 int end = Math.min(n, start + perSlice);
-                slices.add(new Slice(start, Arrays.copyOfRange(x, start * features, end * features),
+                slices.add(new Slice(start, IndexedExample.FloatBytes.pack(Arrays.copyOfRange(x, start * features, end * features)),
                         Arrays.copyOfRange(y, start, end), features));
             }
             JavaRDD<IndexedExample> examples = jsc.parallelize(slices, slices.size()).flatMap(Slice::examples);
@@ -104,14 +104,15 @@ public final class SparkEngineProvider implements StepEngineProvider {
         return new ArrayList<>(jars);
     }
 
-    /** A run of consecutive examples as the driver ships them. */
-    record Slice(int start, float[] x, long[] y, int features) implements Serializable {
+    /** A run of consecutive examples as the driver ships them (features as bytes: see {@link IndexedExample}). */
+    record Slice(int start, byte[] x, long[] y, int features) implements Serializable {
         private static final long serialVersionUID = 1L;
 
         java.util.Iterator<IndexedExample> examples() {
+            float[] all = IndexedExample.FloatBytes.unpack(x);
             List<IndexedExample> out = new ArrayList<>(y.length);
             for (int i = 0; i < y.length; i++) {
-                out.add(new IndexedExample(start + i, Arrays.copyOfRange(x, i * features, (i + 1) * features), y[i], 0));
+                out.add(new IndexedExample(start + i, Arrays.copyOfRange(all, i * features, (i + 1) * features), y[i], 0));
             }
             return out.iterator();
         }
