@@ -38,7 +38,8 @@ public final class SparkSessions {
         SparkSession.Builder b = SparkSession.builder().master(master).appName("chainrule")
                 .config("spark.ui.showConsoleProgress", "false")
                 // SIMD kernels on the executors as on the driver (Spark adds its own module flags after these).
-                .config("spark.executor.extraJavaOptions", "--add-modules=jdk.incubator.vector");
+                .config("spark.executor.extraJavaOptions", ("--add-modules=jdk.incubator.vector "
+                        + System.getProperty("spark.executor.extraJavaOptions", "")).strip());
         if (!master.startsWith("local") && !jars.isEmpty()) b.config("spark.jars", String.join(",", jars));
         try {
             return b.getOrCreate();

@@ -1,7 +1,6 @@
 package io.chainrule.spark;
 
 import io.chainrule.Generator;
-import io.chainrule.Tensor;
 import io.chainrule.data.TensorDataset;
 import io.chainrule.nn.Module;
 import io.chainrule.optim.Optimizer;
@@ -17,7 +16,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -220,10 +218,5 @@ public final class SparkTrainer {
         s[0] = n;
         System.arraycopy(shape, 0, s, 1, shape.length);
         return s;
-    }
-
-    /** For tests and tools: the parameters of a model as one list, in {@link Module#parameters()} order. */
-    static List<Tensor> parameters(Module m) {
-        return m.parameters();
     }
 }
