@@ -2,7 +2,8 @@
 # A real Spark standalone cluster on loopback: a master and two workers, each its own JVM started from the Spark jars
 # that chainrule-spark builds against, on 127.0.0.1 only. Trains through `bin/chainrule train --spark spark://...`,
 # kills one worker's JVM with kill -9 part way through, and checks that the run still ends with the same bits as
-# the same run on local[2]. Stops every process it started, by its PID, however it exits.
+# the same run on local[2]; then kills a driver with kill -9 after its first epoch and checks that --resume ends with
+# those bits too. Stops every process it started, by its PID, however it exits.
 #   chainrule-spark/src/test/cluster/standalone.sh            (CI runs it under `timeout`)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd -P)"
@@ -106,3 +107,22 @@ if [ "$a" != "$b" ]; then
 fi
 cmp -s "$work/local/optimizer.safetensors" "$work/cluster/optimizer.safetensors" || { echo "cluster: optimizer state differs" >&2; exit 1; }
 echo "cluster: OK: model.safetensors identical to local[2]'s after losing a worker (sha256 ${a%% *}; cluster run $((SECONDS - start)) s)"
+
+# 4. The driver killed with kill -9 once epoch 1's checkpoint is complete, then resumed (on local[2]): the same bits.
+CHAINRULE_NO_BUILD=1 bin/chainrule "${train[@]}" "${loopback[@]}" --quiet --spark 'local[2]' --out "$work/killed" \
+  > "$work/killed.log" 2>&1 &
+driver=$!
+pids+=("$driver")
+for _ in $(seq 600); do
+  grep -qs '^progress.epoch=1$' "$work/killed/checkpoint.properties" && break
+  kill -0 "$driver" 2>/dev/null || break
+  sleep 0.1
+done
+kill -0 "$driver" 2>/dev/null || { echo "cluster: the driver ended before the kill" >&2; exit 1; }
+kill -9 "$driver"
+wait "$driver" 2>/dev/null || true
+CHAINRULE_NO_BUILD=1 bin/chainrule train --resume "$work/killed" "${loopback[@]}" --quiet --spark 'local[2]' \
+  > "$work/resumed.log" 2>&1 || { echo "cluster: resuming the killed run failed" >&2; cat "$work/resumed.log" >&2; exit 1; }
+cmp -s "$work/local/model.safetensors" "$work/killed/model.safetensors" \
+  || { echo "cluster: FAILED: the resumed run differs from the uninterrupted one" >&2; exit 1; }
+echo "cluster: OK: a driver killed with kill -9 after epoch 1 resumed to the same model.safetensors"
