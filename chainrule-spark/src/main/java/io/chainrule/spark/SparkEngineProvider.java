@@ -28,8 +28,8 @@ import java.util.function.Supplier;
  * executors' shard cache (in slices of a few MB, so no task is large), and stops the session when closed.
  */
 public final class SparkEngineProvider implements StepEngineProvider {
-    /** Examples per slice shipped from the driver: keeps each task small whatever the data's size. */
-    private static final int SLICE_BYTES = 4 << 20;
+    /** Bytes of features per slice shipped from the driver: keeps each task small whatever the data's size. */
+    private static final int SLICE_BYTES = 900 << 10; // under Spark's recommended task size (1000 KiB)
 
     @Override
     public String name() {
@@ -118,8 +118,33 @@ public final class SparkEngineProvider implements StepEngineProvider {
         }
     }
 
-    /** The engine, stopping the session it runs on when closed. */
-    private record ClosingEngine(SparkStepEngine engine, SparkSession spark) implements StepEngine {
+    /**
+     * The engine, stopping the session it runs on when closed. On Ctrl-C the program finishes its step and writes a
+     * checkpoint before it exits; Spark's own shutdown hook would stop the SparkContext under that step, so a hook
+     * that runs before Spark's holds the JVM's shutdown until the engine is closed (at most two minutes).
+     */
+    private record ClosingEngine(SparkStepEngine engine, SparkSession spark, java.util.concurrent.CountDownLatch closed,
+                                 Object shutdownHook) implements StepEngine {
+        ClosingEngine(SparkStepEngine engine, SparkSession spark) {
+            this(engine, spark, new java.util.concurrent.CountDownLatch(1));
+        }
+
+        private ClosingEngine(SparkStepEngine engine, SparkSession spark, java.util.concurrent.CountDownLatch closed) {
+            this(engine, spark, closed, org.apache.spark.util.ShutdownHookManager.addShutdownHook(
+                    org.apache.spark.util.ShutdownHookManager.SPARK_CONTEXT_SHUTDOWN_PRIORITY() + 10,
+                    new scala.runtime.AbstractFunction0<scala.runtime.BoxedUnit>() {
+                        @Override
+                        public scala.runtime.BoxedUnit apply() {
+                            try {
+                                closed.await(120, java.util.concurrent.TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            return scala.runtime.BoxedUnit.UNIT;
+                        }
+                    }));
+        }
+
         @Override
         public ShardPlan plan() {
             return engine.plan();
@@ -139,7 +164,16 @@ public final class SparkEngineProvider implements StepEngineProvider {
             try {
                 engine.close();
             } finally {
-                spark.stop();
+                try {
+                    spark.stop();
+                } finally {
+                    closed.countDown();
+                    try {
+                        org.apache.spark.util.ShutdownHookManager.removeShutdownHook(shutdownHook);
+                    } catch (IllegalStateException shuttingDown) {
+                        // the hook is running: it returns now that the latch is open
+                    }
+                }
             }
         }
 
