@@ -13,8 +13,27 @@ final class Creation {
 
     private Creation() {}
 
-    static synchronized Generator defaultGenerator() {
+    /** Set by {@link Generator#asThreadDefault()}: overrides the process-wide generator on one thread. */
+    private static final ThreadLocal<Generator> THREAD_DEFAULT = new ThreadLocal<>();
+
+    static Generator defaultGenerator() {
+        Generator scoped = THREAD_DEFAULT.get();
+        return scoped != null ? scoped : processDefault();
+    }
+
+    private static synchronized Generator processDefault() {
         return defaultGenerator;
+    }
+
+    static Generator.Scope pushThreadDefault(Generator g) {
+        Generator previous = THREAD_DEFAULT.get();
+        THREAD_DEFAULT.set(g);
+        return new Generator.Scope(previous);
+    }
+
+    static void restoreThreadDefault(Generator previous) {
+        if (previous == null) THREAD_DEFAULT.remove();
+        else THREAD_DEFAULT.set(previous);
     }
 
     static synchronized void manualSeed(long seed) {

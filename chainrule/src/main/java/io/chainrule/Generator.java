@@ -86,4 +86,33 @@ public final class Generator {
         fillNormal(one);
         return one[0];
     }
+
+    /**
+     * Makes this generator the default on the calling thread until the returned scope is closed: random tensors,
+     * {@link io.chainrule.nn.Init} and dropout that are given no generator draw from it instead of the
+     * process-wide one ({@link Tensor#manualSeed(long)}). Lets concurrent threads (two training tasks in one JVM)
+     * each draw a reproducible stream. Scopes nest; closing one restores what was there before.
+     *
+     * <pre>{@code try (var s = new Generator(7).asThreadDefault()) { model = new Mlp(); }}</pre>
+     */
+    public Scope asThreadDefault() {
+        return Creation.pushThreadDefault(this);
+    }
+
+    /** Undoes {@link #asThreadDefault()} when closed. */
+    public static final class Scope implements AutoCloseable {
+        private final Generator previous;
+        private boolean closed;
+
+        Scope(Generator previous) {
+            this.previous = previous;
+        }
+
+        @Override
+        public void close() {
+            if (closed) return;
+            closed = true;
+            Creation.restoreThreadDefault(previous);
+        }
+    }
 }

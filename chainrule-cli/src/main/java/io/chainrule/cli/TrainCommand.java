@@ -7,6 +7,7 @@ import io.chainrule.cli.train.LoadedData;
 import io.chainrule.cli.train.Models;
 import io.chainrule.cli.train.Optimizers;
 import io.chainrule.cli.train.RunFolder;
+import io.chainrule.cli.train.ShardedSteps;
 import io.chainrule.cli.train.TrainConfig;
 import io.chainrule.cli.train.TrainRun;
 import io.chainrule.nn.Module;
@@ -127,6 +128,14 @@ final class TrainCommand implements Callable<Integer> {
     @CommandLine.Mixin
     io.chainrule.cli.live.ViewOptions views; // --tensorboard, --ui
 
+    @Option(names = "--spark", paramLabel = "MASTER", description = "Train on Apache Spark: local[N], spark://host:port, "
+            + "... (this program is the driver). Same bits as --shards without it, on any number of executors.")
+    String spark;
+
+    @Option(names = "--shards", paramLabel = "S", description = "Cut each batch into S micro-batches, added in a fixed "
+            + "order (default with --spark: 2; without --spark: computed in this process, the reference).")
+    Integer shards;
+
     @Option(names = "--stop-after-batches", hidden = true, description = "Testing: stop as Ctrl-C would after N batches.")
     int stopAfterBatches;
 
@@ -159,6 +168,7 @@ final class TrainCommand implements Callable<Integer> {
             ckpt.loadModel(net);
             ckpt.loadOptimizer(opt);
         }
+        ShardedSteps sharded = ShardedSteps.open(spark, shards, ckpt, config, loaded, net, opt); // null: not sharded
         long params = Models.parameterCount(net);
         if (config.optimizer().equals("newton") && params > Optimizers.NEWTON_MAX_PARAMETERS) {
             throw new CliException(String.format(java.util.Locale.ROOT, "--optimizer newton builds the exact %,d×%,d "
@@ -168,6 +178,7 @@ final class TrainCommand implements Callable<Integer> {
         // The output folder is made (or a run in it replaced) only once the data and the model are known to be fine.
         if (replacing) RunFolder.clear(dir);
         Files2.prepareOutputDir(dir);
+        if (sharded != null) sharded.record(dir);
         if (config.optimizer().equals("newton") && params > 500 && !quiet && !json) {
             cmd.getErr().printf(java.util.Locale.ROOT, "note: Newton builds the exact Hessian with one backward pass per "
                     + "parameter: %,d passes per step for this model; a small one (--hidden 8) is much faster%n", params);
@@ -175,7 +186,7 @@ final class TrainCommand implements Callable<Integer> {
         boolean interactive = System.console() != null && !quiet && !json;
         int every = logEvery != null ? Math.max(1, logEvery) : config.epochs() <= 30 ? 1 : (config.epochs() + 19) / 20;
         TrainRun.Options options = new TrainRun.Options(dir, quiet, json, interactive, System.err, every, stopAfterBatches);
-        TrainRun run = new TrainRun(config, loaded, net, opt, ckpt, options, cmd.getOut(), cmd.getErr());
+        TrainRun run = new TrainRun(config, loaded, net, opt, ckpt, options, cmd.getOut(), cmd.getErr()).sharded(sharded);
         io.chainrule.cli.live.TrainObserver observer = views.open(dir, cmd.getOut(), quiet || json);
         run.observer(observer);
 
@@ -193,6 +204,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainRun.Result result;
         try {
             result = run.run();
+            if (sharded != null && !quiet && !json) sharded.report(cmd.getOut());
             if (observer != null && !result.interrupted()) views.linger(interactive, run::stopRequested, cmd.getOut());
         } catch (Exception | Error e) {
             if (run.stopRequested()) {
@@ -205,6 +217,7 @@ final class TrainCommand implements Callable<Integer> {
             throw e;
         } finally {
             io.chainrule.cli.live.ViewOptions.close(observer, cmd.getErr(), quiet);
+            if (sharded != null) sharded.close();
             cmd.getOut().flush();
             finished.countDown();
             try {

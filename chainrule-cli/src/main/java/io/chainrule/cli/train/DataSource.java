@@ -76,6 +76,7 @@ public final class DataSource {
             case "mnist":
                 return images("mnist", dir("mnist", MNIST_DIR), c.limit(), false);
             default:
+                if (SparkTable.matches(d)) return SparkTable.load(d, c.limit()); // parquet:PATH, ... read by Spark
                 return fromPath(Path.of(d), c.limit(), mean, std);
         }
     }

@@ -32,7 +32,7 @@ public final class RunFolder {
     /** The files and folders a run writes (and eval's chart); any of them in a folder makes it an existing run. */
     static final List<String> OUTPUTS = List.of(Checkpoint.PROPERTIES, CHECKPOINTS, Checkpoint.MODEL,
             Checkpoint.OPTIMIZER, "metrics.csv", "loss.png", "accuracy.png", "decision-boundary.png", "graph.dot",
-            "graph.svg", "confusion.png", "tensorboard", "live.json");
+            "graph.svg", "confusion.png", "tensorboard", "live.json", ShardedSteps.FILE);
     private static final String STEP_PREFIX = "step-";
 
     private RunFolder() {}

@@ -62,6 +62,7 @@ public final class TrainRun {
     private final PrintWriter err;
     private volatile boolean stopRequested;
     private io.chainrule.cli.live.TrainObserver observer; // --ui, --tensorboard: null without them
+    private ShardedSteps sharded; // --shards / --spark: steps computed by shards (null: ordinary steps)
 
     public TrainRun(TrainConfig config, LoadedData data, Module model, Optimizer optimizer, Checkpoint resumeFrom,
                     Options options, PrintWriter out, PrintWriter err) {
@@ -78,6 +79,12 @@ public final class TrainRun {
     /** Shows the run's steps and epochs to {@code o} as well (the browser view, TensorBoard files). */
     public void observer(io.chainrule.cli.live.TrainObserver o) {
         this.observer = o;
+    }
+
+    /** Computes each step by shards ({@code --shards}, {@code --spark}) instead of in one piece. */
+    public TrainRun sharded(ShardedSteps steps) {
+        this.sharded = steps;
+        return this;
     }
 
     /** Asks the run to stop after the current batch (from a signal handler or another thread). */
@@ -117,7 +124,7 @@ public final class TrainRun {
             DataLoader loader = new DataLoader(data.train().dataset(), bs).shuffle(true).dropLast(config.dropLast())
                     .generator(new Generator(config.seed() + epoch));
             model.train();
-            int examplesThisEpoch = config.dropLast() ? (n / bs) * bs : n;
+            int examplesThisEpoch = sharded != null ? sharded.examplesPerEpoch() : config.dropLast() ? (n / bs) * bs : n;
             ProgressBar bar = opt.progress() ? progressBar(epoch, examplesThisEpoch) : null;
             long t0 = System.nanoTime();
             // A run resumed part way through this epoch picks up its running sums, so the epoch's metrics match.
@@ -130,12 +137,12 @@ public final class TrainRun {
             boolean stopped = false;
             try {
                 if (bar != null && skip > 0) bar.stepTo((long) Math.min(examplesThisEpoch, (long) skip * bs));
-                for (Batch batch : loader) {
+                for (Batch batch : sharded != null ? sharded.batches(epoch) : loader) {
                     if (b < skip) { // resuming mid-epoch: these batches were trained on before the interrupt
                         b++;
                         continue;
                     }
-                    StepResult r = step(batch.x(), batch.y());
+                    StepResult r = sharded != null ? sharded.step(epoch, b) : step(batch.x(), batch.y());
                     if (!Double.isFinite(r.loss)) {
                         throw new CliException(String.format(Locale.ROOT, "the loss became %s at epoch %d, batch %d; "
                                 + "the learning rate (%s) is probably too high for %s", r.loss, epoch + 1, b + 1,
@@ -171,7 +178,7 @@ public final class TrainRun {
             skip = 0;
             if (stopped) {
                 // b batches of this epoch are done; the checkpoint says so, and --resume skips them.
-                boolean epochDone = b >= batchesPerEpoch(n, bs);
+                boolean epochDone = b >= (sharded != null ? sharded.stepsPerEpoch() : batchesPerEpoch(n, bs));
                 int epochs = epochDone ? epoch + 1 : epoch;
                 if (epochDone) {
                     last = finishEpoch(epoch, lossSum, correct, seen, processed, t0, step, history);
@@ -211,7 +218,7 @@ public final class TrainRun {
         return (n + bs - 1) / bs;
     }
 
-    private record StepResult(double loss, long correct) {}
+    record StepResult(double loss, long correct) {}
 
     /** One optimizer step on a batch; the loss and accuracy are those before the update (PyTorch's convention). */
     private StepResult step(Tensor x, Tensor y) {
