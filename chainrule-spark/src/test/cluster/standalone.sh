@@ -105,7 +105,9 @@ if [ "$a" != "$b" ]; then
   echo "cluster: FAILED: the cluster's model differs from local[2]'s" >&2
   exit 1
 fi
-cmp -s "$work/local/optimizer.safetensors" "$work/cluster/optimizer.safetensors" || { echo "cluster: optimizer state differs" >&2; exit 1; }
+# The optimizer state is in the checkpoint folder that checkpoint.properties names.
+optimizer_of() { echo "$1/$(sed -n 's/^checkpoint\.folder=//p' "$1/checkpoint.properties")/optimizer.safetensors"; }
+cmp -s "$(optimizer_of "$work/local")" "$(optimizer_of "$work/cluster")" || { echo "cluster: optimizer state differs" >&2; exit 1; }
 echo "cluster: OK: model.safetensors identical to local[2]'s after losing a worker (sha256 ${a%% *}; cluster run $((SECONDS - start)) s)"
 
 # 4. The driver killed with kill -9 once epoch 1's checkpoint is complete, then resumed (on local[2]): the same bits.
