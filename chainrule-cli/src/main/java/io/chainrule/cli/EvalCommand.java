@@ -25,7 +25,8 @@ import java.util.concurrent.Callable;
         description = {"Evaluates a checkpoint that 'chainrule train' wrote: accuracy, loss, per-class accuracy and "
                 + "the confusion matrix, printed and drawn to confusion.png.",
                 "By default it uses the data the model was trained on: the test split where there is one; for the "
-                + "synthetic sets a fresh sample from the same distribution (seed + 1000).",
+                + "synthetic sets a fresh sample from the same distribution (seed + 1000); otherwise the validation "
+                + "examples the run held out (--val-split), which it never trained on.",
                 "With --model FILE.onnx it evaluates an ONNX model instead (one that 'chainrule export' wrote, or any "
                 + "single-input classifier): the data settings come from the file's chainrule.* metadata when it has "
                 + "them, else the data is taken as given with train's defaults (--data is then required)."},
@@ -45,8 +46,12 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "NAME|PATH", description = "Data to evaluate on (default: the training data).")
     String data;
 
-    @Option(names = "--split", paramLabel = "train|test", description = "Which split (default: test where there is one).")
+    @Option(names = "--split", paramLabel = "train|val|test", description = "Which split (default: test where there "
+            + "is one, else val where the run held one out). train and val are the run's own division of the data.")
     String split;
+
+    @Option(names = "--best", description = "Evaluate the best epoch's model (best.safetensors) instead of the last.")
+    boolean best;
 
     @Option(names = "--seed", paramLabel = "N", description = "Synthetic data: the seed of the sample (default: the "
             + "training seed + 1000, unseen points).")
@@ -61,8 +66,9 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cmd = spec.commandLine();
-        if (split != null && !split.equals("train") && !split.equals("test")) {
-            throw new CommandLine.ParameterException(cmd, "Invalid value for option '--split': '" + split + "' (train or test)");
+        if (split != null && !split.equals("train") && !split.equals("test") && !split.equals("val")) {
+            throw new CommandLine.ParameterException(cmd, "Invalid value for option '--split': '" + split
+                    + "' (train, val or test)");
         }
         if ((checkpoint == null) == (onnxModel == null)) {
             throw new CommandLine.ParameterException(cmd, "give either a run folder or --model FILE.onnx");
@@ -72,11 +78,21 @@ final class EvalCommand implements Callable<Integer> {
         TrainConfig tc = ck.config();
         String d = data != null ? data : tc.data();
         boolean synthetic = DataSource.isSynthetic(d);
-        long s = seed != null ? seed : synthetic && d.equals(tc.data()) && !"train".equals(split) ? tc.seed() + 1000 : tc.seed();
+        boolean ownSplit = "train".equals(split) || "val".equals(split);
+        long s = seed != null ? seed : synthetic && d.equals(tc.data()) && !ownSplit ? tc.seed() + 1000 : tc.seed();
         TrainConfig dc = new TrainConfig(d, synthetic ? (d.equals(tc.data()) ? tc.samples() : DataSource.defaultSamples(d)) : 0,
                 synthetic ? (d.equals(tc.data()) ? tc.noise() : DataSource.defaultNoise(d)) : 0, 0, tc.model(),
                 tc.hidden(), tc.activation(), tc.optimizer(), tc.lr(), tc.epochs(), tc.batchSize(), tc.dropLast(), s);
         LoadedData loaded = DataSource.load(dc, ck.mean(), ck.std());
+        // The run's own data: the same validation draw as in training, so "train" and "val" mean what they meant there.
+        if (d.equals(tc.data()) && s == tc.seed()) loaded = loaded.splitValidation(ck.validation().split(), tc.seed());
+        else if ("val".equals(split)) {
+            throw new CliException("--split val is the run's own held-out examples: it needs the training data "
+                    + tc.data() + " and seed (" + tc.seed() + ")");
+        }
+        if ("val".equals(split) && loaded.val() == null) {
+            throw new CliException("the run in " + ck.dir() + " held no validation examples out (--val-split 0)");
+        }
         if (!Arrays.equals(loaded.inputShape(), ck.inputShape())) {
             throw new CliException("the checkpoint's model takes inputs of shape " + Fmt.shape(ck.inputShape()) + " ("
                     + tc.data() + ") but " + loaded.name() + " has " + Fmt.shape(loaded.inputShape()));
@@ -86,15 +102,26 @@ final class EvalCommand implements Callable<Integer> {
             throw new CliException("the checkpoint's model tells " + ck.classes() + " classes apart (" + tc.data()
                     + ") but " + loaded.name() + " has " + loaded.classes());
         }
-        boolean useTest = loaded.test() != null && !"train".equals(split);
+        boolean useTest = loaded.test() != null && !ownSplit;
         if ("test".equals(split) && loaded.test() == null && !synthetic) {
-            throw new CliException(loaded.name() + " has no test split; use --split train");
+            throw new CliException(loaded.name() + " has no test split; use --split val or --split train");
         }
-        Labeled set = useTest ? loaded.test() : loaded.train();
-        String which = useTest ? "test split" : synthetic && s != tc.seed() ? "fresh sample, seed " + s : "training set";
+        boolean useVal = "val".equals(split) || split == null && !useTest && loaded.val() != null && s == tc.seed();
+        Labeled set = useTest ? loaded.test() : useVal ? loaded.val() : loaded.train();
+        String which = useTest ? "test split" : useVal ? "validation split" : synthetic && s != tc.seed()
+                ? "fresh sample, seed " + s : "training set";
 
         Module model = Models.build(tc, ck.inputShape(), ck.classes());
-        ck.loadModel(model);
+        if (best) {
+            if (ck.best() == null) {
+                throw new CliException("the run in " + ck.dir() + " kept no best model (it held no validation "
+                        + "examples out, or finished no epoch)");
+            }
+            ck.loadBest(model);
+            which += ", best model of epoch " + ck.best().epoch();
+        } else {
+            ck.loadModel(model);
+        }
         Evaluation ev = Evaluation.of(model, set, ck.classes());
 
         Path dir = Files2.prepareOutputDir(out != null ? out : ck.dir());

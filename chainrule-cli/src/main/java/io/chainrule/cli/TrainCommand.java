@@ -9,6 +9,7 @@ import io.chainrule.cli.train.Optimizers;
 import io.chainrule.cli.train.RunFolder;
 import io.chainrule.cli.train.TrainConfig;
 import io.chainrule.cli.train.TrainRun;
+import io.chainrule.cli.train.Validation;
 import io.chainrule.nn.Module;
 import io.chainrule.optim.Optimizer;
 import picocli.CommandLine;
@@ -90,6 +91,19 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--drop-last", description = "Drop the last, smaller batch of each epoch.")
     boolean dropLast;
 
+    @Option(names = "--val-split", paramLabel = "F", description = "Fraction of the training examples held out for "
+            + "validation, drawn from --seed (default 0.1; 0: none). Their loss and accuracy are reported each epoch; "
+            + "the test split, where the data has one, is evaluated once at the end.")
+    Double valSplit;
+
+    @Option(names = "--early-stop", paramLabel = "PATIENCE", description = "Stop when the --monitor metric has not "
+            + "improved for PATIENCE epochs (default 0: train all --epochs).")
+    Integer earlyStop;
+
+    @Option(names = "--monitor", paramLabel = "val_loss|val_acc", description = "The validation metric that picks the "
+            + "best epoch (kept in best.safetensors) and drives --early-stop (default val_loss).")
+    String monitor;
+
     @Option(names = "--seed", paramLabel = "N", description = "Seed for the data, the initial weights and the "
             + "shuffling (default 0).")
     Long seed;
@@ -141,9 +155,11 @@ final class TrainCommand implements Callable<Integer> {
         }
         Checkpoint ckpt = resume == null ? null : Checkpoint.read(resume);
         TrainConfig config = ckpt == null ? fresh(cmd) : resumed(cmd, ckpt);
+        Validation validation = ckpt != null ? ckpt.validation() : validation();
         Path dir = out != null ? out : ckpt != null ? ckpt.dir() : defaultOut();
         boolean replacing = refuseToOverwrite(dir, ckpt);
-        LoadedData loaded = ckpt == null ? DataSource.load(config) : DataSource.load(config, ckpt.mean(), ckpt.std());
+        LoadedData loaded = (ckpt == null ? DataSource.load(config) : DataSource.load(config, ckpt.mean(), ckpt.std()))
+                .splitValidation(validation.split(), config.seed());
         if (ckpt != null && (!Arrays.equals(loaded.inputShape(), ckpt.inputShape()) || loaded.classes() != ckpt.classes())) {
             throw new CliException("the data " + config.data() + " now has input " + Fmt.shape(loaded.inputShape()) + " and "
                     + loaded.classes() + " classes, but the checkpoint was trained on " + Fmt.shape(ckpt.inputShape())
@@ -172,7 +188,7 @@ final class TrainCommand implements Callable<Integer> {
         boolean interactive = System.console() != null && !quiet && !json;
         int every = logEvery != null ? Math.max(1, logEvery) : config.epochs() <= 30 ? 1 : (config.epochs() + 19) / 20;
         TrainRun.Options options = new TrainRun.Options(dir, quiet, json, interactive, System.err, every, stopAfterBatches);
-        TrainRun run = new TrainRun(config, loaded, net, opt, ckpt, options, cmd.getOut(), cmd.getErr());
+        TrainRun run = new TrainRun(config, validation, loaded, net, opt, ckpt, options, cmd.getOut(), cmd.getErr());
 
         // Ctrl-C: ask the loop to stop after the current batch, and hold the JVM until the checkpoint is written.
         CountDownLatch finished = new CountDownLatch(1);
@@ -238,15 +254,45 @@ final class TrainCommand implements Callable<Integer> {
         return new TrainConfig(data, s, nz, lim, model, h, activation, optimizer, rate, e, b, dropLast, seed == null ? 0 : seed);
     }
 
+    /** The validation settings of a new run from --val-split, --early-stop and --monitor. */
+    private Validation validation() {
+        String m = monitor == null ? Validation.VAL_LOSS : monitor;
+        CommandLine cmd = spec.commandLine();
+        if (!Arrays.asList(Validation.MONITORS).contains(m)) {
+            throw new CommandLine.ParameterException(cmd, "Invalid value for option '--monitor': '" + m
+                    + "' (expected one of " + String.join(", ", Validation.MONITORS) + ")");
+        }
+        double split = valSplit == null ? Validation.DEFAULT_SPLIT : valSplit;
+        if (!(split >= 0 && split < 1)) {
+            throw new CommandLine.ParameterException(cmd, "--val-split must be at least 0 and below 1, got " + split);
+        }
+        int patience = earlyStop == null ? 0 : earlyStop;
+        if (patience < 0) throw new CommandLine.ParameterException(cmd, "--early-stop must be >= 0 (0: off), got " + patience);
+        if (patience > 0 && split == 0) {
+            throw new CommandLine.ParameterException(cmd, "--early-stop needs validation data to watch: drop "
+                    + "--val-split 0 or give a fraction above 0");
+        }
+        if (monitor != null && split == 0) {
+            throw new CommandLine.ParameterException(cmd, "--monitor needs validation data: drop --val-split 0");
+        }
+        return new Validation(split, patience, m);
+    }
+
     /** The checkpoint's configuration; only --epochs may change it (options that would are refused). */
     private TrainConfig resumed(CommandLine cmd, Checkpoint ckpt) {
         CommandLine.ParseResult pr = cmd.getParseResult();
         for (String o : List.of("--data", "--samples", "--noise", "--limit", "--model", "--hidden", "--activation",
-                "--optimizer", "--lr", "--batch-size", "--drop-last", "--seed")) {
+                "--optimizer", "--lr", "--batch-size", "--drop-last", "--seed", "--val-split", "--early-stop", "--monitor")) {
             if (pr.hasMatchedOption(o)) {
                 throw new CommandLine.ParameterException(cmd, o + " cannot be given with --resume: the run continues "
                         + "with the checkpoint's settings (" + ckpt.config().describe() + "); only --epochs may change");
             }
+        }
+        Validation v = ckpt.validation();
+        if (v.patience() > 0 && ckpt.best() != null && ckpt.batch() == 0 && ckpt.epoch() - ckpt.best().epoch() >= v.patience()) {
+            throw new CliException("the run in " + ckpt.dir() + " stopped early after epoch " + ckpt.epoch() + " ("
+                    + v.monitor() + " had not improved for " + v.patience() + " epochs since epoch "
+                    + ckpt.best().epoch() + "); its best model is " + ckpt.dir().resolve(Checkpoint.BEST));
         }
         int e = epochs != null ? epochs : ckpt.config().epochs();
         if (e <= ckpt.epoch() && ckpt.batch() == 0) {

@@ -38,15 +38,26 @@ import java.util.zip.CRC32;
  * @param batch batches completed in the epoch after those (non-zero only after an interrupt)
  * @param step  optimizer steps taken in all
  * @param partial the metrics so far of the epoch that was stopped part way
+ * @param best  the best epoch so far on the validation metric, whose model is {@value #BEST} in {@code files}
+ *              (null when the run holds no validation set or has not finished an epoch)
  */
-public record Checkpoint(Path dir, Path files, TrainConfig config, int[] inputShape, int classes, String[] classNames,
-                         double[] mean, double[] std, int epoch, int batch, long step, Partial partial) {
+public record Checkpoint(Path dir, Path files, TrainConfig config, Validation validation, int[] inputShape, int classes,
+                         String[] classNames, double[] mean, double[] std, int epoch, int batch, long step,
+                         Partial partial, Best best) {
     /** The running loss sum, correct count and examples seen of an epoch stopped part way (zeros otherwise). */
     public record Partial(double lossSum, long correct, long seen) {
         public static final Partial NONE = new Partial(0, 0, 0);
     }
 
+    /**
+     * The epoch with the best monitored validation metric so far. Kept in the checkpoint so that --resume continues
+     * the early-stopping count where it stopped.
+     */
+    public record Best(int epoch, double value) {}
+
     public static final String MODEL = "model.safetensors";
+    /** The model of the {@link Best} epoch, in each checkpoint folder beside {@value #MODEL}. */
+    public static final String BEST = "best.safetensors";
     public static final String OPTIMIZER = "optimizer.safetensors";
     public static final String PROPERTIES = "checkpoint.properties";
     /** The first layout: the three files side by side in the run folder. */
@@ -59,8 +70,11 @@ public record Checkpoint(Path dir, Path files, TrainConfig config, int[] inputSh
      * Writes a new checkpoint of model and optimizer state into {@code dir} and makes it the current one (see the
      * class comment for the order that makes this safe against a kill at any moment).
      */
-    public static void save(Path dir, Module model, Optimizer optimizer, TrainConfig config, LoadedData data, int epoch,
-                            int batch, long step, Partial partial) throws IOException {
+    public static void save(Path dir, Module model, Optimizer optimizer, TrainConfig config, Validation validation,
+                            LoadedData data, int epoch, int batch, long step, Partial partial, Best best,
+                            boolean bestIsNow) throws IOException {
+        // The best model of the previous checkpoint, read before the pointer moves on (null when there is none).
+        Path previousBest = best == null || bestIsNow ? null : currentFolder(dir).map(f -> f.resolve(BEST)).orElse(null);
         Path folder = RunFolder.newCheckpointFolder(dir, step);
         boolean firstFolder = !Files.isDirectory(folder.getParent());
         Files.createDirectories(folder);
@@ -69,6 +83,23 @@ public record Checkpoint(Path dir, Path files, TrainConfig config, int[] inputSh
         FaultInjection.reach("model-written");
         long optCrc = writeTensors(folder.resolve(OPTIMIZER), optimizer.stateDict());
         FaultInjection.reach("optimizer-written");
+        long bestCrc = 0;
+        if (best != null) {
+            // Each checkpoint folder carries its own best model, so the pointer switch below changes the last and the
+            // best model together: a crash never pairs a checkpoint with a half-written or a later best model.
+            Path target = folder.resolve(BEST);
+            if (bestIsNow) {
+                Safetensors.save(model.stateDict(), target);
+            } else {
+                if (previousBest == null || !Files.isRegularFile(previousBest)) {
+                    throw new IOException("the best model of epoch " + best.epoch() + " is missing from the "
+                            + "previous checkpoint in " + dir + " (expected " + previousBest + ")");
+                }
+                RunFolder.linkOrCopy(previousBest, target);
+            }
+            bestCrc = crc(target);
+            FaultInjection.reach("best-written");
+        }
         RunFolder.sync(folder);
         RunFolder.sync(folder.getParent());
         if (firstFolder) RunFolder.sync(dir); // the new checkpoints/ entry is durable before anything points into it
@@ -77,6 +108,12 @@ public record Checkpoint(Path dir, Path files, TrainConfig config, int[] inputSh
         p.setProperty("format", FORMAT);
         p.setProperty(FOLDER_KEY, RunFolder.CHECKPOINTS + "/" + folder.getFileName());
         config.store(p);
+        validation.store(p);
+        if (best != null) {
+            p.setProperty("best.epoch", Integer.toString(best.epoch()));
+            p.setProperty("best.value", Double.toString(best.value()));
+            p.setProperty("crc.best", Long.toString(bestCrc));
+        }
         p.setProperty("data.input_shape", join(data.inputShape()));
         p.setProperty("data.classes", Integer.toString(data.classes()));
         p.setProperty("data.class_names", String.join("|", data.classNames()));
@@ -101,6 +138,7 @@ public record Checkpoint(Path dir, Path files, TrainConfig config, int[] inputSh
         RunFolder.sync(dir);
         FaultInjection.reach("pointer-switched");
         RunFolder.publishModel(dir, folder.resolve(MODEL));
+        if (best != null) RunFolder.publish(dir, folder.resolve(BEST), BEST);
         FaultInjection.reach("model-published");
         Files.deleteIfExists(dir.resolve(OPTIMIZER)); // the first layout's, if this run began with one
         RunFolder.pruneCheckpoints(dir, folder);
@@ -138,6 +176,7 @@ public record Checkpoint(Path dir, Path files, TrainConfig config, int[] inputSh
         }
         Path files = FORMAT_1.equals(format) ? dir : folder(dir, p.getProperty(FOLDER_KEY), where0);
         TrainConfig config = TrainConfig.load(p, where0);
+        Validation validation = Validation.load(p, where0);
         try {
             int[] shape = Arrays.stream(p.getProperty("data.input_shape", "").split(",")).mapToInt(s -> Integer.parseInt(s.strip())).toArray();
             int classes = Integer.parseInt(p.getProperty("data.classes"));
@@ -150,7 +189,10 @@ public record Checkpoint(Path dir, Path files, TrainConfig config, int[] inputSh
             long step = Long.parseLong(p.getProperty("progress.step"));
             Partial partial = new Partial(Double.parseDouble(p.getProperty("progress.loss_sum", "0")),
                     Long.parseLong(p.getProperty("progress.correct", "0")), Long.parseLong(p.getProperty("progress.seen", "0")));
-            Checkpoint c = new Checkpoint(dir, files, config, shape, classes, names, mean, std, epoch, batch, step, partial);
+            Best best = p.getProperty("best.epoch") == null ? null
+                    : new Best(Integer.parseInt(p.getProperty("best.epoch")), Double.parseDouble(p.getProperty("best.value")));
+            Checkpoint c = new Checkpoint(dir, files, config, validation, shape, classes, names, mean, std, epoch, batch,
+                    step, partial, best);
             c.verify(p);
             return c;
         } catch (NumberFormatException | NullPointerException e) {
@@ -184,6 +226,7 @@ public record Checkpoint(Path dir, Path files, TrainConfig config, int[] inputSh
     private void verify(Properties p) {
         check(files.resolve(MODEL), p.getProperty("crc.model"));
         check(files.resolve(OPTIMIZER), p.getProperty("crc.optimizer"));
+        if (best != null) check(files.resolve(BEST), p.getProperty("crc.best"));
     }
 
     private void check(Path file, String expected) {
@@ -201,6 +244,19 @@ public record Checkpoint(Path dir, Path files, TrainConfig config, int[] inputSh
     /** Loads the model parameters into {@code model} (strict: keys and shapes must match). */
     public void loadModel(Module model) {
         Path f = files.resolve(MODEL);
+        try {
+            model.loadStateDict(Safetensors.load(f));
+        } catch (IOException e) {
+            throw new CliException("cannot read " + f + ": " + e.getMessage());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new CliException(f + " does not fit the model " + config.model() + " [" + config.hiddenString()
+                    + "] described in " + PROPERTIES + ": " + e.getMessage());
+        }
+    }
+
+    /** Loads the best epoch's parameters ({@value #BEST}) into {@code model}; only when {@link #best} is not null. */
+    public void loadBest(Module model) {
+        Path f = files.resolve(BEST);
         try {
             model.loadStateDict(Safetensors.load(f));
         } catch (IOException e) {

@@ -61,15 +61,15 @@ public final class DataSource {
         switch (d) {
             case "spiral": {
                 Labeled t = Labeled.of(Datasets.spiral(c.samples(), 3, c.noise(), new Generator(c.seed())));
-                return new LoadedData("spiral", t, null, new int[] {2}, 3, names(3), null, null);
+                return new LoadedData("spiral", t, null, null, new int[] {2}, 3, names(3), null, null);
             }
             case "moons": {
                 Labeled t = Labeled.of(Datasets.moons(c.samples(), c.noise(), new Generator(c.seed())));
-                return new LoadedData("moons", t, null, new int[] {2}, 2, names(2), null, null);
+                return new LoadedData("moons", t, null, null, new int[] {2}, 2, names(2), null, null);
             }
             case "xor": {
                 Labeled t = Labeled.of(Datasets.xor(c.samples(), c.noise(), new Generator(c.seed())));
-                return new LoadedData("xor", t, null, new int[] {2}, 2, names(2), null, null);
+                return new LoadedData("xor", t, null, null, new int[] {2}, 2, names(2), null, null);
             }
             case "fashion-mnist":
                 return images("fashion-mnist", dir("fashion-mnist", FASHION_MNIST_DIR), c.limit(), true);
@@ -95,7 +95,7 @@ public final class DataSource {
         try {
             Labeled train = Labeled.of(fashion ? FashionMnist.load(dir, Split.TRAIN) : Mnist.load(dir, Split.TRAIN));
             Labeled test = Labeled.of(fashion ? FashionMnist.load(dir, Split.TEST) : Mnist.load(dir, Split.TEST));
-            return new LoadedData(name, train.head(limit), test, new int[] {1, 28, 28}, 10,
+            return new LoadedData(name, train.head(limit), test, null, new int[] {1, 28, 28}, 10,
                     fashion ? FASHION_CLASSES.clone() : names(10), null, null);
         } catch (IOException e) {
             throw new CliException("cannot read " + name + " from " + dir + ": " + e.getMessage()
@@ -128,7 +128,7 @@ public final class DataSource {
             Labeled test = ti != null && tl != null ? idxPair(ti, tl) : null;
             int[] s = train.x().shape();
             int classes = (int) Math.max(max(train.y()), test == null ? 0 : max(test.y())) + 1;
-            return new LoadedData(dir.getFileName().toString(), train.head(limit), test,
+            return new LoadedData(dir.getFileName().toString(), train.head(limit), test, null,
                     new int[] {s[1], s[2], s[3]}, classes, names(classes), null, null);
         } catch (IOException e) {
             throw new CliException("cannot read IDX data in " + dir + ": " + e.getMessage());
@@ -245,7 +245,7 @@ public final class DataSource {
         checkLabel(file, maxLabel);
         int classes = (int) maxLabel + 1;
         Labeled train = new Labeled(Tensor.of(xs, n, f), Tensor.of(ys, n));
-        return new LoadedData(file.getFileName().toString(), train, null, new int[] {f}, classes, names(classes), mean, std);
+        return new LoadedData(file.getFileName().toString(), train, null, null, new int[] {f}, classes, names(classes), mean, std);
     }
 
     /** The largest class label a data file may hold: the model gets one output per class up to it. */

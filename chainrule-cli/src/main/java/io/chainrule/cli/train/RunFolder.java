@@ -20,8 +20,10 @@ import java.util.stream.Stream;
  *
  * <pre>
  * RUN/checkpoint.properties               the current checkpoint: settings, progress, checksums, and its folder
- * RUN/checkpoints/step-000000123/         that checkpoint's model.safetensors and optimizer.safetensors
+ * RUN/checkpoints/step-000000123/         that checkpoint's model.safetensors and optimizer.safetensors, and
+ *                                         best.safetensors (the best epoch's model on the validation set)
  * RUN/model.safetensors                   the same model, hard-linked (or copied) for other tools
+ * RUN/best.safetensors                    the same best model, hard-linked (or copied)
  * RUN/metrics.csv, loss.png, accuracy.png, decision-boundary.png, graph.dot, graph.svg
  * </pre>
  */
@@ -30,7 +32,7 @@ public final class RunFolder {
     public static final String CHECKPOINTS = "checkpoints";
     /** The files and folders a run writes (and eval's chart); any of them in a folder makes it an existing run. */
     static final List<String> OUTPUTS = List.of(Checkpoint.PROPERTIES, CHECKPOINTS, Checkpoint.MODEL,
-            Checkpoint.OPTIMIZER, "metrics.csv", "loss.png", "accuracy.png", "decision-boundary.png", "graph.dot",
+            Checkpoint.OPTIMIZER, Checkpoint.BEST, "metrics.csv", "loss.png", "accuracy.png", "decision-boundary.png", "graph.dot",
             "graph.svg", "confusion.png");
     private static final String STEP_PREFIX = "step-";
 
@@ -66,9 +68,14 @@ public final class RunFolder {
         pruneCheckpoints(dir, current);
         if (current != null) {
             Files.deleteIfExists(dir.resolve(Checkpoint.OPTIMIZER));
-            Path model = dir.resolve(Checkpoint.MODEL);
-            if (!Files.exists(model) || !Files.isSameFile(model, current.resolve(Checkpoint.MODEL))) {
-                publishModel(dir, current.resolve(Checkpoint.MODEL));
+            for (String name : new String[] {Checkpoint.MODEL, Checkpoint.BEST}) {
+                Path published = dir.resolve(name);
+                Path kept = current.resolve(name);
+                if (!Files.exists(kept)) {
+                    Files.deleteIfExists(published); // a best model left from a run that --force replaced
+                } else if (!Files.exists(published) || !Files.isSameFile(published, kept)) {
+                    publish(dir, kept, name);
+                }
             }
         }
     }
@@ -108,17 +115,27 @@ public final class RunFolder {
      * supported), replacing the previous one in one rename.
      */
     static void publishModel(Path dir, Path model) throws IOException {
-        Path tmp = dir.resolve("." + Checkpoint.MODEL + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+        publish(dir, model, Checkpoint.MODEL);
+    }
+
+    /** Makes {@code dir/name} the file {@code file} (a hard link, else a copy), replacing the previous one in one rename. */
+    static void publish(Path dir, Path file, String name) throws IOException {
+        Path tmp = dir.resolve("." + name + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
         try {
-            try {
-                Files.createLink(tmp, model);
-            } catch (UnsupportedOperationException | IOException noLinks) {
-                Files.deleteIfExists(tmp);
-                Files.copy(model, tmp);
-            }
-            AtomicFiles.move(tmp, dir.resolve(Checkpoint.MODEL));
+            linkOrCopy(file, tmp);
+            AtomicFiles.move(tmp, dir.resolve(name));
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Creates {@code target} as a hard link to {@code source}, or a copy where links are not supported. */
+    static void linkOrCopy(Path source, Path target) throws IOException {
+        try {
+            Files.createLink(target, source);
+        } catch (UnsupportedOperationException | IOException noLinks) {
+            Files.deleteIfExists(target);
+            Files.copy(source, target);
         }
     }
 

@@ -53,6 +53,7 @@ public final class TrainRun {
     static final double CHART_INTERVAL_S = 5;
 
     private final TrainConfig config;
+    private final Validation validation;
     private final LoadedData data;
     private final Module model;
     private final Optimizer optimizer;
@@ -61,10 +62,14 @@ public final class TrainRun {
     private final PrintWriter out;
     private final PrintWriter err;
     private volatile boolean stopRequested;
+    /** The best epoch on the validation metric so far (null before the first, or without validation). */
+    private Checkpoint.Best best;
 
-    public TrainRun(TrainConfig config, LoadedData data, Module model, Optimizer optimizer, Checkpoint resumeFrom,
-                    Options options, PrintWriter out, PrintWriter err) {
+    public TrainRun(TrainConfig config, Validation validation, LoadedData data, Module model, Optimizer optimizer,
+                    Checkpoint resumeFrom, Options options, PrintWriter out, PrintWriter err) {
         this.config = config;
+        this.validation = validation;
+        this.best = resumeFrom == null ? null : resumeFrom.best();
         this.data = data;
         this.model = model;
         this.optimizer = optimizer;
@@ -164,17 +169,22 @@ public final class TrainRun {
                 // b batches of this epoch are done; the checkpoint says so, and --resume skips them.
                 boolean epochDone = b >= batchesPerEpoch(n, bs);
                 int epochs = epochDone ? epoch + 1 : epoch;
+                boolean newBest = false;
                 if (epochDone) {
                     last = finishEpoch(epoch, lossSum, correct, seen, processed, t0, step, history);
+                    newBest = trackBest(last);
                 }
-                Checkpoint.save(dir, model, optimizer, config, data, epochs, epochDone ? 0 : b, step,
-                        epochDone ? Checkpoint.Partial.NONE : new Checkpoint.Partial(lossSum, correct, seen));
+                Checkpoint.save(dir, model, optimizer, config, validation, data, epochs, epochDone ? 0 : b, step,
+                        epochDone ? Checkpoint.Partial.NONE : new Checkpoint.Partial(lossSum, correct, seen), best,
+                        newBest);
                 interrupted(epochs, epochDone ? 0 : b, dir);
                 chartsAfterStop(dir, history);
                 return new Result(epochs, last, true, dir);
             }
             last = finishEpoch(epoch, lossSum, correct, seen, processed, t0, step, history);
-            Checkpoint.save(dir, model, optimizer, config, data, epoch + 1, 0, step, Checkpoint.Partial.NONE);
+            boolean newBest = trackBest(last);
+            Checkpoint.save(dir, model, optimizer, config, validation, data, epoch + 1, 0, step, Checkpoint.Partial.NONE,
+                    best, newBest);
             if (lastChart == 0 || (System.nanoTime() - lastChart) / 1e9 > CHART_INTERVAL_S) {
                 FaultInjection.pause("charts", () -> stopRequested);
                 try {
@@ -191,11 +201,39 @@ public final class TrainRun {
                 chartsAfterStop(dir, history);
                 return new Result(epoch + 1, last, true, dir);
             }
+            if (validation.patience() > 0 && epoch + 1 - best.epoch() >= validation.patience()) {
+                earlyStop(epoch + 1);
+                return finish(dir, history, last, epoch + 1);
+            }
         }
+        return finish(dir, history, last, config.epochs());
+    }
+
+    /** The end of a run that was not interrupted: charts, the test set evaluated once, the closing line. */
+    private Result finish(Path dir, List<EpochMetrics> history, EpochMetrics last, int epochsDone) throws IOException {
         writeCharts(dir, history);
         if (data.isPlanar()) writeDecisionBoundary(dir, last);
-        done(last, dir);
-        return new Result(config.epochs(), last, false, dir);
+        Evaluation test = null;
+        if (data.test() != null) {
+            // Once, at the end, on the model the run hands over: the best epoch's when one was kept.
+            Module chosen = model;
+            if (best != null) {
+                chosen = Models.build(config, data.inputShape(), data.classes());
+                chosen.loadStateDict(io.chainrule.io.Safetensors.load(dir.resolve(Checkpoint.BEST)));
+            }
+            test = Evaluation.of(chosen, data.test(), data.classes());
+        }
+        done(last, test, dir);
+        return new Result(epochsDone, last, false, dir);
+    }
+
+    /** Updates {@link #best} with a finished epoch; true when that epoch is the new best. */
+    private boolean trackBest(EpochMetrics m) {
+        if (!validation.enabled()) return false;
+        double v = validation.valueOf(m);
+        if (best != null && !validation.improves(v, best.value())) return false;
+        best = new Checkpoint.Best(m.epoch(), v);
+        return true;
     }
 
     private static int batchesPerEpoch(int n, int bs) {
@@ -232,14 +270,14 @@ public final class TrainRun {
     private EpochMetrics finishEpoch(int epoch, double lossSum, long correct, long seen, long processed, long t0, long step,
                                      List<EpochMetrics> history) throws IOException {
         double seconds = (System.nanoTime() - t0) / 1e9;
-        double testLoss = Double.NaN, testAcc = Double.NaN;
-        if (data.test() != null) {
-            Evaluation ev = Evaluation.of(model, data.test(), data.classes());
-            testLoss = ev.loss();
-            testAcc = ev.accuracy();
+        double valLoss = Double.NaN, valAcc = Double.NaN;
+        if (data.val() != null) {
+            Evaluation ev = Evaluation.of(model, data.val(), data.classes());
+            valLoss = ev.loss();
+            valAcc = ev.accuracy();
         }
         EpochMetrics m = new EpochMetrics(epoch + 1, lossSum / Math.max(1, seen), (double) correct / Math.max(1, seen),
-                testLoss, testAcc, optimizer.lr(), seconds, processed / Math.max(seconds, 1e-9), step);
+                valLoss, valAcc, optimizer.lr(), seconds, processed / Math.max(seconds, 1e-9), step);
         history.add(m);
         AtomicFiles.writeString(opt.out().resolve("metrics.csv"), EpochMetrics.csv(history));
         FaultInjection.reach("metrics-written"); // ahead of the checkpoint: --resume keeps only its epochs' rows
@@ -255,6 +293,8 @@ public final class TrainRun {
             StringBuilder sb = new StringBuilder("{\"event\":\"start\"");
             str(sb, "data", data.name());
             sb.append(",\"examples\":").append(n);
+            sb.append(",\"validation_examples\":").append(data.val() == null ? 0 : data.val().size());
+            sb.append(",\"test_examples\":").append(data.test() == null ? 0 : data.test().size());
             sb.append(",\"classes\":").append(data.classes());
             str(sb, "model", config.model());
             str(sb, "hidden", config.hiddenString());
@@ -264,6 +304,9 @@ public final class TrainRun {
             sb.append(",\"epochs\":").append(config.epochs());
             sb.append(",\"batch_size\":").append(bs);
             sb.append(",\"seed\":").append(config.seed());
+            EpochMetrics.num(sb, "val_split", validation.split());
+            sb.append(",\"early_stop\":").append(validation.patience());
+            str(sb, "monitor", validation.monitor());
             sb.append(",\"parameters\":").append(params);
             sb.append(",\"start_epoch\":").append(startEpoch);
             str(sb, "out", opt.out().toString());
@@ -272,8 +315,9 @@ public final class TrainRun {
             return;
         }
         if (opt.quiet()) return;
-        out.printf(Locale.ROOT, "data      %s: %,d examples%s, %d classes, input %s%n", data.name(), n,
-                data.test() == null ? "" : String.format(Locale.ROOT, " (+%,d test)", data.test().x().shape()[0]),
+        out.printf(Locale.ROOT, "data      %s: %,d training examples%s%s, %d classes, input %s%n", data.name(), n,
+                data.val() == null ? "" : String.format(Locale.ROOT, " (+%,d validation)", data.val().size()),
+                data.test() == null ? "" : String.format(Locale.ROOT, " (+%,d test, evaluated at the end)", data.test().size()),
                 data.classes(), Fmt.shape(data.inputShape()));
         String layers = (config.model().equals("cnn") ? Fmt.shape(data.inputShape()) + "-conv16-pool-conv32-pool"
                 : Integer.toString(data.features())) + "-"
@@ -284,6 +328,7 @@ public final class TrainRun {
                 Fmt.num(config.lr()), config.epochs(), config.epochs() == 1 ? "" : "s", bs == n ? "full (" + n + ")" : Integer.toString(bs),
                 config.dropLast() ? " (drop last)" : "", config.seed(), io.chainrule.Threads.get(),
                 io.chainrule.Threads.get() == 1 ? "" : "s");
+        out.printf("validate  %s%n", validation.describe());
         if (resumeFrom != null) {
             out.printf(Locale.ROOT, "resuming  from %s after epoch %d%s%n", resumeFrom.dir(), startEpoch,
                     skip > 0 ? " and " + skip + " batch" + (skip == 1 ? "" : "es") + " of epoch " + (startEpoch + 1) : "");
@@ -305,8 +350,8 @@ public final class TrainRun {
         int w = Integer.toString(config.epochs()).length();
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %" + w + "d/%d  loss %.4f  acc %5.1f%%",
                 e, config.epochs(), m.trainLoss(), 100 * m.trainAcc()));
-        if (!Double.isNaN(m.testAcc())) {
-            sb.append(String.format(Locale.ROOT, "  test loss %.4f  test acc %5.1f%%", m.testLoss(), 100 * m.testAcc()));
+        if (!Double.isNaN(m.valAcc())) {
+            sb.append(String.format(Locale.ROOT, "  val loss %.4f  val acc %5.1f%%", m.valLoss(), 100 * m.valAcc()));
         }
         sb.append(String.format(Locale.ROOT, "  %,.0f ex/s  %.2f s", m.examplesPerSecond(), m.seconds()));
         out.println(sb);
@@ -328,14 +373,37 @@ public final class TrainRun {
         out.flush();
     }
 
-    private void done(EpochMetrics last, Path dir) {
+    private void earlyStop(int epoch) {
+        if (opt.json()) {
+            StringBuilder sb = new StringBuilder("{\"event\":\"early_stop\"");
+            sb.append(",\"epoch\":").append(epoch).append(",\"best_epoch\":").append(best.epoch());
+            str(sb, "monitor", validation.monitor());
+            EpochMetrics.num(sb, "best", best.value());
+            out.println(sb.append('}'));
+        } else if (!opt.quiet()) {
+            out.printf(Locale.ROOT, "early stop after epoch %d: %s has not improved for %d epoch%s (best %s at epoch %d)%n",
+                    epoch, validation.monitor(), epoch - best.epoch(), epoch - best.epoch() == 1 ? "" : "s",
+                    Fmt.num(best.value()), best.epoch());
+        }
+        out.flush();
+    }
+
+    private void done(EpochMetrics last, Evaluation test, Path dir) {
         if (opt.json()) {
             StringBuilder sb = new StringBuilder("{\"event\":\"done\"");
-            sb.append(",\"epochs\":").append(config.epochs());
+            sb.append(",\"epochs\":").append(last == null ? 0 : last.epoch());
             if (last != null) {
                 EpochMetrics.num(sb, "train_loss", last.trainLoss());
                 EpochMetrics.num(sb, "train_acc", last.trainAcc());
-                if (!Double.isNaN(last.testAcc())) EpochMetrics.num(sb, "test_acc", last.testAcc());
+                if (!Double.isNaN(last.valAcc())) EpochMetrics.num(sb, "val_acc", last.valAcc());
+            }
+            if (best != null) {
+                sb.append(",\"best_epoch\":").append(best.epoch());
+                EpochMetrics.num(sb, "best_" + validation.monitor(), best.value());
+            }
+            if (test != null) {
+                EpochMetrics.num(sb, "test_loss", test.loss());
+                EpochMetrics.num(sb, "test_acc", test.accuracy());
             }
             str(sb, "out", dir.toString());
             out.println(sb.append('}'));
@@ -343,6 +411,14 @@ public final class TrainRun {
             return;
         }
         if (opt.quiet()) return;
+        if (best != null) {
+            out.printf(Locale.ROOT, "best      epoch %d: %s %s (kept in %s)%n", best.epoch(), validation.monitor(),
+                    Fmt.num(best.value()), Checkpoint.BEST);
+        }
+        if (test != null) {
+            out.printf(Locale.ROOT, "test      %s model: loss %.4f  acc %.2f%% on %,d examples%n",
+                    best != null ? "best" : "last", test.loss(), 100 * test.accuracy(), test.examples());
+        }
         out.println("wrote " + String.join(", ", written(dir)) + " in " + dir);
         out.flush();
     }
@@ -350,7 +426,7 @@ public final class TrainRun {
     private List<String> written(Path dir) {
         List<String> names = new ArrayList<>();
         for (String f : new String[] {"metrics.csv", "loss.png", "accuracy.png", "decision-boundary.png", "graph.dot",
-                "graph.svg", Checkpoint.MODEL, Checkpoint.PROPERTIES}) {
+                "graph.svg", Checkpoint.MODEL, Checkpoint.BEST, Checkpoint.PROPERTIES}) {
             if (Files.exists(dir.resolve(f))) names.add(f);
         }
         Checkpoint.currentFolder(dir).ifPresent(f -> names.add(dir.relativize(f) + "/"));
@@ -434,16 +510,16 @@ public final class TrainRun {
             x[i] = m.epoch();
             tl[i] = m.trainLoss();
             ta[i] = 100 * m.trainAcc();
-            vl[i] = m.testLoss();
-            va[i] = 100 * m.testAcc();
-            hasTest |= !Double.isNaN(m.testLoss());
+            vl[i] = m.valLoss();
+            va[i] = 100 * m.valAcc();
+            hasTest |= !Double.isNaN(m.valLoss());
         }
         Map<String, Plots.Series> loss = new LinkedHashMap<>();
         loss.put("train", new Plots.Series(x, tl));
-        if (hasTest) loss.put("test", new Plots.Series(x, vl));
+        if (hasTest) loss.put("validation", new Plots.Series(x, vl));
         Map<String, Plots.Series> acc = new LinkedHashMap<>();
         acc.put("train", new Plots.Series(x, ta));
-        if (hasTest) acc.put("test", new Plots.Series(x, va));
+        if (hasTest) acc.put("validation", new Plots.Series(x, va));
         String what = data.name() + ", " + config.model() + " [" + config.hiddenString() + "], " + config.optimizer();
         Plots.lineChart(dir.resolve("loss.png"), "cross-entropy loss: " + what, "epoch", "loss", loss, true);
         Plots.lineChart(dir.resolve("accuracy.png"), "accuracy: " + what, "epoch", "accuracy (%)", acc, false);
