@@ -13,11 +13,12 @@ import java.nio.charset.StandardCharsets;
  */
 @Command(name = "chainrule", mixinStandardHelpOptions = true, version = "chainrule 0.1.0", usageHelpAutoWidth = true,
         description = "Tensors, autograd and neural networks on the plain JVM - shown step by step.",
-        subcommands = {TrainCommand.class, EvalCommand.class, ExportCommand.class, GraphCommand.class, DemoCommand.class,
+        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, ExportCommand.class, GraphCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  chainrule train                  a spiral, an MLP, Adam: charts and a checkpoint in runs/",
                 "  chainrule eval runs/<date_time>",
+                "  chainrule predict runs/<date_time> --input points.csv",
                 "  chainrule export runs/<date_time> --onnx model.onnx",
                 "  chainrule demo perceptron",
                 "  chainrule graph --expr chain-rule --out graphs",
