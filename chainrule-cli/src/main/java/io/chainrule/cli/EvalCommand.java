@@ -111,7 +111,7 @@ final class EvalCommand implements Callable<Integer> {
         String which = useTest ? "test split" : useVal ? "validation split" : synthetic && s != tc.seed()
                 ? "fresh sample, seed " + s : "training set";
 
-        Module model = Models.build(tc, ck.inputShape(), ck.classes());
+        Module model = Models.build(ck);
         if (best) {
             if (ck.best() == null) {
                 throw new CliException("the run in " + ck.dir() + " kept no best model (it held no validation "

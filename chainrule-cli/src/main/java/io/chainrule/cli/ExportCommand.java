@@ -39,7 +39,7 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Checkpoint ck = Checkpoint.read(run);
-        Module model = Models.build(ck.config(), ck.inputShape(), ck.classes());
+        Module model = Models.build(ck);
         ck.loadModel(model);
         model.eval();
         int[] shape = new int[ck.inputShape().length + 1];

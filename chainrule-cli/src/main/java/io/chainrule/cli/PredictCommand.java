@@ -63,7 +63,7 @@ final class PredictCommand implements Callable<Integer> {
         CommandLine cmd = spec.commandLine();
         if (top < 1) throw new CommandLine.ParameterException(cmd, "--top must be at least 1, got " + top);
         Checkpoint ck = Checkpoint.read(run);
-        Module model = Models.build(ck.config(), ck.inputShape(), ck.classes());
+        Module model = Models.build(ck);
         if (best) {
             if (ck.best() == null) throw new CliException("the run in " + ck.dir() + " kept no best model (--val-split 0)");
             ck.loadBest(model);

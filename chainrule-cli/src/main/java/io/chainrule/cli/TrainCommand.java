@@ -9,6 +9,7 @@ import io.chainrule.cli.train.Optimizers;
 import io.chainrule.cli.train.RunFolder;
 import io.chainrule.cli.train.TrainConfig;
 import io.chainrule.cli.train.TrainRun;
+import io.chainrule.cli.train.Tuning;
 import io.chainrule.cli.train.Validation;
 import io.chainrule.nn.Module;
 import io.chainrule.optim.Optimizer;
@@ -79,6 +80,34 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", paramLabel = "X", description = "Learning rate (default: 0.01 for Adam on small data, "
             + "0.001 on images, 0.1 for SGD, 1 for L-BFGS).")
     Double lr;
+
+    @Option(names = "--lr-schedule", paramLabel = "none|step|exp|cosine", description = "Learning-rate schedule, "
+            + "stepped after each epoch: step (×--lr-gamma every --lr-step epochs), exp (×--lr-gamma each epoch), "
+            + "cosine (annealed to 0 over --lr-step epochs, default all of them). Default none.")
+    String lrSchedule;
+
+    @Option(names = "--lr-step", paramLabel = "N", description = "Epochs between decays (step), or the cosine period.")
+    Integer lrStep;
+
+    @Option(names = "--lr-gamma", paramLabel = "X", description = "Decay factor for step and exp (default 0.1 for "
+            + "step, 0.95 for exp).")
+    Double lrGamma;
+
+    @Option(names = "--weight-decay", paramLabel = "X", description = "L2 weight decay (AdamW: decoupled; default "
+            + "0, AdamW 0.01).")
+    Double weightDecay;
+
+    @Option(names = "--momentum", paramLabel = "X", description = "Momentum for sgd, momentum, nesterov and rmsprop "
+            + "(default 0.9 for momentum and nesterov, else 0).")
+    Double momentum;
+
+    @Option(names = "--dropout", paramLabel = "P", description = "Dropout probability after each hidden layer "
+            + "(default 0: none).")
+    Double dropout;
+
+    @Option(names = "--clip-grad-norm", paramLabel = "X", description = "Clip the gradients' total L2 norm to X "
+            + "before each step (default 0: off).")
+    Double clipGradNorm;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs in all, counting those of a resumed run "
             + "(default 200; 5 for images, 100 for CSV).")
@@ -156,6 +185,7 @@ final class TrainCommand implements Callable<Integer> {
         Checkpoint ckpt = resume == null ? null : Checkpoint.read(resume);
         TrainConfig config = ckpt == null ? fresh(cmd) : resumed(cmd, ckpt);
         Validation validation = ckpt != null ? ckpt.validation() : validation();
+        Tuning tuning = ckpt != null ? ckpt.tuning() : tuning();
         Path dir = out != null ? out : ckpt != null ? ckpt.dir() : defaultOut();
         boolean replacing = refuseToOverwrite(dir, ckpt);
         LoadedData loaded = (ckpt == null ? DataSource.load(config) : DataSource.load(config, ckpt.mean(), ckpt.std()))
@@ -166,8 +196,8 @@ final class TrainCommand implements Callable<Integer> {
                     + " and " + ckpt.classes());
         }
         Tensor.manualSeed(config.seed());
-        Module net = Models.build(config, loaded.inputShape(), loaded.classes());
-        Optimizer opt = Optimizers.create(config.optimizer(), net.parameters(), config.lr());
+        Module net = Models.build(config, tuning, loaded.inputShape(), loaded.classes());
+        Optimizer opt = Optimizers.create(config.optimizer(), net.parameters(), config.lr(), tuning);
         if (ckpt != null) {
             ckpt.loadModel(net);
             ckpt.loadOptimizer(opt);
@@ -188,7 +218,7 @@ final class TrainCommand implements Callable<Integer> {
         boolean interactive = System.console() != null && !quiet && !json;
         int every = logEvery != null ? Math.max(1, logEvery) : config.epochs() <= 30 ? 1 : (config.epochs() + 19) / 20;
         TrainRun.Options options = new TrainRun.Options(dir, quiet, json, interactive, System.err, every, stopAfterBatches);
-        TrainRun run = new TrainRun(config, validation, loaded, net, opt, ckpt, options, cmd.getOut(), cmd.getErr());
+        TrainRun run = new TrainRun(config, validation, tuning, loaded, net, opt, ckpt, options, cmd.getOut(), cmd.getErr());
 
         // Ctrl-C: ask the loop to stop after the current batch, and hold the JVM until the checkpoint is written.
         CountDownLatch finished = new CountDownLatch(1);
@@ -245,6 +275,11 @@ final class TrainCommand implements Callable<Integer> {
         int lim = limit == null ? 0 : limit;
         if (lim < 0) throw new CommandLine.ParameterException(cmd, "--limit must be >= 0, got " + lim);
         int[] h = TrainConfig.parseHiddenOption(hidden != null ? hidden : model.equals("cnn") ? "128" : images ? "256,128" : "64,64");
+        if (lr != null && Optimizers.takesNoLr(optimizer)) {
+            throw new CommandLine.ParameterException(cmd, "--lr: --optimizer " + optimizer + " takes no learning rate ("
+                    + (optimizer.equals("cg") ? "a line search chooses each step" : "it takes the exact Newton step")
+                    + "); drop --lr");
+        }
         double rate = lr != null ? lr : TrainConfig.defaultLr(optimizer, images);
         if (!(rate > 0) || !Double.isFinite(rate)) throw new CommandLine.ParameterException(cmd, "--lr must be > 0, got " + rate);
         int e = epochs != null ? epochs : synthetic ? 200 : images ? 5 : 100;
@@ -252,6 +287,26 @@ final class TrainCommand implements Callable<Integer> {
         int b = batchSize != null ? batchSize : synthetic ? 0 : 128;
         if (b < 0) throw new CommandLine.ParameterException(cmd, "--batch-size must be >= 0 (0: the whole set), got " + b);
         return new TrainConfig(data, s, nz, lim, model, h, activation, optimizer, rate, e, b, dropLast, seed == null ? 0 : seed);
+    }
+
+    /** The settings of a new run beyond its TrainConfig: schedule, weight decay, momentum, dropout, clipping. */
+    private Tuning tuning() {
+        String schedule = lrSchedule == null ? "none" : lrSchedule;
+        check(spec.commandLine(), "--lr-schedule", schedule, Tuning.SCHEDULES.toArray(new String[0]));
+        if (schedule.equals("none") && (lrStep != null || lrGamma != null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--lr-step and --lr-gamma need --lr-schedule");
+        }
+        if (schedule.equals("cosine") && lrGamma != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--lr-gamma is for --lr-schedule step and exp; "
+                    + "cosine anneals to 0");
+        }
+        if (schedule.equals("exp") && lrStep != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--lr-step is for --lr-schedule step and cosine");
+        }
+        double gamma = lrGamma != null ? lrGamma : schedule.equals("exp") ? 0.95 : 0.1;
+        return new Tuning(weightDecay == null ? 0 : weightDecay, momentum == null ? Double.NaN : momentum,
+                dropout == null ? 0 : dropout, clipGradNorm == null ? 0 : clipGradNorm, schedule,
+                lrStep == null ? 0 : lrStep, gamma);
     }
 
     /** The validation settings of a new run from --val-split, --early-stop and --monitor. */
@@ -282,7 +337,8 @@ final class TrainCommand implements Callable<Integer> {
     private TrainConfig resumed(CommandLine cmd, Checkpoint ckpt) {
         CommandLine.ParseResult pr = cmd.getParseResult();
         for (String o : List.of("--data", "--samples", "--noise", "--limit", "--model", "--hidden", "--activation",
-                "--optimizer", "--lr", "--batch-size", "--drop-last", "--seed", "--val-split", "--early-stop", "--monitor")) {
+                "--optimizer", "--lr", "--batch-size", "--drop-last", "--seed", "--val-split", "--early-stop", "--monitor",
+                "--lr-schedule", "--lr-step", "--lr-gamma", "--weight-decay", "--momentum", "--dropout", "--clip-grad-norm")) {
             if (pr.hasMatchedOption(o)) {
                 throw new CommandLine.ParameterException(cmd, o + " cannot be given with --resume: the run continues "
                         + "with the checkpoint's settings (" + ckpt.config().describe() + "); only --epochs may change");

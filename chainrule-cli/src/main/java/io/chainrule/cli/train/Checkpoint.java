@@ -41,7 +41,7 @@ import java.util.zip.CRC32;
  * @param best  the best epoch so far on the validation metric, whose model is {@value #BEST} in {@code files}
  *              (null when the run holds no validation set or has not finished an epoch)
  */
-public record Checkpoint(Path dir, Path files, TrainConfig config, Validation validation, int[] inputShape, int classes,
+public record Checkpoint(Path dir, Path files, TrainConfig config, Validation validation, Tuning tuning, int[] inputShape, int classes,
                          String[] classNames, double[] mean, double[] std, int epoch, int batch, long step,
                          Partial partial, Best best) {
     /** The running loss sum, correct count and examples seen of an epoch stopped part way (zeros otherwise). */
@@ -71,7 +71,7 @@ public record Checkpoint(Path dir, Path files, TrainConfig config, Validation va
      * class comment for the order that makes this safe against a kill at any moment).
      */
     public static void save(Path dir, Module model, Optimizer optimizer, TrainConfig config, Validation validation,
-                            LoadedData data, int epoch, int batch, long step, Partial partial, Best best,
+                            Tuning tuning, LoadedData data, int epoch, int batch, long step, Partial partial, Best best,
                             boolean bestIsNow) throws IOException {
         // The best model of the previous checkpoint, read before the pointer moves on (null when there is none).
         Path previousBest = best == null || bestIsNow ? null : currentFolder(dir).map(f -> f.resolve(BEST)).orElse(null);
@@ -109,6 +109,7 @@ public record Checkpoint(Path dir, Path files, TrainConfig config, Validation va
         p.setProperty(FOLDER_KEY, RunFolder.CHECKPOINTS + "/" + folder.getFileName());
         config.store(p);
         validation.store(p);
+        tuning.store(p);
         if (best != null) {
             p.setProperty("best.epoch", Integer.toString(best.epoch()));
             p.setProperty("best.value", Double.toString(best.value()));
@@ -177,6 +178,7 @@ public record Checkpoint(Path dir, Path files, TrainConfig config, Validation va
         Path files = FORMAT_1.equals(format) ? dir : folder(dir, p.getProperty(FOLDER_KEY), where0);
         TrainConfig config = TrainConfig.load(p, where0);
         Validation validation = Validation.load(p, where0);
+        Tuning tuning = Tuning.load(p, where0);
         try {
             int[] shape = Arrays.stream(p.getProperty("data.input_shape", "").split(",")).mapToInt(s -> Integer.parseInt(s.strip())).toArray();
             int classes = Integer.parseInt(p.getProperty("data.classes"));
@@ -191,7 +193,7 @@ public record Checkpoint(Path dir, Path files, TrainConfig config, Validation va
                     Long.parseLong(p.getProperty("progress.correct", "0")), Long.parseLong(p.getProperty("progress.seen", "0")));
             Best best = p.getProperty("best.epoch") == null ? null
                     : new Best(Integer.parseInt(p.getProperty("best.epoch")), Double.parseDouble(p.getProperty("best.value")));
-            Checkpoint c = new Checkpoint(dir, files, config, validation, shape, classes, names, mean, std, epoch, batch,
+            Checkpoint c = new Checkpoint(dir, files, config, validation, tuning, shape, classes, names, mean, std, epoch, batch,
                     step, partial, best);
             c.verify(p);
             return c;

@@ -20,9 +20,10 @@ public record EpochMetrics(int epoch, double trainLoss, double trainAcc, double 
     static final String HEADER = "epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds,examples_per_s,step";
 
     String csv() {
-        return String.format(Locale.ROOT, "%d,%.8g,%.6f,%s,%s,%.6g,%.4f,%.1f,%d", epoch, trainLoss, trainAcc,
+        return String.format(Locale.ROOT, "%d,%.8g,%.6f,%s,%s,%s,%.4f,%.1f,%d", epoch, trainLoss, trainAcc,
                 Double.isNaN(valLoss) ? "" : String.format(Locale.ROOT, "%.8g", valLoss),
-                Double.isNaN(valAcc) ? "" : String.format(Locale.ROOT, "%.6f", valAcc), lr, seconds,
+                Double.isNaN(valAcc) ? "" : String.format(Locale.ROOT, "%.6f", valAcc),
+                Double.isNaN(lr) ? "" : String.format(Locale.ROOT, "%.6g", lr), seconds,
                 examplesPerSecond, step);
     }
 
@@ -44,7 +45,7 @@ public record EpochMetrics(int epoch, double trainLoss, double trainAcc, double 
                 if (c.length < 9) continue;
                 EpochMetrics m = new EpochMetrics(Integer.parseInt(c[0]), Double.parseDouble(c[1]),
                         Double.parseDouble(c[2]), c[3].isEmpty() ? Double.NaN : Double.parseDouble(c[3]),
-                        c[4].isEmpty() ? Double.NaN : Double.parseDouble(c[4]), Double.parseDouble(c[5]),
+                        c[4].isEmpty() ? Double.NaN : Double.parseDouble(c[4]), c[5].isEmpty() ? Double.NaN : Double.parseDouble(c[5]),
                         Double.parseDouble(c[6]), Double.parseDouble(c[7]), Long.parseLong(c[8]));
                 if (m.epoch() <= maxEpoch) rows.add(m);
             }

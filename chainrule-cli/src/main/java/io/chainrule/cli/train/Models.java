@@ -25,14 +25,24 @@ public final class Models {
      * from the default generator: seed it first for a reproducible run.
      */
     public static Module build(TrainConfig c, int[] inputShape, int classes) {
+        return build(c, Tuning.NONE, inputShape, classes);
+    }
+
+    /** The model of a checkpoint, with its dropout layers (parameters as initialised; load the state next). */
+    public static Module build(Checkpoint ck) {
+        return build(ck.config(), ck.tuning(), ck.inputShape(), ck.classes());
+    }
+
+    /** Like {@link #build(TrainConfig, int[], int)}, with a dropout layer after each hidden activation when asked. */
+    public static Module build(TrainConfig c, Tuning t, int[] inputShape, int classes) {
         return switch (c.model()) {
-            case "mlp" -> mlp(c, inputShape, classes);
-            case "cnn" -> cnn(c, inputShape, classes);
+            case "mlp" -> mlp(c, t.dropout(), inputShape, classes);
+            case "cnn" -> cnn(c, t.dropout(), inputShape, classes);
             default -> throw new CliException("unknown --model '" + c.model() + "' (mlp or cnn)");
         };
     }
 
-    private static Module mlp(TrainConfig c, int[] inputShape, int classes) {
+    private static Module mlp(TrainConfig c, double dropout, int[] inputShape, int classes) {
         List<Module> layers = new ArrayList<>();
         int in = 1;
         for (int d : inputShape) in *= d;
@@ -40,6 +50,7 @@ public final class Models {
         for (int h : c.hidden()) {
             layers.add(new Linear(in, h));
             layers.add(activation(c.activation()));
+            if (dropout > 0) layers.add(new SeededDropout(dropout));
             in = h;
         }
         layers.add(new Linear(in, classes));
@@ -50,7 +61,7 @@ public final class Models {
      * Two conv-activation-pool blocks (16 and 32 channels, 3×3, same padding, 2×2 max-pool), then the --hidden fully
      * connected layers and the classifier.
      */
-    private static Module cnn(TrainConfig c, int[] inputShape, int classes) {
+    private static Module cnn(TrainConfig c, double dropout, int[] inputShape, int classes) {
         if (inputShape.length != 3) {
             throw new CliException("--model cnn needs image data ([channels, height, width]); this data has input "
                     + java.util.Arrays.toString(inputShape) + ": use --model mlp");
@@ -69,6 +80,7 @@ public final class Models {
         for (int width : c.hidden()) {
             layers.add(new Linear(in, width));
             layers.add(activation(c.activation()));
+            if (dropout > 0) layers.add(new SeededDropout(dropout));
             in = width;
         }
         layers.add(new Linear(in, classes));

@@ -54,6 +54,8 @@ public final class TrainRun {
 
     private final TrainConfig config;
     private final Validation validation;
+    private final Tuning tuning;
+    private final io.chainrule.optim.LRScheduler scheduler;
     private final LoadedData data;
     private final Module model;
     private final Optimizer optimizer;
@@ -65,10 +67,16 @@ public final class TrainRun {
     /** The best epoch on the validation metric so far (null before the first, or without validation). */
     private Checkpoint.Best best;
 
-    public TrainRun(TrainConfig config, Validation validation, LoadedData data, Module model, Optimizer optimizer,
-                    Checkpoint resumeFrom, Options options, PrintWriter out, PrintWriter err) {
+    public TrainRun(TrainConfig config, Validation validation, Tuning tuning, LoadedData data, Module model,
+                    Optimizer optimizer, Checkpoint resumeFrom, Options options, PrintWriter out, PrintWriter err) {
         this.config = config;
         this.validation = validation;
+        this.tuning = tuning;
+        // The schedule starts from the run's lr and is replayed to the resumed epoch: the same lr, bit for bit, as
+        // in an uninterrupted run (a checkpoint's optimizer holds the lr its last epoch used).
+        if (!tuning.lrSchedule().equals("none")) optimizer.setLr(config.lr());
+        this.scheduler = tuning.scheduler(optimizer, config.epochs());
+        if (scheduler != null && resumeFrom != null) for (int e = 0; e < resumeFrom.epoch(); e++) scheduler.step();
         this.best = resumeFrom == null ? null : resumeFrom.best();
         this.data = data;
         this.model = model;
@@ -133,6 +141,7 @@ public final class TrainRun {
                         b++;
                         continue;
                     }
+                    if (tuning.dropout() > 0) SeededDropout.reseedAll(model, config.seed(), step);
                     StepResult r = step(batch.x(), batch.y());
                     if (!Double.isFinite(r.loss)) {
                         throw new CliException(String.format(Locale.ROOT, "the loss became %s at epoch %d, batch %d; "
@@ -174,7 +183,7 @@ public final class TrainRun {
                     last = finishEpoch(epoch, lossSum, correct, seen, processed, t0, step, history);
                     newBest = trackBest(last);
                 }
-                Checkpoint.save(dir, model, optimizer, config, validation, data, epochs, epochDone ? 0 : b, step,
+                Checkpoint.save(dir, model, optimizer, config, validation, tuning, data, epochs, epochDone ? 0 : b, step,
                         epochDone ? Checkpoint.Partial.NONE : new Checkpoint.Partial(lossSum, correct, seen), best,
                         newBest);
                 interrupted(epochs, epochDone ? 0 : b, dir);
@@ -183,7 +192,8 @@ public final class TrainRun {
             }
             last = finishEpoch(epoch, lossSum, correct, seen, processed, t0, step, history);
             boolean newBest = trackBest(last);
-            Checkpoint.save(dir, model, optimizer, config, validation, data, epoch + 1, 0, step, Checkpoint.Partial.NONE,
+            if (scheduler != null) scheduler.step(); // the next epoch's lr, saved with the optimizer's state
+            Checkpoint.save(dir, model, optimizer, config, validation, tuning, data, epoch + 1, 0, step, Checkpoint.Partial.NONE,
                     best, newBest);
             if (lastChart == 0 || (System.nanoTime() - lastChart) / 1e9 > CHART_INTERVAL_S) {
                 FaultInjection.pause("charts", () -> stopRequested);
@@ -218,7 +228,7 @@ public final class TrainRun {
             // Once, at the end, on the model the run hands over: the best epoch's when one was kept.
             Module chosen = model;
             if (best != null) {
-                chosen = Models.build(config, data.inputShape(), data.classes());
+                chosen = Models.build(config, tuning, data.inputShape(), data.classes());
                 chosen.loadStateDict(io.chainrule.io.Safetensors.load(dir.resolve(Checkpoint.BEST)));
             }
             test = Evaluation.of(chosen, data.test(), data.classes());
@@ -253,6 +263,7 @@ public final class TrainRun {
             Tensor logits = model.forward(x);
             Tensor loss = F.crossEntropy(logits, y);
             if (backwardInClosure) loss.backward();
+            if (tuning.clipGradNorm() > 0) io.chainrule.nn.Utils.clipGradNorm(optimizer.params(), tuning.clipGradNorm());
             if (firstLogits[0] == null) {
                 firstLogits[0] = logits.detach();
                 firstLoss[0] = loss.item();
@@ -277,7 +288,8 @@ public final class TrainRun {
             valAcc = ev.accuracy();
         }
         EpochMetrics m = new EpochMetrics(epoch + 1, lossSum / Math.max(1, seen), (double) correct / Math.max(1, seen),
-                valLoss, valAcc, optimizer.lr(), seconds, processed / Math.max(seconds, 1e-9), step);
+                valLoss, valAcc, Optimizers.takesNoLr(config.optimizer()) ? Double.NaN : optimizer.lr(), seconds,
+                processed / Math.max(seconds, 1e-9), step);
         history.add(m);
         AtomicFiles.writeString(opt.out().resolve("metrics.csv"), EpochMetrics.csv(history));
         FaultInjection.reach("metrics-written"); // ahead of the checkpoint: --resume keeps only its epochs' rows
@@ -300,7 +312,7 @@ public final class TrainRun {
             str(sb, "hidden", config.hiddenString());
             str(sb, "activation", config.activation());
             str(sb, "optimizer", config.optimizer());
-            EpochMetrics.num(sb, "lr", config.lr());
+            EpochMetrics.num(sb, "lr", Optimizers.takesNoLr(config.optimizer()) ? Double.NaN : config.lr());
             sb.append(",\"epochs\":").append(config.epochs());
             sb.append(",\"batch_size\":").append(bs);
             sb.append(",\"seed\":").append(config.seed());
@@ -324,8 +336,9 @@ public final class TrainRun {
                 + (config.hidden().length == 0 ? "" : config.hiddenString().replace(',', '-') + "-") + data.classes();
         out.printf(Locale.ROOT, "model     %s %s (%s), %,d parameters%n", config.model(), layers, config.activation(),
                 params);
-        out.printf(Locale.ROOT, "training  %s lr %s, %d epoch%s, batch %s%s, seed %d, %d thread%s%n", config.optimizer(),
-                Fmt.num(config.lr()), config.epochs(), config.epochs() == 1 ? "" : "s", bs == n ? "full (" + n + ")" : Integer.toString(bs),
+        out.printf(Locale.ROOT, "training  %s %s%s, %d epoch%s, batch %s%s, seed %d, %d thread%s%n", config.optimizer(),
+                Optimizers.takesNoLr(config.optimizer()) ? "(no lr: it finds its own step)" : "lr " + Fmt.num(config.lr()),
+                tuning.describe(), config.epochs(), config.epochs() == 1 ? "" : "s", bs == n ? "full (" + n + ")" : Integer.toString(bs),
                 config.dropLast() ? " (drop last)" : "", config.seed(), io.chainrule.Threads.get(),
                 io.chainrule.Threads.get() == 1 ? "" : "s");
         out.printf("validate  %s%n", validation.describe());
