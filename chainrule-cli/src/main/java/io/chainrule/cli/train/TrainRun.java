@@ -347,6 +347,9 @@ public final class TrainRun {
                     skip > 0 ? " and " + skip + " batch" + (skip == 1 ? "" : "es") + " of epoch " + (startEpoch + 1) : "");
         }
         out.printf("output    %s%n", opt.out());
+        out.println();
+        out.print(ModelSummary.table(ModelSummary.of(model, data.inputShape())));
+        out.println();
         out.flush();
     }
 
