@@ -167,6 +167,11 @@ final class TrainCommand implements Callable<Integer> {
             + "instead of text; wins over --quiet.")
     boolean json;
 
+    @Option(names = "--progress-every", paramLabel = "SECONDS", defaultValue = "5", description = "When the output "
+            + "is not a terminal (a log file, | tee, CI), print a progress line with an ETA every SECONDS during an "
+            + "epoch (default ${DEFAULT-VALUE}; 0: only the epoch summaries).")
+    double progressEvery;
+
     @Option(names = "--stop-after-batches", hidden = true, description = "Testing: stop as Ctrl-C would after N batches.")
     int stopAfterBatches;
 
@@ -217,7 +222,11 @@ final class TrainCommand implements Callable<Integer> {
         }
         boolean interactive = System.console() != null && !quiet && !json;
         int every = logEvery != null ? Math.max(1, logEvery) : config.epochs() <= 30 ? 1 : (config.epochs() + 19) / 20;
-        TrainRun.Options options = new TrainRun.Options(dir, quiet, json, interactive, System.err, every, stopAfterBatches);
+        if (!(progressEvery >= 0) || Double.isInfinite(progressEvery)) {
+            throw new CommandLine.ParameterException(cmd, "--progress-every must be >= 0 seconds, got " + progressEvery);
+        }
+        TrainRun.Options options = new TrainRun.Options(dir, quiet, json, interactive, System.err, every,
+                stopAfterBatches, progressEvery, programName());
         TrainRun run = new TrainRun(config, validation, tuning, loaded, net, opt, ckpt, options, cmd.getOut(), cmd.getErr());
 
         // Ctrl-C: ask the loop to stop after the current batch, and hold the JVM until the checkpoint is written.
@@ -388,6 +397,15 @@ final class TrainCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cmd, "Invalid value for option '" + option + "': '" + value
                     + "' (expected one of " + String.join(", ", allowed) + ")");
         }
+    }
+
+    /**
+     * The program's name as the user typed it ({@code bin/chainrule}, {@code chainrule}), which the launcher passes
+     * in the system property {@code chainrule.command}; "chainrule" when run otherwise.
+     */
+    static String programName() {
+        String typed = System.getProperty("chainrule.command");
+        return typed == null || typed.isBlank() ? "chainrule" : typed;
     }
 
     private static Path defaultOut() {

@@ -42,9 +42,12 @@ public final class TrainRun {
      * @param progress         draw a progress bar on {@code progressStream}
      * @param logEvery         print a summary line every this many epochs (the first and last always)
      * @param stopAfterBatches for tests: act as if Ctrl-C came after this many batches (0: never)
+     * @param progressEvery    without a progress bar (output to a file or a pipe), a progress line every this many
+     *                         seconds during an epoch (0: none)
+     * @param command          the program's name as the user typed it, for the resume hint
      */
     public record Options(Path out, boolean quiet, boolean json, boolean progress, PrintStream progressStream,
-                          int logEvery, int stopAfterBatches) {}
+                          int logEvery, int stopAfterBatches, double progressEvery, String command) {}
 
     /** What the run achieved. {@code interrupted} runs leave a checkpoint to resume from. */
     public record Result(int epochsDone, EpochMetrics last, boolean interrupted, Path out) {}
@@ -124,7 +127,10 @@ public final class TrainRun {
                     .generator(new Generator(config.seed() + epoch));
             model.train();
             int examplesThisEpoch = config.dropLast() ? (n / bs) * bs : n;
-            ProgressBar bar = opt.progress() ? progressBar(epoch, examplesThisEpoch) : null;
+            TransientBar barLine = opt.progress() ? new TransientBar(opt.progressStream()) : null;
+            ProgressBar bar = barLine != null ? progressBar(epoch, examplesThisEpoch, barLine) : null;
+            long lastLine = System.nanoTime();
+            int batchesThisEpoch = config.dropLast() ? n / bs : batchesPerEpoch(n, bs);
             long t0 = System.nanoTime();
             // A run resumed part way through this epoch picks up its running sums, so the epoch's metrics match.
             Checkpoint.Partial carried = skip > 0 ? resumeFrom.partial() : Checkpoint.Partial.NONE;
@@ -165,13 +171,26 @@ public final class TrainRun {
                         bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f acc %.1f%% %,.0f ex/s",
                                 lossSum / seen, 100.0 * correct / seen, processed / Math.max(secs, 1e-9)));
                     }
+                    if (bar == null && opt.progressEvery() > 0 && !opt.quiet() && !opt.json()
+                            && (System.nanoTime() - lastLine) / 1e9 >= opt.progressEvery() && b < batchesThisEpoch) {
+                        progressLine(epoch, b, batchesThisEpoch, lossSum / seen, (double) correct / seen, processed,
+                                (System.nanoTime() - t0) / 1e9, examplesThisEpoch - (long) b * bs);
+                        lastLine = System.nanoTime();
+                    }
                     if (stopRequested || (opt.stopAfterBatches() > 0 && batchesThisRun >= opt.stopAfterBatches())) {
                         stopped = true;
                         break;
                     }
                 }
             } finally {
-                if (bar != null) bar.close();
+                if (bar != null) {
+                    // Stopped part way: the bar stays on screen with the batches done; else the summary replaces it.
+                    if (stopped) {
+                        barLine.keep();
+                        bar.refresh();
+                    }
+                    bar.close();
+                }
             }
             skip = 0;
             if (stopped) {
@@ -376,7 +395,11 @@ public final class TrainRun {
 
     /** @param epoch epochs completed; {@code batch} batches of the next one are done too */
     private void interrupted(int epoch, int batch, Path dir) {
-        String where = batch == 0 ? "after epoch " + epoch : "after batch " + batch + " of epoch " + (epoch + 1);
+        int n = data.train().size();
+        int bs = config.batchSize() == 0 ? n : Math.min(config.batchSize(), n);
+        int batches = config.dropLast() ? n / bs : batchesPerEpoch(n, bs);
+        String where = batch == 0 ? "after epoch " + epoch
+                : "after batch " + batch + " of " + batches + " in epoch " + (epoch + 1);
         if (opt.json()) {
             StringBuilder sb = new StringBuilder("{\"event\":\"interrupted\"");
             sb.append(",\"epoch\":").append(epoch).append(",\"batch\":").append(batch);
@@ -384,7 +407,7 @@ public final class TrainRun {
             out.println(sb.append('}'));
         } else if (!opt.quiet()) {
             out.println("stopped " + where + "; checkpoint saved in " + dir);
-            out.println("resume with: chainrule train --resume " + dir);
+            out.println("resume with: " + opt.command() + " train --resume " + dir);
         }
         out.flush();
     }
@@ -477,16 +500,36 @@ public final class TrainRun {
         sb.append('"');
     }
 
-    private ProgressBar progressBar(int epoch, int examples) {
+    /**
+     * One progress line in the middle of an epoch, for output that is not a terminal (a log file, {@code | tee},
+     * CI), where a bar cannot redraw itself.
+     */
+    private void progressLine(int epoch, int batch, int batches, double loss, double acc, long processed, double secs,
+                              long examplesLeft) {
+        double rate = processed / Math.max(secs, 1e-9);
+        int w = Integer.toString(config.epochs()).length();
+        out.printf(Locale.ROOT, "epoch %" + w + "d/%d  batch %d/%d  loss %.4f  acc %5.1f%%  %,.0f ex/s  ETA %s%n",
+                epoch + 1, config.epochs(), batch, batches, loss, 100 * acc, rate,
+                duration(examplesLeft / Math.max(rate, 1e-9)));
+        out.flush();
+    }
+
+    /** {@code 1:05} or {@code 2:03:04}. */
+    static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+                : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    }
+
+    private ProgressBar progressBar(int epoch, int examples, TransientBar line) {
         int w = Integer.toString(config.epochs()).length();
         return new ProgressBarBuilder()
                 .setTaskName(String.format(Locale.ROOT, "epoch %" + w + "d/%d", epoch + 1, config.epochs()))
                 .setInitialMax(examples)
                 .setStyle(ProgressBarStyle.UNICODE_BLOCK)
                 .setUpdateIntervalMillis(200)
-                .hideEta()
                 .clearDisplayOnFinish()
-                .setConsumer(new TransientBar(opt.progressStream()))
+                .setConsumer(line)
                 .build();
     }
 
