@@ -60,8 +60,22 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Where confusion.png goes (default: the checkpoint's folder).")
     Path out;
 
+    @Option(names = {"-k", "--top-k"}, paramLabel = "K", description = "Also report the top-K accuracy: the true "
+            + "class among the K most probable (default 5, at most the number of classes).")
+    Integer topK;
+
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
+
+    /** The k for the top-k accuracy of a model with {@code classes} outputs. */
+    int topK(int classes) {
+        if (topK == null) return Math.min(Evaluation.DEFAULT_TOP_K, classes);
+        if (topK < 1 || topK > classes) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--top-k must be between 1 and the " + classes
+                    + " classes, got " + topK);
+        }
+        return topK;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -122,7 +136,7 @@ final class EvalCommand implements Callable<Integer> {
         } else {
             ck.loadModel(model);
         }
-        Evaluation ev = Evaluation.of(model, set, ck.classes());
+        Evaluation ev = Evaluation.of(model, set, ck.classes(), topK(ck.classes()));
 
         Path dir = Files2.prepareOutputDir(out != null ? out : ck.dir());
         Path png = dir.resolve("confusion.png");
@@ -133,6 +147,20 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
+    private static String pct(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * v);
+    }
+
+    private static String jsonNum(double v) {
+        return Double.isFinite(v) ? Double.toString(v) : "null";
+    }
+
+    private static void array(StringBuilder sb, String key, double[] v) {
+        sb.append(",\"").append(key).append("\":[");
+        for (int i = 0; i < v.length; i++) sb.append(i > 0 ? "," : "").append(jsonNum(v[i]));
+        sb.append(']');
+    }
+
     void print(PrintWriter o, Evaluation ev, String[] names, String dataName, String which, Path png) {
         double[] per = ev.perClass();
         if (json) {
@@ -141,6 +169,19 @@ final class EvalCommand implements Callable<Integer> {
                     .append(",\"accuracy\":").append(ev.accuracy()).append(",\"loss\":").append(ev.loss())
                     .append(",\"per_class\":[");
             for (int i = 0; i < per.length; i++) sb.append(i > 0 ? "," : "").append(Double.isNaN(per[i]) ? "null" : Double.toString(per[i]));
+            sb.append(']');
+            array(sb, "precision", ev.precision());
+            array(sb, "recall", ev.recall());
+            array(sb, "f1", ev.f1());
+            sb.append(",\"macro_precision\":").append(jsonNum(Evaluation.macro(ev.precision())))
+                    .append(",\"macro_recall\":").append(jsonNum(Evaluation.macro(ev.recall())))
+                    .append(",\"macro_f1\":").append(jsonNum(Evaluation.macro(ev.f1())))
+                    .append(",\"top_k\":").append(ev.topK())
+                    .append(",\"top_k_accuracy\":").append(ev.topKAccuracy());
+            sb.append(",\"class_names\":[");
+            for (int i = 0; i < names.length; i++) {
+                sb.append(i > 0 ? "," : "").append('"').append(names[i].replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            }
             sb.append("],\"confusion\":[");
             for (int i = 0; i < ev.confusion().length; i++) {
                 sb.append(i > 0 ? "," : "").append(Arrays.toString(ev.confusion()[i]).replace(" ", ""));
@@ -150,15 +191,20 @@ final class EvalCommand implements Callable<Integer> {
             return;
         }
         o.printf(Locale.ROOT, "%s, %s: %,d examples%n", dataName, which, ev.examples());
-        o.printf(Locale.ROOT, "accuracy  %.2f%%   loss %.4f%n%n", 100 * ev.accuracy(), ev.loss());
-        int w = 5;
+        o.printf(Locale.ROOT, "accuracy  %.2f%%   loss %.4f   top-%d accuracy %.2f%%%n%n", 100 * ev.accuracy(),
+                ev.loss(), ev.topK(), 100 * ev.topKAccuracy());
+        int w = 9;
         for (String n : names) w = Math.max(w, n.length());
-        o.printf(Locale.ROOT, "%-" + w + "s  %8s  %7s%n", "class", "accuracy", "count");
+        double[] precision = ev.precision(), f1 = ev.f1();
+        // Recall is the per-class accuracy: of a class's examples, the share predicted as it.
+        o.printf(Locale.ROOT, "%-" + w + "s  %9s  %7s  %7s  %7s%n", "class", "precision", "recall", "F1", "count");
         for (int i = 0; i < per.length; i++) {
             long row = Arrays.stream(ev.confusion()[i]).sum();
-            o.printf(Locale.ROOT, "%-" + w + "s  %7s  %7d%n", names[i], Double.isNaN(per[i]) ? "-" :
-                    String.format(Locale.ROOT, "%.1f%%", 100 * per[i]), row);
+            o.printf(Locale.ROOT, "%-" + w + "s  %9s  %7s  %7s  %7d%n", names[i], pct(precision[i]), pct(per[i]),
+                    pct(f1[i]), row);
         }
+        o.printf(Locale.ROOT, "%-" + w + "s  %9s  %7s  %7s  %7d%n", "macro avg", pct(Evaluation.macro(precision)),
+                pct(Evaluation.macro(per)), pct(Evaluation.macro(f1)), ev.examples());
         o.println();
         o.println("confusion matrix (rows: true class, columns: predicted)");
         String[] rowLabels = new String[names.length];

@@ -58,7 +58,7 @@ final class OnnxEval {
         String which = useTest ? "test split" : synthetic && s != trainSeed ? "fresh sample, seed " + s : "training set";
 
         Module model = Onnx.load(file);
-        Evaluation ev = Evaluation.of(model, set, classes);
+        Evaluation ev = Evaluation.of(model, set, classes, c.topK(classes));
         String[] names = info.classNames() != null && info.classNames().length == classes ? info.classNames()
                 : classes == loaded.classes() ? loaded.classNames() : numbered(classes);
         Path dir = Files2.prepareOutputDir(c.out != null ? c.out : file.toAbsolutePath().getParent());

@@ -128,11 +128,35 @@ public final class DataSource {
             Labeled test = ti != null && tl != null ? idxPair(ti, tl) : null;
             int[] s = train.x().shape();
             int classes = (int) Math.max(max(train.y()), test == null ? 0 : max(test.y())) + 1;
+            // classes.txt may name classes that no label in these files uses: the model gets an output for each.
+            String[] names = classNames(dir, classes);
             return new LoadedData(dir.getFileName().toString(), train.head(limit), test, null,
-                    new int[] {s[1], s[2], s[3]}, classes, names(classes), null, null);
+                    new int[] {s[1], s[2], s[3]}, names.length, names, null, null);
         } catch (IOException e) {
             throw new CliException("cannot read IDX data in " + dir + ": " + e.getMessage());
         }
+    }
+
+    /** The file in an IDX folder that names its classes, one per line, class 0 first. */
+    public static final String CLASS_NAMES_FILE = "classes.txt";
+
+    /**
+     * The class names of an IDX folder: the lines of its {@value #CLASS_NAMES_FILE} when it has one (stored in the
+     * checkpoint, so eval and predict show them), else the class numbers.
+     */
+    static String[] classNames(Path dir, int classes) throws IOException {
+        Path f = dir.resolve(CLASS_NAMES_FILE);
+        if (!Files.isRegularFile(f)) return names(classes);
+        List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8).stream().map(String::strip)
+                .filter(l -> !l.isEmpty()).toList();
+        if (lines.size() < classes) {
+            throw new CliException(f + " names " + lines.size() + " classes, but the labels go up to " + (classes - 1)
+                    + " (" + classes + " classes): one name per line, class 0 first");
+        }
+        for (String l : lines) {
+            if (l.contains("|")) throw new CliException(f + ": a class name may not contain '|': " + l);
+        }
+        return lines.toArray(new String[0]);
     }
 
     private static Labeled idxPair(Path images, Path labels) throws IOException {
