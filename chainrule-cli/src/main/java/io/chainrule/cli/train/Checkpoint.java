@@ -79,9 +79,10 @@ public record Checkpoint(Path dir, Path files, TrainConfig config, Validation va
         boolean firstFolder = !Files.isDirectory(folder.getParent());
         Files.createDirectories(folder);
         FaultInjection.reach("folder-created");
-        long modelCrc = writeTensors(folder.resolve(MODEL), model.stateDict());
+        Map<String, String> metadata = metadata(model, config, tuning, data, epoch);
+        long modelCrc = writeTensors(folder.resolve(MODEL), model.stateDict(), metadata);
         FaultInjection.reach("model-written");
-        long optCrc = writeTensors(folder.resolve(OPTIMIZER), optimizer.stateDict());
+        long optCrc = writeTensors(folder.resolve(OPTIMIZER), optimizer.stateDict(), null);
         FaultInjection.reach("optimizer-written");
         long bestCrc = 0;
         if (best != null) {
@@ -89,7 +90,7 @@ public record Checkpoint(Path dir, Path files, TrainConfig config, Validation va
             // best model together: a crash never pairs a checkpoint with a half-written or a later best model.
             Path target = folder.resolve(BEST);
             if (bestIsNow) {
-                Safetensors.save(model.stateDict(), target);
+                Safetensors.save(model.stateDict(), target, metadata(model, config, tuning, data, best.epoch()));
             } else {
                 if (previousBest == null || !Files.isRegularFile(previousBest)) {
                     throw new IOException("the best model of epoch " + best.epoch() + " is missing from the "
@@ -146,9 +147,33 @@ public record Checkpoint(Path dir, Path files, TrainConfig config, Validation va
         FaultInjection.reach("saved");
     }
 
-    private static long writeTensors(Path file, Map<String, Tensor> tensors) throws IOException {
-        Safetensors.save(tensors, file);
+    private static long writeTensors(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        Safetensors.save(tensors, file, metadata);
         return crc(file);
+    }
+
+    /**
+     * The {@code __metadata__} of a model file, so that the file alone says how to rebuild the model: the layers as
+     * PyTorch prints them, the settings that build them, the input shape and classes, and a CSV's standardisation.
+     */
+    static Map<String, String> metadata(Module model, TrainConfig config, Tuning tuning, LoadedData data, int epoch) {
+        Map<String, String> m = new TreeMap<>();
+        m.put("format", "pt"); // the keys and layouts are PyTorch's (safetensors' convention for such files)
+        m.put("chainrule.architecture", model.toString());
+        m.put("chainrule.model", config.model());
+        m.put("chainrule.hidden", config.hiddenString());
+        m.put("chainrule.activation", config.activation());
+        m.put("chainrule.dropout", Double.toString(tuning.dropout()));
+        m.put("chainrule.input_shape", join(data.inputShape()));
+        m.put("chainrule.classes", Integer.toString(data.classes()));
+        m.put("chainrule.class_names", String.join("|", data.classNames()));
+        m.put("chainrule.data", config.data());
+        m.put("chainrule.epoch", Integer.toString(epoch));
+        if (data.mean() != null) {
+            m.put("chainrule.mean", joinD(data.mean()));
+            m.put("chainrule.std", joinD(data.std()));
+        }
+        return m;
     }
 
     /**

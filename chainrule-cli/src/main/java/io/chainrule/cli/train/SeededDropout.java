@@ -30,7 +30,13 @@ final class SeededDropout extends Module {
 
     @Override
     protected String extraRepr() {
-        return "p=" + p;
+        return "p=" + p + ", inplace=False";
+    }
+
+    /** Printed as PyTorch prints its {@code Dropout}, which this layer is in every respect but the seeding. */
+    @Override
+    public String toString() {
+        return "Dropout(" + extraRepr() + ")";
     }
 
     /** Reseeds every {@link SeededDropout} in {@code model} for optimizer step {@code step} of a run seeded {@code seed}. */
