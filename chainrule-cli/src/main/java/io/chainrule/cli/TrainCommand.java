@@ -38,10 +38,14 @@ import java.util.concurrent.TimeUnit;
                 + "one unit: a crash at any moment leaves the previous one or the new one. Ctrl-C stops after the "
                 + "current batch and saves a checkpoint; --resume continues exactly where it stopped.",
                 "An --out folder that already holds a run is refused (use --resume, a new folder, or --force)."},
-        footer = {"", "Examples:",
+        footer = {"", "Default learning rates (--lr): sgd 0.1; momentum, nesterov 0.05; adam, adamw,",
+                "rmsprop 0.01 (0.001 on images); adagrad 0.05; lbfgs 1; cg and newton take none.",
+                "", "Examples:",
                 "  chainrule train",
-                "  chainrule train --data moons --hidden 16 --activation tanh --optimizer lbfgs --epochs 20",
-                "  chainrule train --data fashion-mnist --hidden 256,128 --epochs 5 --batch-size 128",
+                "  chainrule train --data moons --hidden 16 --activation tanh \\",
+                "      --optimizer lbfgs --epochs 20",
+                "  chainrule train --data fashion-mnist --hidden 256,128 --epochs 5 \\",
+                "      --batch-size 128",
                 "  chainrule train --resume runs/2025-01-01_12-00-00 --epochs 400"})
 final class TrainCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -77,8 +81,7 @@ final class TrainCommand implements Callable<Integer> {
             description = "sgd, momentum, nesterov, adam, adamw, rmsprop, adagrad, lbfgs, cg or newton (default ${DEFAULT-VALUE}).")
     String optimizer;
 
-    @Option(names = "--lr", paramLabel = "X", description = "Learning rate (default: 0.01 for Adam on small data, "
-            + "0.001 on images, 0.1 for SGD, 1 for L-BFGS).")
+    @Option(names = "--lr", paramLabel = "X", description = "Learning rate (default: per optimizer, listed below).")
     Double lr;
 
     @Option(names = "--lr-schedule", paramLabel = "none|step|exp|cosine", description = "Learning-rate schedule, "

@@ -334,6 +334,7 @@ public final class TrainRun {
             EpochMetrics.num(sb, "lr", Optimizers.takesNoLr(config.optimizer()) ? Double.NaN : config.lr());
             sb.append(",\"epochs\":").append(config.epochs());
             sb.append(",\"batch_size\":").append(bs);
+            sb.append(",\"dropped_per_epoch\":").append(config.dropLast() ? n % bs : 0);
             sb.append(",\"seed\":").append(config.seed());
             EpochMetrics.num(sb, "val_split", validation.split());
             sb.append(",\"early_stop\":").append(validation.patience());
@@ -358,7 +359,8 @@ public final class TrainRun {
         out.printf(Locale.ROOT, "training  %s %s%s, %d epoch%s, batch %s%s, seed %d, %d thread%s%n", config.optimizer(),
                 Optimizers.takesNoLr(config.optimizer()) ? "(no lr: it finds its own step)" : "lr " + Fmt.num(config.lr()),
                 tuning.describe(), config.epochs(), config.epochs() == 1 ? "" : "s", bs == n ? "full (" + n + ")" : Integer.toString(bs),
-                config.dropLast() ? " (drop last)" : "", config.seed(), io.chainrule.Threads.get(),
+                config.dropLast() ? String.format(Locale.ROOT, " (drop last: %,d of %,d examples unused each epoch)",
+                        n % bs, n) : "", config.seed(), io.chainrule.Threads.get(),
                 io.chainrule.Threads.get() == 1 ? "" : "s");
         out.printf("validate  %s%n", validation.describe());
         if (resumeFrom != null) {
