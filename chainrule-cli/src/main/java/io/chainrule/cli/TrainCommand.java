@@ -113,8 +113,13 @@ final class TrainCommand implements Callable<Integer> {
     Double clipGradNorm;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs in all, counting those of a resumed run "
-            + "(default 200; 5 for images, 100 for CSV).")
+            + "(default 200; 5 for images, 100 for CSV, 20 for newton).")
     Integer epochs;
+
+    @Option(names = "--newton-max-params", paramLabel = "N", description = "The most parameters --optimizer newton "
+            + "accepts (default ${DEFAULT-VALUE}): its exact Hessian costs one backward pass per parameter and n² "
+            + "doubles per step. May be given with --resume.", defaultValue = "5000")
+    int newtonMaxParams;
 
     @Option(names = "--batch-size", paramLabel = "N", description = "Examples per batch; 0 = the whole set "
             + "(default 0 for synthetic data, 128 otherwise).")
@@ -190,6 +195,9 @@ final class TrainCommand implements Callable<Integer> {
             }
             io.chainrule.Threads.set(Math.min(threads, processors));
         }
+        if (newtonMaxParams < 1) {
+            throw new CommandLine.ParameterException(cmd, "--newton-max-params must be at least 1, got " + newtonMaxParams);
+        }
         Checkpoint ckpt = resume == null ? null : Checkpoint.read(resume);
         TrainConfig config = ckpt == null ? fresh(cmd) : resumed(cmd, ckpt);
         Validation validation = ckpt != null ? ckpt.validation() : validation();
@@ -206,23 +214,21 @@ final class TrainCommand implements Callable<Integer> {
         Tensor.manualSeed(config.seed());
         Module net = Models.build(config, tuning, loaded.inputShape(), loaded.classes());
         Optimizer opt = Optimizers.create(config.optimizer(), net.parameters(), config.lr(), tuning);
+        if (opt instanceof io.chainrule.optim.Newton newton) newton.maxParameters(newtonMaxParams);
         if (ckpt != null) {
             ckpt.loadModel(net);
             ckpt.loadOptimizer(opt);
         }
         long params = Models.parameterCount(net);
-        if (config.optimizer().equals("newton") && params > Optimizers.NEWTON_MAX_PARAMETERS) {
+        if (config.optimizer().equals("newton") && params > newtonMaxParams) {
             throw new CliException(String.format(java.util.Locale.ROOT, "--optimizer newton builds the exact %,d×%,d "
-                    + "Hessian of this model's parameters; it takes at most %,d (try --hidden 8, or --optimizer lbfgs)",
-                    params, params, Optimizers.NEWTON_MAX_PARAMETERS));
+                    + "Hessian of this model's parameters; it takes at most %,d (try --hidden 8, --optimizer lbfgs, "
+                    + "or raise --newton-max-params)", params, params, newtonMaxParams));
         }
         // The output folder is made (or a run in it replaced) only once the data and the model are known to be fine.
         if (replacing) RunFolder.clear(dir);
         Files2.prepareOutputDir(dir);
-        if (config.optimizer().equals("newton") && params > 500 && !quiet && !json) {
-            cmd.getErr().printf(java.util.Locale.ROOT, "note: Newton builds the exact Hessian with one backward pass per "
-                    + "parameter: %,d passes per step for this model; a small one (--hidden 8) is much faster%n", params);
-        }
+        if (config.optimizer().equals("newton") && !quiet && !json) newtonNote(cmd, config, loaded, net, params);
         boolean interactive = System.console() != null && !quiet && !json;
         int every = logEvery != null ? Math.max(1, logEvery) : config.epochs() <= 30 ? 1 : (config.epochs() + 19) / 20;
         if (!(progressEvery >= 0) || Double.isInfinite(progressEvery)) {
@@ -267,6 +273,20 @@ final class TrainCommand implements Callable<Integer> {
         return result.interrupted() ? 130 : 0;
     }
 
+    /**
+     * Says up front what Newton costs per step (the run adds the measured time after its first step): the exact
+     * Hessian takes one backward pass per parameter, and an n×n Cholesky.
+     */
+    private static void newtonNote(CommandLine cmd, TrainConfig config, LoadedData loaded, Module net, long params) {
+        int n = loaded.train().size();
+        int bs = config.batchSize() == 0 ? n : Math.min(config.batchSize(), n);
+        long steps = (long) config.epochs() * (config.dropLast() ? n / bs : (n + bs - 1) / bs);
+        cmd.getErr().printf(java.util.Locale.ROOT, "note: Newton builds the exact Hessian: %,d backward passes and a "
+                + "%,d×%,d Cholesky per step, %,d step%s in this run; the time of the first step and the run's "
+                + "estimate follow it%n", params, params, params, steps, steps == 1 ? "" : "s");
+        cmd.getErr().flush();
+    }
+
     /** The configuration of a new run from the options and the data-dependent defaults. */
     private TrainConfig fresh(CommandLine cmd) {
         check(cmd, "--model", model, TrainConfig.MODELS);
@@ -294,7 +314,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         double rate = lr != null ? lr : TrainConfig.defaultLr(optimizer, images);
         if (!(rate > 0) || !Double.isFinite(rate)) throw new CommandLine.ParameterException(cmd, "--lr must be > 0, got " + rate);
-        int e = epochs != null ? epochs : synthetic ? 200 : images ? 5 : 100;
+        // Newton converges in a few exact steps, each costing a backward pass per parameter: 20 epochs, not 200.
+        int e = epochs != null ? epochs : optimizer.equals("newton") ? 20 : synthetic ? 200 : images ? 5 : 100;
         if (e < 1) throw new CommandLine.ParameterException(cmd, "--epochs must be at least 1, got " + e);
         int b = batchSize != null ? batchSize : synthetic ? 0 : 128;
         if (b < 0) throw new CommandLine.ParameterException(cmd, "--batch-size must be >= 0 (0: the whole set), got " + b);

@@ -148,7 +148,11 @@ public final class TrainRun {
                         continue;
                     }
                     if (tuning.dropout() > 0) SeededDropout.reseedAll(model, config.seed(), step);
+                    long stepStart = System.nanoTime();
                     StepResult r = step(batch.x(), batch.y());
+                    if (batchesThisRun == 0 && config.optimizer().equals("newton")) {
+                        newtonEstimate((System.nanoTime() - stepStart) / 1e9, stepsLeft(epoch, b, n, bs));
+                    }
                     if (!Double.isFinite(r.loss)) {
                         throw new CliException(String.format(Locale.ROOT, "the loss became %s at epoch %d, batch %d; "
                                 + "the learning rate (%s) is probably too high for %s", r.loss, epoch + 1, b + 1,
@@ -516,8 +520,25 @@ public final class TrainRun {
         out.flush();
     }
 
+    /** Optimizer steps left in the run from batch {@code b} of {@code epoch} on (that batch included). */
+    private long stepsLeft(int epoch, int b, int n, int bs) {
+        long perEpoch = config.dropLast() ? n / bs : batchesPerEpoch(n, bs);
+        return (config.epochs() - epoch) * perEpoch - b;
+    }
+
+    /** After Newton's first step: what it took, and what the rest of the run will take at that rate. */
+    private void newtonEstimate(double seconds, long steps) {
+        if (opt.quiet() || opt.json()) return;
+        out.flush();
+        err.printf(Locale.ROOT, "note: Newton's first step took %s; the %,d step%s of this run will take about %s%s%n",
+                seconds < 60 ? String.format(Locale.ROOT, "%.2f s", seconds) : duration(seconds), steps,
+                steps == 1 ? "" : "s", duration(seconds * steps),
+                seconds * steps > 300 ? " (fewer --epochs, a smaller --hidden, or --optimizer lbfgs)" : "");
+        err.flush();
+    }
+
     /** {@code 1:05} or {@code 2:03:04}. */
-    static String duration(double seconds) {
+    public static String duration(double seconds) {
         long s = Math.round(seconds);
         return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
                 : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
