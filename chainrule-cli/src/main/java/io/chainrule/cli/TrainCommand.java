@@ -66,7 +66,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", description = "Use only the first N training examples (image and CSV data).")
     Integer limit;
 
-    @Option(names = "--model", paramLabel = "mlp|cnn", defaultValue = "mlp", description = "Model family (default ${DEFAULT-VALUE}).")
+    @Option(names = "--model", paramLabel = "mlp|cnn|rnn|lstm|gru", defaultValue = "mlp", description = "Model family "
+            + "(default ${DEFAULT-VALUE}); rnn, lstm and gru read gray images row by row (--hidden: the state size, "
+            + "one entry per stacked layer; default 128).")
     String model;
 
     @Option(names = "--hidden", paramLabel = "W1,W2,...", description = "Hidden layer widths (default 64,64; "
@@ -306,7 +308,18 @@ final class TrainCommand implements Callable<Integer> {
         if (nz < 0 || !Double.isFinite(nz)) throw new CommandLine.ParameterException(cmd, "--noise must be >= 0, got " + nz);
         int lim = limit == null ? 0 : limit;
         if (lim < 0) throw new CommandLine.ParameterException(cmd, "--limit must be >= 0, got " + lim);
-        int[] h = TrainConfig.parseHiddenOption(hidden != null ? hidden : model.equals("cnn") ? "128" : images ? "256,128" : "64,64");
+        int[] h = TrainConfig.parseHiddenOption(hidden != null ? hidden
+                : model.equals("cnn") || TrainConfig.isRecurrent(model) ? "128" : images ? "256,128" : "64,64");
+        String act = activation;
+        if (TrainConfig.isRecurrent(model)) {
+            // The plain RNN's nonlinearity is tanh unless relu is asked for; LSTM and GRU have their own gates.
+            boolean given = cmd.getParseResult().hasMatchedOption("--activation");
+            if (given && (!model.equals("rnn") || !(activation.equals("tanh") || activation.equals("relu")))) {
+                throw new CommandLine.ParameterException(cmd, "--activation with --model " + model + ": "
+                        + (model.equals("rnn") ? "tanh or relu" : "none (its gates fix the nonlinearities)"));
+            }
+            act = given ? activation : "tanh";
+        }
         if (lr != null && Optimizers.takesNoLr(optimizer)) {
             throw new CommandLine.ParameterException(cmd, "--lr: --optimizer " + optimizer + " takes no learning rate ("
                     + (optimizer.equals("cg") ? "a line search chooses each step" : "it takes the exact Newton step")
@@ -319,7 +332,7 @@ final class TrainCommand implements Callable<Integer> {
         if (e < 1) throw new CommandLine.ParameterException(cmd, "--epochs must be at least 1, got " + e);
         int b = batchSize != null ? batchSize : synthetic ? 0 : 128;
         if (b < 0) throw new CommandLine.ParameterException(cmd, "--batch-size must be >= 0 (0: the whole set), got " + b);
-        return new TrainConfig(data, s, nz, lim, model, h, activation, optimizer, rate, e, b, dropLast, seed == null ? 0 : seed);
+        return new TrainConfig(data, s, nz, lim, model, h, act, optimizer, rate, e, b, dropLast, seed == null ? 0 : seed);
     }
 
     /** The settings of a new run beyond its TrainConfig: schedule, weight decay, momentum, dropout, clipping. */

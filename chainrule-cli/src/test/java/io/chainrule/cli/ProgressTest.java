@@ -17,9 +17,9 @@ class ProgressTest {
 
     @Test
     void progressLinesDuringAnEpochWhenTheOutputIsNotATerminal(@TempDir Path tmp) {
-        // 135 training examples in batches of 10: 14 batches. A line at most every 1 ms: one after nearly each batch.
+        // 135 training examples in batches of 10: 14 batches. A line at most every nanosecond: one after each batch.
         Cli.Run r = Cli.run(TrainCommandTest.spiral(tmp.resolve("a"), "--epochs", "1", "--batch-size", "10",
-                "--progress-every", "0.001"));
+                "--progress-every", "1e-9"));
         assertEquals(0, r.exit(), r::toString);
         var m = LINE.matcher(r.out());
         int lines = 0, lastBatch = 0;
@@ -32,7 +32,7 @@ class ProgressTest {
         assertTrue(lines >= 1, r.out());
         for (String off : new String[] {"--quiet", "--json"}) {
             Cli.Run none = Cli.run(TrainCommandTest.spiral(tmp.resolve("b" + off), "--epochs", "1", "--batch-size", "10",
-                    "--progress-every", "0.001", off));
+                    "--progress-every", "1e-9", off));
             assertFalse(LINE.matcher(none.out()).find(), none.out());
         }
         Cli.Run zero = Cli.run(TrainCommandTest.spiral(tmp.resolve("c"), "--epochs", "1", "--batch-size", "10",

@@ -38,6 +38,7 @@ public final class Models {
         return switch (c.model()) {
             case "mlp" -> mlp(c, t.dropout(), inputShape, classes);
             case "cnn" -> cnn(c, t.dropout(), inputShape, classes);
+            case "rnn", "lstm", "gru" -> recurrent(c, t.dropout(), inputShape, classes);
             default -> throw new CliException("unknown --model '" + c.model() + "' (mlp or cnn)");
         };
     }
@@ -85,6 +86,23 @@ public final class Models {
         }
         layers.add(new Linear(in, classes));
         return new Sequential(layers.toArray(new Module[0]));
+    }
+
+    /** Images read row by row by stacked recurrent layers of the --hidden width (one entry per layer). */
+    private static Module recurrent(TrainConfig c, double dropout, int[] inputShape, int classes) {
+        if (inputShape.length != 3 || inputShape[0] != 1) {
+            throw new CliException("--model " + c.model() + " reads gray images row by row; this data has input "
+                    + java.util.Arrays.toString(inputShape) + ": use --model mlp");
+        }
+        int[] h = c.hidden();
+        for (int w : h) {
+            if (w != h[0]) {
+                throw new CliException("--model " + c.model() + " stacks recurrent layers of one width: --hidden "
+                        + h[0] + (h.length > 1 ? "," + h[0] : "") + ", not " + c.hiddenString());
+            }
+        }
+        if (dropout > 0) throw new CliException("--dropout is for --model mlp and cnn, not " + c.model());
+        return new RowSequenceModel(c.model(), c.activation(), inputShape[1], inputShape[2], h[0], h.length, classes);
     }
 
     static Module activation(String name) {

@@ -25,7 +25,12 @@ public record TrainConfig(String data, int samples, double noise, int limit, Str
     public static final String[] ACTIVATIONS = {"relu", "tanh", "sigmoid", "gelu", "leaky-relu"};
     public static final String[] OPTIMIZERS = {"sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad",
             "lbfgs", "cg", "newton"};
-    public static final String[] MODELS = {"mlp", "cnn"};
+    public static final String[] MODELS = {"mlp", "cnn", "rnn", "lstm", "gru"};
+
+    /** True for the models that read images row by row. */
+    public static boolean isRecurrent(String model) {
+        return model.equals("rnn") || model.equals("lstm") || model.equals("gru");
+    }
 
     /** The learning rate each optimizer gets when --lr is not given. */
     public static double defaultLr(String optimizer, boolean images) {

@@ -356,6 +356,7 @@ public final class TrainRun {
                 data.test() == null ? "" : String.format(Locale.ROOT, " (+%,d test, evaluated at the end)", data.test().size()),
                 data.classes(), Fmt.shape(data.inputShape()));
         String layers = (config.model().equals("cnn") ? Fmt.shape(data.inputShape()) + "-conv16-pool-conv32-pool"
+                : TrainConfig.isRecurrent(config.model()) ? data.inputShape()[1] + "×" + data.inputShape()[2] + " rows"
                 : Integer.toString(data.features())) + "-"
                 + (config.hidden().length == 0 ? "" : config.hiddenString().replace(',', '-') + "-") + data.classes();
         out.printf(Locale.ROOT, "model     %s %s (%s), %,d parameters%n", config.model(), layers, config.activation(),
