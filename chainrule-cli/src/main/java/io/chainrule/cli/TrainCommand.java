@@ -110,6 +110,11 @@ final class TrainCommand implements Callable<Integer> {
             + "(default 0: none).")
     Double dropout;
 
+    @Option(names = "--augment", paramLabel = "flip,shift,noise", description = "Augment the training batches: "
+            + "flip (mirror left-right, p 0.5), shift (up to 2 pixels each way), noise (Gaussian, std 0.05); flip and "
+            + "shift are for images.")
+    String augment;
+
     @Option(names = "--clip-grad-norm", paramLabel = "X", description = "Clip the gradients' total L2 norm to X "
             + "before each step (default 0: off).")
     Double clipGradNorm;
@@ -213,6 +218,7 @@ final class TrainCommand implements Callable<Integer> {
                     + loaded.classes() + " classes, but the checkpoint was trained on " + Fmt.shape(ckpt.inputShape())
                     + " and " + ckpt.classes());
         }
+        tuning.checkFor(loaded);
         Tensor.manualSeed(config.seed());
         Module net = Models.build(config, tuning, loaded.inputShape(), loaded.classes());
         Optimizer opt = Optimizers.create(config.optimizer(), net.parameters(), config.lr(), tuning);
@@ -352,7 +358,7 @@ final class TrainCommand implements Callable<Integer> {
         double gamma = lrGamma != null ? lrGamma : schedule.equals("exp") ? 0.95 : 0.1;
         return new Tuning(weightDecay == null ? 0 : weightDecay, momentum == null ? Double.NaN : momentum,
                 dropout == null ? 0 : dropout, clipGradNorm == null ? 0 : clipGradNorm, schedule,
-                lrStep == null ? 0 : lrStep, gamma);
+                lrStep == null ? 0 : lrStep, gamma, augment == null ? "" : augment.replace(" ", ""));
     }
 
     /** The validation settings of a new run from --val-split, --early-stop and --monitor. */
@@ -384,7 +390,8 @@ final class TrainCommand implements Callable<Integer> {
         CommandLine.ParseResult pr = cmd.getParseResult();
         for (String o : List.of("--data", "--samples", "--noise", "--limit", "--model", "--hidden", "--activation",
                 "--optimizer", "--lr", "--batch-size", "--drop-last", "--seed", "--val-split", "--early-stop", "--monitor",
-                "--lr-schedule", "--lr-step", "--lr-gamma", "--weight-decay", "--momentum", "--dropout", "--clip-grad-norm")) {
+                "--lr-schedule", "--lr-step", "--lr-gamma", "--weight-decay", "--momentum", "--dropout", "--clip-grad-norm",
+                "--augment")) {
             if (pr.hasMatchedOption(o)) {
                 throw new CommandLine.ParameterException(cmd, o + " cannot be given with --resume: the run continues "
                         + "with the checkpoint's settings (" + ckpt.config().describe() + "); only --epochs may change");

@@ -124,7 +124,7 @@ public final class TrainRun {
         EpochMetrics last = history.isEmpty() ? null : history.get(history.size() - 1);
         for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
             DataLoader loader = new DataLoader(data.train().dataset(), bs).shuffle(true).dropLast(config.dropLast())
-                    .generator(new Generator(config.seed() + epoch));
+                    .generator(new Generator(config.seed() + epoch)).transform(tuning.augmenter(config.seed(), epoch));
             model.train();
             int examplesThisEpoch = config.dropLast() ? (n / bs) * bs : n;
             TransientBar barLine = opt.progress() ? new TransientBar(opt.progressStream()) : null;

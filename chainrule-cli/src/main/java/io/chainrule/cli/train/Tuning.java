@@ -22,12 +22,22 @@ import java.util.Properties;
  * @param lrSchedule   none, step, exp or cosine
  * @param lrStep       step: epochs between decays; cosine: the period T_max in epochs (0: all the run's epochs)
  * @param lrGamma      step and exp: the factor per decay
+ * @param augment      training-batch augmentations, a comma-separated subset of flip, shift, noise ("" for none)
  */
 public record Tuning(double weightDecay, double momentum, double dropout, double clipGradNorm, String lrSchedule,
-                     int lrStep, double lrGamma) {
+                     int lrStep, double lrGamma, String augment) {
     public static final List<String> SCHEDULES = List.of("none", "step", "exp", "cosine");
+    public static final List<String> AUGMENTATIONS = List.of("flip", "shift", "noise");
     /** The settings of a run that names none (and of checkpoints written before they existed). */
-    public static final Tuning NONE = new Tuning(0, Double.NaN, 0, 0, "none", 0, 0.1);
+    public static final Tuning NONE = new Tuning(0, Double.NaN, 0, 0, "none", 0, 0.1, "");
+    /** --augment flip: the probability of mirroring an image left to right. */
+    static final double FLIP_P = 0.5;
+    /** --augment shift: the most pixels an image moves in each direction. */
+    static final int SHIFT_PIXELS = 2;
+    /** --augment noise: the standard deviation of the Gaussian noise added to the inputs. */
+    static final double NOISE_STD = 0.05;
+    /** Mixed into the seed so that augmentation draws its own random stream. */
+    private static final long AUGMENT_STREAM = 0xA09_3E47L;
 
     public Tuning {
         if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) throw new CliException("--weight-decay must be >= 0, got " + weightDecay);
@@ -44,6 +54,50 @@ public record Tuning(double weightDecay, double momentum, double dropout, double
         if (lrStep < 0) throw new CliException("--lr-step must be >= 1 epoch, got " + lrStep);
         if (lrSchedule.equals("step") && lrStep < 1) throw new CliException("--lr-schedule step needs --lr-step N (epochs between decays)");
         if (!(lrGamma > 0) || Double.isInfinite(lrGamma)) throw new CliException("--lr-gamma must be > 0, got " + lrGamma);
+        for (String a : split(augment)) { // (the fields are assigned only after this constructor body)
+            if (!AUGMENTATIONS.contains(a)) {
+                throw new CliException("--augment takes " + String.join(", ", AUGMENTATIONS) + " (comma-separated), not '" + a + "'");
+            }
+        }
+    }
+
+    /** The --augment entries, in the order given. */
+    public List<String> augmentations() {
+        return split(augment);
+    }
+
+    private static List<String> split(String list) {
+        return list.isBlank() ? List.of() : java.util.Arrays.stream(list.split(",")).map(String::strip).toList();
+    }
+
+    /**
+     * The batch transform of the augmentations (null for none), drawing from a generator of {@code seed} and
+     * {@code epoch}: a resumed run draws the same (the loader applies it to the batches it skips, too).
+     */
+    public java.util.function.UnaryOperator<io.chainrule.data.Batch> augmenter(long seed, int epoch) {
+        if (augmentations().isEmpty()) return null;
+        io.chainrule.Generator g = new io.chainrule.Generator((seed ^ AUGMENT_STREAM) * 31 + epoch);
+        java.util.function.UnaryOperator<io.chainrule.data.Batch> t = b -> b;
+        for (String a : augmentations()) {
+            java.util.function.UnaryOperator<io.chainrule.data.Batch> next = switch (a) {
+                case "flip" -> io.chainrule.data.Transforms.randomHorizontalFlip(FLIP_P, g);
+                case "shift" -> io.chainrule.data.Transforms.randomShift(SHIFT_PIXELS, g);
+                default -> io.chainrule.data.Transforms.gaussianNoise(NOISE_STD, g);
+            };
+            java.util.function.UnaryOperator<io.chainrule.data.Batch> before = t;
+            t = b -> next.apply(before.apply(b));
+        }
+        return t;
+    }
+
+    /** Refuses image augmentations for data that are not images. */
+    public void checkFor(LoadedData data) {
+        for (String a : augmentations()) {
+            if (!a.equals("noise") && !data.isImage()) {
+                throw new CliException("--augment " + a + " is for images; this data has input "
+                        + java.util.Arrays.toString(data.inputShape()) + " (noise works on any data)");
+            }
+        }
     }
 
     /**
@@ -93,6 +147,7 @@ public record Tuning(double weightDecay, double momentum, double dropout, double
         p.setProperty("config.lr_schedule", lrSchedule);
         p.setProperty("config.lr_step", Integer.toString(lrStep));
         p.setProperty("config.lr_gamma", Double.toString(lrGamma));
+        p.setProperty("config.augment", augment);
     }
 
     /** Reads what {@link #store} wrote; a checkpoint without these keys has {@link #NONE}. */
@@ -101,7 +156,8 @@ public record Tuning(double weightDecay, double momentum, double dropout, double
         try {
             return new Tuning(d(p, "config.weight_decay"), d(p, "config.momentum"), d(p, "config.dropout"),
                     d(p, "config.clip_grad_norm"), p.getProperty("config.lr_schedule").strip(),
-                    Integer.parseInt(p.getProperty("config.lr_step", "0").strip()), d(p, "config.lr_gamma"));
+                    Integer.parseInt(p.getProperty("config.lr_step", "0").strip()), d(p, "config.lr_gamma"),
+                    p.getProperty("config.augment", "").strip());
         } catch (NumberFormatException | NullPointerException e) {
             throw new CliException(where + " is damaged: a training setting (config.weight_decay ... lr_gamma) is "
                     + "missing or not a number");
@@ -125,6 +181,7 @@ public record Tuning(double weightDecay, double momentum, double dropout, double
             case "cosine" -> sb.append(", cosine lr").append(lrStep > 0 ? " over " + lrStep + " epochs" : "");
             default -> { }
         }
+        if (!augment.isBlank()) sb.append(", augment ").append(augment);
         return sb.toString();
     }
 
