@@ -66,6 +66,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", description = "Use only the first N training examples (image and CSV data).")
     Integer limit;
 
+    @Option(names = "--standardize", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "CSV data: standardise each feature column to mean 0, std 1 with the training file's "
+                    + "statistics (default; --no-standardize keeps the values as they are).")
+    boolean standardize;
+
     @Option(names = "--model", paramLabel = "mlp|cnn|rnn|lstm|gru", defaultValue = "mlp", description = "Model family "
             + "(default ${DEFAULT-VALUE}); rnn, lstm and gru read gray images row by row (--hidden: the state size, "
             + "one entry per stacked layer; default 128).")
@@ -211,7 +216,7 @@ final class TrainCommand implements Callable<Integer> {
         Tuning tuning = ckpt != null ? ckpt.tuning() : tuning();
         Path dir = out != null ? out : ckpt != null ? ckpt.dir() : defaultOut();
         boolean replacing = refuseToOverwrite(dir, ckpt);
-        LoadedData loaded = (ckpt == null ? DataSource.load(config) : DataSource.load(config, ckpt.mean(), ckpt.std()))
+        LoadedData loaded = (ckpt == null ? DataSource.load(config, standardize) : DataSource.load(config, ckpt.mean(), ckpt.std()))
                 .splitValidation(validation.split(), config.seed());
         if (ckpt != null && (!Arrays.equals(loaded.inputShape(), ckpt.inputShape()) || loaded.classes() != ckpt.classes())) {
             throw new CliException("the data " + config.data() + " now has input " + Fmt.shape(loaded.inputShape()) + " and "
@@ -305,6 +310,9 @@ final class TrainCommand implements Callable<Integer> {
         if (!synthetic && (samples != null || noise != null)) {
             throw new CommandLine.ParameterException(cmd, "--samples and --noise are for the synthetic sets (spiral, moons, xor), not " + data);
         }
+        if (cmd.getParseResult().hasMatchedOption("--standardize") && (synthetic || images)) {
+            throw new CommandLine.ParameterException(cmd, "--standardize and --no-standardize are for CSV data, not " + data);
+        }
         if (synthetic && limit != null) {
             throw new CommandLine.ParameterException(cmd, "--limit is for image and CSV data; use --samples for " + data);
         }
@@ -391,7 +399,7 @@ final class TrainCommand implements Callable<Integer> {
         for (String o : List.of("--data", "--samples", "--noise", "--limit", "--model", "--hidden", "--activation",
                 "--optimizer", "--lr", "--batch-size", "--drop-last", "--seed", "--val-split", "--early-stop", "--monitor",
                 "--lr-schedule", "--lr-step", "--lr-gamma", "--weight-decay", "--momentum", "--dropout", "--clip-grad-norm",
-                "--augment")) {
+                "--augment", "--standardize")) {
             if (pr.hasMatchedOption(o)) {
                 throw new CommandLine.ParameterException(cmd, o + " cannot be given with --resume: the run continues "
                         + "with the checkpoint's settings (" + ckpt.config().describe() + "); only --epochs may change");

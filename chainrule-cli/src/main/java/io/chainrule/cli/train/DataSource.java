@@ -53,10 +53,22 @@ public final class DataSource {
     }
 
     /**
+     * Like {@link #load(TrainConfig)}; {@code standardize} false leaves a CSV's features as they are (its stored
+     * mean 0 and std 1 keep them so for --resume, eval and predict).
+     */
+    public static LoadedData load(TrainConfig c, boolean standardize) {
+        return load(c, null, null, standardize);
+    }
+
+    /**
      * Like {@link #load(TrainConfig)}; a CSV is standardised with {@code mean} and {@code std} when given (a
      * checkpoint's), else with its own statistics.
      */
     public static LoadedData load(TrainConfig c, double[] mean, double[] std) {
+        return load(c, mean, std, true);
+    }
+
+    private static LoadedData load(TrainConfig c, double[] mean, double[] std, boolean standardize) {
         String d = c.data();
         switch (d) {
             case "spiral": {
@@ -76,7 +88,7 @@ public final class DataSource {
             case "mnist":
                 return images("mnist", dir("mnist", MNIST_DIR), c.limit(), false);
             default:
-                return fromPath(Path.of(d), c.limit(), mean, std);
+                return fromPath(Path.of(d), c.limit(), mean, std, standardize);
         }
     }
 
@@ -103,13 +115,13 @@ public final class DataSource {
         }
     }
 
-    private static LoadedData fromPath(Path p, int limit, double[] mean, double[] std) {
+    private static LoadedData fromPath(Path p, int limit, double[] mean, double[] std, boolean standardize) {
         if (!Files.exists(p)) {
             throw new CliException("--data " + p + ": no such file or folder (or use one of " + String.join(", ", NAMED) + ")");
         }
         if (Files.isDirectory(p)) return idxFolder(p, limit);
         String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (n.endsWith(".csv") || n.endsWith(".csv.gz") || n.endsWith(".txt")) return csv(p, limit, mean, std);
+        if (n.endsWith(".csv") || n.endsWith(".csv.gz") || n.endsWith(".txt")) return csv(p, limit, mean, std, standardize);
         throw new CliException("--data " + p + ": expected a folder of IDX files or a .csv file");
     }
 
@@ -192,6 +204,11 @@ public final class DataSource {
      * {@code label} (or the last column when the first line is not a header). Features are standardised.
      */
     static LoadedData csv(Path file, int limit, double[] givenMean, double[] givenStd) {
+        return csv(file, limit, givenMean, givenStd, true);
+    }
+
+    /** A CSV as above; with {@code standardize} false (and no given statistics) the features stay as they are. */
+    static LoadedData csv(Path file, int limit, double[] givenMean, double[] givenStd, boolean standardize) {
         List<double[]> rows = new ArrayList<>();
         List<Long> labels = new ArrayList<>();
         int labelCol = -1;
@@ -249,6 +266,11 @@ public final class DataSource {
         double[] std = givenStd;
         if (mean != null && (mean.length != f || std == null || std.length != f)) {
             throw new CliException(file + " has " + f + " feature columns but the checkpoint was trained on " + mean.length);
+        }
+        if (mean == null && !standardize) { // the identity, stored like any standardisation
+            mean = new double[f];
+            std = new double[f];
+            java.util.Arrays.fill(std, 1.0);
         }
         if (mean == null) {
             mean = new double[f];
