@@ -56,8 +56,8 @@ final class TrainCommand implements Callable<Integer> {
                     + "label column (default ${DEFAULT-VALUE}).")
     String data;
 
-    @Option(names = "--samples", paramLabel = "N", description = "Synthetic data: points per class (spiral, default "
-            + "100) or in all (moons, xor, default 300).")
+    @Option(names = "--samples", paramLabel = "N", description = "Synthetic data: points per class, for every set "
+            + "(default 100 for the 3-class spiral, 150 for moons and xor: 300 in all each).")
     Integer samples;
 
     @Option(names = "--noise", paramLabel = "X", description = "Synthetic data: noise (spiral 0.2, moons and xor 0.1).")

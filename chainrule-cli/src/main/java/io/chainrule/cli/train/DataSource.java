@@ -38,9 +38,9 @@ public final class DataSource {
         return data.equals("spiral") || data.equals("moons") || data.equals("xor");
     }
 
-    /** Default examples for a synthetic set: per class for spiral, in all for moons and xor. */
+    /** Default points per class of a synthetic set (300 in all for each of them). */
     public static int defaultSamples(String data) {
-        return data.equals("spiral") ? 100 : 300;
+        return data.equals("spiral") ? 100 : 150;
     }
 
     public static double defaultNoise(String data) {
@@ -76,11 +76,12 @@ public final class DataSource {
                 return new LoadedData("spiral", t, null, null, new int[] {2}, 3, names(3), null, null);
             }
             case "moons": {
-                Labeled t = Labeled.of(Datasets.moons(c.samples(), c.noise(), new Generator(c.seed())));
+                // --samples is per class for every set: moons and xor have two classes.
+                Labeled t = Labeled.of(Datasets.moons(2 * c.samples(), c.noise(), new Generator(c.seed())));
                 return new LoadedData("moons", t, null, null, new int[] {2}, 2, names(2), null, null);
             }
             case "xor": {
-                Labeled t = Labeled.of(Datasets.xor(c.samples(), c.noise(), new Generator(c.seed())));
+                Labeled t = Labeled.of(Datasets.xor(2 * c.samples(), c.noise(), new Generator(c.seed())));
                 return new LoadedData("xor", t, null, null, new int[] {2}, 2, names(2), null, null);
             }
             case "fashion-mnist":
