@@ -41,6 +41,7 @@ final class ExportCommand implements Callable<Integer> {
         Checkpoint ck = Checkpoint.read(run);
         Module model = Models.build(ck);
         ck.loadModel(model);
+        model.to(io.chainrule.DType.FLOAT32); // ONNX files are float32 (a --dtype float64 run is narrowed)
         model.eval();
         int[] shape = new int[ck.inputShape().length + 1];
         shape[0] = 1;

@@ -85,7 +85,7 @@ final class PredictCommand implements Callable<Integer> {
         double[] probs;
         int classes;
         try (var g = Autograd.noGrad()) {
-            Tensor p = model.forward(in.x()).softmax(1).to(DType.FLOAT64).contiguous();
+            Tensor p = model.forward(in.x().to(Models.elementType(model))).softmax(1).to(DType.FLOAT64).contiguous();
             classes = p.shape()[1];
             probs = p.toDoubleArray();
         }

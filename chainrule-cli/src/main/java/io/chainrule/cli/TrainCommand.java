@@ -120,6 +120,10 @@ final class TrainCommand implements Callable<Integer> {
             + "shift are for images.")
     String augment;
 
+    @Option(names = "--dtype", paramLabel = "float32|float64", description = "Element type of the parameters and "
+            + "inputs (default float32).")
+    String dtype;
+
     @Option(names = "--clip-grad-norm", paramLabel = "X", description = "Clip the gradients' total L2 norm to X "
             + "before each step (default 0: off).")
     Double clipGradNorm;
@@ -217,7 +221,7 @@ final class TrainCommand implements Callable<Integer> {
         Path dir = out != null ? out : ckpt != null ? ckpt.dir() : defaultOut();
         boolean replacing = refuseToOverwrite(dir, ckpt);
         LoadedData loaded = (ckpt == null ? DataSource.load(config, standardize) : DataSource.load(config, ckpt.mean(), ckpt.std()))
-                .splitValidation(validation.split(), config.seed());
+                .splitValidation(validation.split(), config.seed()).to(tuning.elementType());
         if (ckpt != null && (!Arrays.equals(loaded.inputShape(), ckpt.inputShape()) || loaded.classes() != ckpt.classes())) {
             throw new CliException("the data " + config.data() + " now has input " + Fmt.shape(loaded.inputShape()) + " and "
                     + loaded.classes() + " classes, but the checkpoint was trained on " + Fmt.shape(ckpt.inputShape())
@@ -366,7 +370,8 @@ final class TrainCommand implements Callable<Integer> {
         double gamma = lrGamma != null ? lrGamma : schedule.equals("exp") ? 0.95 : 0.1;
         return new Tuning(weightDecay == null ? 0 : weightDecay, momentum == null ? Double.NaN : momentum,
                 dropout == null ? 0 : dropout, clipGradNorm == null ? 0 : clipGradNorm, schedule,
-                lrStep == null ? 0 : lrStep, gamma, augment == null ? "" : augment.replace(" ", ""));
+                lrStep == null ? 0 : lrStep, gamma, augment == null ? "" : augment.replace(" ", ""),
+                dtype == null ? "float32" : dtype);
     }
 
     /** The validation settings of a new run from --val-split, --early-stop and --monitor. */
@@ -399,7 +404,7 @@ final class TrainCommand implements Callable<Integer> {
         for (String o : List.of("--data", "--samples", "--noise", "--limit", "--model", "--hidden", "--activation",
                 "--optimizer", "--lr", "--batch-size", "--drop-last", "--seed", "--val-split", "--early-stop", "--monitor",
                 "--lr-schedule", "--lr-step", "--lr-gamma", "--weight-decay", "--momentum", "--dropout", "--clip-grad-norm",
-                "--augment", "--standardize")) {
+                "--augment", "--standardize", "--dtype")) {
             if (pr.hasMatchedOption(o)) {
                 throw new CommandLine.ParameterException(cmd, o + " cannot be given with --resume: the run continues "
                         + "with the checkpoint's settings (" + ckpt.config().describe() + "); only --epochs may change");

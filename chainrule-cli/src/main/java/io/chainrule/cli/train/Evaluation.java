@@ -83,7 +83,7 @@ public record Evaluation(double loss, double accuracy, long[][] confusion, long 
         try (var g = Autograd.noGrad()) {
             for (int start = 0; start < n; start += batch) {
                 int len = Math.min(batch, n - start);
-                Tensor xb = x.narrow(0, start, len);
+                Tensor xb = x.narrow(0, start, len).to(Models.elementType(model)); // a float64 run's model
                 Tensor yb = y.narrow(0, start, len);
                 Tensor logits = model.forward(xb);
                 if (logits.dim() != 2 || logits.shape()[1] != classes) {

@@ -33,6 +33,16 @@ public record LoadedData(String name, Labeled train, Labeled test, Labeled val, 
         return inputShape.length == 3;
     }
 
+    /** The same data with the inputs (train, validation, test) converted to {@code dtype}. */
+    public LoadedData to(io.chainrule.DType dtype) {
+        return new LoadedData(name, convert(train, dtype), convert(test, dtype), convert(val, dtype), inputShape, classes,
+                classNames, mean, std);
+    }
+
+    private static Labeled convert(Labeled l, io.chainrule.DType dtype) {
+        return l == null || l.x().dtype() == dtype ? l : new Labeled(l.x().to(dtype), l.y());
+    }
+
     /**
      * Holds {@code fraction} of the training examples back as the validation set: a random draw from {@code seed}
      * (the same for every run with that seed, so {@code --resume} and {@code eval} see the same split). Both parts

@@ -29,7 +29,7 @@ public final class ModelSummary {
         boolean wasTraining = model.isTraining();
         model.eval();
         try (var g = Autograd.noGrad()) {
-            Tensor x = Tensor.zeros(shape);
+            Tensor x = Tensor.zeros(Models.elementType(model), shape);
             Map<String, Module> layers = model.namedChildren();
             if (layers.isEmpty()) layers = Map.of("", model);
             for (Map.Entry<String, Module> e : layers.entrySet()) {

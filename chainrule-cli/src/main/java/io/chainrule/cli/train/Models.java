@@ -35,6 +35,18 @@ public final class Models {
 
     /** Like {@link #build(TrainConfig, int[], int)}, with a dropout layer after each hidden activation when asked. */
     public static Module build(TrainConfig c, Tuning t, int[] inputShape, int classes) {
+        Module m = layers(c, t, inputShape, classes);
+        // Initialised in float32 and then widened: a float64 run starts from the same numbers as a float32 one.
+        return t.elementType() == io.chainrule.DType.FLOAT32 ? m : m.to(t.elementType());
+    }
+
+    /** The element type of {@code model}'s parameters (what its inputs must be converted to). */
+    public static io.chainrule.DType elementType(Module model) {
+        List<io.chainrule.Tensor> p = model.parameters();
+        return p.isEmpty() ? io.chainrule.DType.FLOAT32 : p.get(0).dtype();
+    }
+
+    private static Module layers(TrainConfig c, Tuning t, int[] inputShape, int classes) {
         return switch (c.model()) {
             case "mlp" -> mlp(c, t.dropout(), inputShape, classes);
             case "cnn" -> cnn(c, t.dropout(), inputShape, classes);

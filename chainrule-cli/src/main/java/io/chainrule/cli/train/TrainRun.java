@@ -616,7 +616,8 @@ public final class TrainRun {
         model.eval();
         Plots.decisionBoundary(dir.resolve("decision-boundary.png"), title, xs, ys, data.classes(), pts -> {
             try (var g = Autograd.noGrad()) {
-                Tensor p = model.forward(Tensor.of(pts, pts.length / 2, 2)).softmax(1).to(DType.FLOAT64);
+                Tensor p = model.forward(Tensor.of(pts, pts.length / 2, 2).to(Models.elementType(model))).softmax(1)
+                        .to(DType.FLOAT64);
                 double[] v = p.contiguous().toDoubleArray();
                 int k = data.classes();
                 double[][] rows = new double[pts.length / 2][k];

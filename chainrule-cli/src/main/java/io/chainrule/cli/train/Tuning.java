@@ -23,13 +23,15 @@ import java.util.Properties;
  * @param lrStep       step: epochs between decays; cosine: the period T_max in epochs (0: all the run's epochs)
  * @param lrGamma      step and exp: the factor per decay
  * @param augment      training-batch augmentations, a comma-separated subset of flip, shift, noise ("" for none)
+ * @param dtype        float32 or float64: the parameters' and the inputs' element type
  */
 public record Tuning(double weightDecay, double momentum, double dropout, double clipGradNorm, String lrSchedule,
-                     int lrStep, double lrGamma, String augment) {
+                     int lrStep, double lrGamma, String augment, String dtype) {
+    public static final List<String> DTYPES = List.of("float32", "float64");
     public static final List<String> SCHEDULES = List.of("none", "step", "exp", "cosine");
     public static final List<String> AUGMENTATIONS = List.of("flip", "shift", "noise");
     /** The settings of a run that names none (and of checkpoints written before they existed). */
-    public static final Tuning NONE = new Tuning(0, Double.NaN, 0, 0, "none", 0, 0.1, "");
+    public static final Tuning NONE = new Tuning(0, Double.NaN, 0, 0, "none", 0, 0.1, "", "float32");
     /** --augment flip: the probability of mirroring an image left to right. */
     static final double FLIP_P = 0.5;
     /** --augment shift: the most pixels an image moves in each direction. */
@@ -54,11 +56,17 @@ public record Tuning(double weightDecay, double momentum, double dropout, double
         if (lrStep < 0) throw new CliException("--lr-step must be >= 1 epoch, got " + lrStep);
         if (lrSchedule.equals("step") && lrStep < 1) throw new CliException("--lr-schedule step needs --lr-step N (epochs between decays)");
         if (!(lrGamma > 0) || Double.isInfinite(lrGamma)) throw new CliException("--lr-gamma must be > 0, got " + lrGamma);
+        if (!DTYPES.contains(dtype)) throw new CliException("--dtype must be float32 or float64, got '" + dtype + "'");
         for (String a : split(augment)) { // (the fields are assigned only after this constructor body)
             if (!AUGMENTATIONS.contains(a)) {
                 throw new CliException("--augment takes " + String.join(", ", AUGMENTATIONS) + " (comma-separated), not '" + a + "'");
             }
         }
+    }
+
+    /** The element type of the model's parameters and of its inputs. */
+    public io.chainrule.DType elementType() {
+        return dtype.equals("float64") ? io.chainrule.DType.FLOAT64 : io.chainrule.DType.FLOAT32;
     }
 
     /** The --augment entries, in the order given. */
@@ -148,6 +156,7 @@ public record Tuning(double weightDecay, double momentum, double dropout, double
         p.setProperty("config.lr_step", Integer.toString(lrStep));
         p.setProperty("config.lr_gamma", Double.toString(lrGamma));
         p.setProperty("config.augment", augment);
+        p.setProperty("config.dtype", dtype);
     }
 
     /** Reads what {@link #store} wrote; a checkpoint without these keys has {@link #NONE}. */
@@ -157,7 +166,7 @@ public record Tuning(double weightDecay, double momentum, double dropout, double
             return new Tuning(d(p, "config.weight_decay"), d(p, "config.momentum"), d(p, "config.dropout"),
                     d(p, "config.clip_grad_norm"), p.getProperty("config.lr_schedule").strip(),
                     Integer.parseInt(p.getProperty("config.lr_step", "0").strip()), d(p, "config.lr_gamma"),
-                    p.getProperty("config.augment", "").strip());
+                    p.getProperty("config.augment", "").strip(), p.getProperty("config.dtype", "float32").strip());
         } catch (NumberFormatException | NullPointerException e) {
             throw new CliException(where + " is damaged: a training setting (config.weight_decay ... lr_gamma) is "
                     + "missing or not a number");
@@ -182,6 +191,7 @@ public record Tuning(double weightDecay, double momentum, double dropout, double
             default -> { }
         }
         if (!augment.isBlank()) sb.append(", augment ").append(augment);
+        if (dtype.equals("float64")) sb.append(", float64");
         return sb.toString();
     }
 
