@@ -11,12 +11,18 @@ cd "$root"
 work="$(mktemp -d "${TMPDIR:-/tmp}/chainrule-cluster.XXXXXX")"
 pids=()
 
+# Every process below $1, deepest first (a launcher's JVM sits under its pipeline; a worker's executors under it).
+descendants() {
+  local c
+  for c in $(pgrep -P "$1" 2>/dev/null || true); do descendants "$c"; echo "$c"; done
+}
+
 cleanup() {
   local code=$?
-  # The workers' executors are their children: collect them before stopping the workers.
+  # Collect the children before stopping their parents.
   local all=()
   for p in ${pids[@]+"${pids[@]}"}; do
-    for c in $(pgrep -P "$p" 2>/dev/null || true); do all+=("$c"); done
+    for c in $(descendants "$p"); do all+=("$c"); done
     all+=("$p")
   done
   for p in ${all[@]+"${all[@]}"}; do kill "$p" 2>/dev/null || true; done
@@ -111,7 +117,8 @@ cmp -s "$(optimizer_of "$work/local")" "$(optimizer_of "$work/cluster")" || { ec
 echo "cluster: OK: model.safetensors identical to local[2]'s after losing a worker (sha256 ${a%% *}; cluster run $((SECONDS - start)) s)"
 
 # 4. The driver killed with kill -9 once epoch 1's checkpoint is complete, then resumed (on local[2]): the same bits.
-CHAINRULE_NO_BUILD=1 bin/chainrule "${train[@]}" "${loopback[@]}" --quiet --spark 'local[2]' --out "$work/killed" \
+# In a session of its own (setsid), so that kill -9 reaches the JVM and not only the launcher script around it.
+CHAINRULE_NO_BUILD=1 setsid bin/chainrule "${train[@]}" "${loopback[@]}" --quiet --spark 'local[2]' --out "$work/killed" \
   > "$work/killed.log" 2>&1 &
 driver=$!
 pids+=("$driver")
@@ -121,7 +128,7 @@ for _ in $(seq 600); do
   sleep 0.1
 done
 kill -0 "$driver" 2>/dev/null || { echo "cluster: the driver ended before the kill" >&2; exit 1; }
-kill -9 "$driver"
+kill -9 -- -"$driver" # the whole process group: the launcher, its JVM and its output filter
 wait "$driver" 2>/dev/null || true
 CHAINRULE_NO_BUILD=1 bin/chainrule train --resume "$work/killed" "${loopback[@]}" --quiet --spark 'local[2]' \
   > "$work/resumed.log" 2>&1 || { echo "cluster: resuming the killed run failed" >&2; cat "$work/resumed.log" >&2; exit 1; }

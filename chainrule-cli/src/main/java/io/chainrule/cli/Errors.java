@@ -20,10 +20,47 @@ final class Errors {
         CommandLine cmd = e.getCommandLine();
         PrintWriter err = cmd.getErr();
         String name = cmd.getCommandSpec().qualifiedName();
-        err.println(name + ": " + oneLine(e.getMessage()) + " (see '" + name + " --help')");
+        err.println(name + ": " + oneLine(unknownCommand(e).orElse(e.getMessage())) + " (see '" + name + " --help')");
         if (debug()) e.printStackTrace(err);
         err.flush();
         return USAGE;
+    }
+
+    /**
+     * "unknown command 'trian' (one of train, eval, ...)" for a first word that names no subcommand, where picocli
+     * would say "Unmatched argument at index 0".
+     */
+    private static java.util.Optional<String> unknownCommand(CommandLine.ParameterException e) {
+        CommandLine cmd = e.getCommandLine();
+        if (!(e instanceof CommandLine.UnmatchedArgumentException u) || cmd.getSubcommands().isEmpty()
+                || u.getUnmatched().isEmpty() || u.getUnmatched().get(0).startsWith("-")) {
+            return java.util.Optional.empty();
+        }
+        String first = u.getUnmatched().get(0);
+        java.util.List<String> names = cmd.getSubcommands().keySet().stream().filter(n -> !n.equals("help")).toList();
+        // picocli suggests the nearest name however far it is; only a near miss (a typo) is worth a guess.
+        String suggestion = names.stream().filter(n -> editDistance(n, first) <= 2).findFirst()
+                .map(n -> "; did you mean '" + n + "'?").orElse("");
+        return java.util.Optional.of("unknown command '" + first + "' (one of " + String.join(", ", names) + ", help)"
+                + suggestion);
+    }
+
+    /** Levenshtein distance: the fewest single-letter insertions, deletions and changes from a to b. */
+    static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int change = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(change, Math.min(prev[j], cur[j - 1]) + 1);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     static int onExecutionError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {

@@ -39,8 +39,9 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Checkpoint ck = Checkpoint.read(run);
-        Module model = Models.build(ck.config(), ck.inputShape(), ck.classes());
+        Module model = Models.build(ck);
         ck.loadModel(model);
+        model.to(io.chainrule.DType.FLOAT32); // ONNX files are float32 (a --dtype float64 run is narrowed)
         model.eval();
         int[] shape = new int[ck.inputShape().length + 1];
         shape[0] = 1;

@@ -31,6 +31,10 @@ final class OnnxEval {
             throw new CliException("eval --model " + file + ": give --data (the file does not say what data the model "
                     + "was trained on)");
         }
+        if ("val".equals(c.split) || c.best) {
+            throw new CliException("eval --model " + file + ": " + ("val".equals(c.split) ? "--split val" : "--best")
+                    + " is about a run's folder (its held-out examples, its best model); an ONNX file has neither");
+        }
         boolean synthetic = DataSource.isSynthetic(d);
         boolean sameData = d.equals(info.data());
         long trainSeed = info.seed(0);
@@ -54,7 +58,7 @@ final class OnnxEval {
         String which = useTest ? "test split" : synthetic && s != trainSeed ? "fresh sample, seed " + s : "training set";
 
         Module model = Onnx.load(file);
-        Evaluation ev = Evaluation.of(model, set, classes);
+        Evaluation ev = Evaluation.of(model, set, classes, c.topK(classes));
         String[] names = info.classNames() != null && info.classNames().length == classes ? info.classNames()
                 : classes == loaded.classes() ? loaded.classNames() : numbered(classes);
         Path dir = Files2.prepareOutputDir(c.out != null ? c.out : file.toAbsolutePath().getParent());

@@ -10,6 +10,8 @@ import io.chainrule.cli.train.RunFolder;
 import io.chainrule.cli.train.ShardedSteps;
 import io.chainrule.cli.train.TrainConfig;
 import io.chainrule.cli.train.TrainRun;
+import io.chainrule.cli.train.Tuning;
+import io.chainrule.cli.train.Validation;
 import io.chainrule.nn.Module;
 import io.chainrule.optim.Optimizer;
 import picocli.CommandLine;
@@ -37,10 +39,14 @@ import java.util.concurrent.TimeUnit;
                 + "one unit: a crash at any moment leaves the previous one or the new one. Ctrl-C stops after the "
                 + "current batch and saves a checkpoint; --resume continues exactly where it stopped.",
                 "An --out folder that already holds a run is refused (use --resume, a new folder, or --force)."},
-        footer = {"", "Examples:",
+        footer = {"", "Default learning rates (--lr): sgd 0.1; momentum, nesterov 0.05; adam, adamw,",
+                "rmsprop 0.01 (0.001 on images); adagrad 0.05; lbfgs 1; cg and newton take none.",
+                "", "Examples:",
                 "  chainrule train",
-                "  chainrule train --data moons --hidden 16 --activation tanh --optimizer lbfgs --epochs 20",
-                "  chainrule train --data fashion-mnist --hidden 256,128 --epochs 5 --batch-size 128",
+                "  chainrule train --data moons --hidden 16 --activation tanh \\",
+                "      --optimizer lbfgs --epochs 20",
+                "  chainrule train --data fashion-mnist --hidden 256,128 --epochs 5 \\",
+                "      --batch-size 128",
                 "  chainrule train --resume runs/2025-01-01_12-00-00 --epochs 400"})
 final class TrainCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -51,8 +57,8 @@ final class TrainCommand implements Callable<Integer> {
                     + "label column (default ${DEFAULT-VALUE}).")
     String data;
 
-    @Option(names = "--samples", paramLabel = "N", description = "Synthetic data: points per class (spiral, default "
-            + "100) or in all (moons, xor, default 300).")
+    @Option(names = "--samples", paramLabel = "N", description = "Synthetic data: points per class, for every set "
+            + "(default 100 for the 3-class spiral, 150 for moons and xor: 300 in all each).")
     Integer samples;
 
     @Option(names = "--noise", paramLabel = "X", description = "Synthetic data: noise (spiral 0.2, moons and xor 0.1).")
@@ -61,7 +67,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", description = "Use only the first N training examples (image and CSV data).")
     Integer limit;
 
-    @Option(names = "--model", paramLabel = "mlp|cnn", defaultValue = "mlp", description = "Model family (default ${DEFAULT-VALUE}).")
+    @Option(names = "--standardize", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "CSV data: standardise each feature column to mean 0, std 1 with the training file's "
+                    + "statistics (default; --no-standardize keeps the values as they are).")
+    boolean standardize;
+
+    @Option(names = "--model", paramLabel = "mlp|cnn|rnn|lstm|gru", defaultValue = "mlp", description = "Model family "
+            + "(default ${DEFAULT-VALUE}); rnn, lstm and gru read gray images row by row (--hidden: the state size, "
+            + "one entry per stacked layer; default 128).")
     String model;
 
     @Option(names = "--hidden", paramLabel = "W1,W2,...", description = "Hidden layer widths (default 64,64; "
@@ -76,13 +89,54 @@ final class TrainCommand implements Callable<Integer> {
             description = "sgd, momentum, nesterov, adam, adamw, rmsprop, adagrad, lbfgs, cg or newton (default ${DEFAULT-VALUE}).")
     String optimizer;
 
-    @Option(names = "--lr", paramLabel = "X", description = "Learning rate (default: 0.01 for Adam on small data, "
-            + "0.001 on images, 0.1 for SGD, 1 for L-BFGS).")
+    @Option(names = "--lr", paramLabel = "X", description = "Learning rate (default: per optimizer, listed below).")
     Double lr;
 
+    @Option(names = "--lr-schedule", paramLabel = "none|step|exp|cosine", description = "Learning-rate schedule, "
+            + "stepped after each epoch: step (×--lr-gamma every --lr-step epochs), exp (×--lr-gamma each epoch), "
+            + "cosine (annealed to 0 over --lr-step epochs, default all of them). Default none.")
+    String lrSchedule;
+
+    @Option(names = "--lr-step", paramLabel = "N", description = "Epochs between decays (step), or the cosine period.")
+    Integer lrStep;
+
+    @Option(names = "--lr-gamma", paramLabel = "X", description = "Decay factor for step and exp (default 0.1 for "
+            + "step, 0.95 for exp).")
+    Double lrGamma;
+
+    @Option(names = "--weight-decay", paramLabel = "X", description = "L2 weight decay (AdamW: decoupled; default "
+            + "0, AdamW 0.01).")
+    Double weightDecay;
+
+    @Option(names = "--momentum", paramLabel = "X", description = "Momentum for sgd, momentum, nesterov and rmsprop "
+            + "(default 0.9 for momentum and nesterov, else 0).")
+    Double momentum;
+
+    @Option(names = "--dropout", paramLabel = "P", description = "Dropout probability after each hidden layer "
+            + "(default 0: none).")
+    Double dropout;
+
+    @Option(names = "--augment", paramLabel = "flip,shift,noise", description = "Augment the training batches: "
+            + "flip (mirror left-right, p 0.5), shift (up to 2 pixels each way), noise (Gaussian, std 0.05); flip and "
+            + "shift are for images.")
+    String augment;
+
+    @Option(names = "--dtype", paramLabel = "float32|float64", description = "Element type of the parameters and "
+            + "inputs (default float32).")
+    String dtype;
+
+    @Option(names = "--clip-grad-norm", paramLabel = "X", description = "Clip the gradients' total L2 norm to X "
+            + "before each step (default 0: off).")
+    Double clipGradNorm;
+
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs in all, counting those of a resumed run "
-            + "(default 200; 5 for images, 100 for CSV).")
+            + "(default 200; 5 for images, 100 for CSV, 20 for newton).")
     Integer epochs;
+
+    @Option(names = "--newton-max-params", paramLabel = "N", description = "The most parameters --optimizer newton "
+            + "accepts (default ${DEFAULT-VALUE}): its exact Hessian costs one backward pass per parameter and n² "
+            + "doubles per step. May be given with --resume.", defaultValue = "5000")
+    int newtonMaxParams;
 
     @Option(names = "--batch-size", paramLabel = "N", description = "Examples per batch; 0 = the whole set "
             + "(default 0 for synthetic data, 128 otherwise).")
@@ -90,6 +144,19 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--drop-last", description = "Drop the last, smaller batch of each epoch.")
     boolean dropLast;
+
+    @Option(names = "--val-split", paramLabel = "F", description = "Fraction of the training examples held out for "
+            + "validation, drawn from --seed (default 0.1; 0: none). Their loss and accuracy are reported each epoch; "
+            + "the test split, where the data has one, is evaluated once at the end.")
+    Double valSplit;
+
+    @Option(names = "--early-stop", paramLabel = "PATIENCE", description = "Stop when the --monitor metric has not "
+            + "improved for PATIENCE epochs (default 0: train all --epochs).")
+    Integer earlyStop;
+
+    @Option(names = "--monitor", paramLabel = "val_loss|val_acc", description = "The validation metric that picks the "
+            + "best epoch (kept in best.safetensors) and drives --early-stop (default val_loss).")
+    String monitor;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed for the data, the initial weights and the "
             + "shuffling (default 0).")
@@ -136,6 +203,11 @@ final class TrainCommand implements Callable<Integer> {
             + "order (default with --spark: 2; without --spark: computed in this process, the reference).")
     Integer shards;
 
+    @Option(names = "--progress-every", paramLabel = "SECONDS", defaultValue = "5", description = "When the output "
+            + "is not a terminal (a log file, | tee, CI), print a progress line with an ETA every SECONDS during an "
+            + "epoch (default ${DEFAULT-VALUE}; 0: only the epoch summaries).")
+    double progressEvery;
+
     @Option(names = "--stop-after-batches", hidden = true, description = "Testing: stop as Ctrl-C would after N batches.")
     int stopAfterBatches;
 
@@ -151,44 +223,62 @@ final class TrainCommand implements Callable<Integer> {
             }
             io.chainrule.Threads.set(Math.min(threads, processors));
         }
+        if (newtonMaxParams < 1) {
+            throw new CommandLine.ParameterException(cmd, "--newton-max-params must be at least 1, got " + newtonMaxParams);
+        }
         Checkpoint ckpt = resume == null ? null : Checkpoint.read(resume);
         TrainConfig config = ckpt == null ? fresh(cmd) : resumed(cmd, ckpt);
+        Validation validation = ckpt != null ? ckpt.validation() : validation();
+        Tuning tuning = ckpt != null ? ckpt.tuning() : tuning();
         Path dir = out != null ? out : ckpt != null ? ckpt.dir() : defaultOut();
         boolean replacing = refuseToOverwrite(dir, ckpt);
-        LoadedData loaded = ckpt == null ? DataSource.load(config) : DataSource.load(config, ckpt.mean(), ckpt.std());
+        LoadedData loaded = (ckpt == null ? DataSource.load(config, standardize) : DataSource.load(config, ckpt.mean(), ckpt.std()))
+                .splitValidation(validation.split(), config.seed()).to(tuning.elementType());
         if (ckpt != null && (!Arrays.equals(loaded.inputShape(), ckpt.inputShape()) || loaded.classes() != ckpt.classes())) {
             throw new CliException("the data " + config.data() + " now has input " + Fmt.shape(loaded.inputShape()) + " and "
                     + loaded.classes() + " classes, but the checkpoint was trained on " + Fmt.shape(ckpt.inputShape())
                     + " and " + ckpt.classes());
         }
+        tuning.checkFor(loaded);
         Tensor.manualSeed(config.seed());
-        Module net = Models.build(config, loaded.inputShape(), loaded.classes());
-        Optimizer opt = Optimizers.create(config.optimizer(), net.parameters(), config.lr());
+        Module net = Models.build(config, tuning, loaded.inputShape(), loaded.classes());
+        Optimizer opt = Optimizers.create(config.optimizer(), net.parameters(), config.lr(), tuning);
+        if (opt instanceof io.chainrule.optim.Newton newton) newton.maxParameters(newtonMaxParams);
         if (ckpt != null) {
             ckpt.loadModel(net);
             ckpt.loadOptimizer(opt);
         }
-        ShardedSteps sharded = ShardedSteps.open(spark, shards, ckpt, config, loaded, net, opt); // null: not sharded
+        ShardedSteps sharded = ShardedSteps.open(spark, shards, ckpt, config, tuning, loaded, net, opt); // null: not sharded
         long params = Models.parameterCount(net);
-        if (config.optimizer().equals("newton") && params > Optimizers.NEWTON_MAX_PARAMETERS) {
+        if (config.optimizer().equals("newton") && params > newtonMaxParams) {
             throw new CliException(String.format(java.util.Locale.ROOT, "--optimizer newton builds the exact %,d×%,d "
-                    + "Hessian of this model's parameters; it takes at most %,d (try --hidden 8, or --optimizer lbfgs)",
-                    params, params, Optimizers.NEWTON_MAX_PARAMETERS));
+                    + "Hessian of this model's parameters; it takes at most %,d (try --hidden 8, --optimizer lbfgs, "
+                    + "or raise --newton-max-params)", params, params, newtonMaxParams));
         }
-        // The output folder is made (or a run in it replaced) only once the data and the model are known to be fine.
-        if (replacing) RunFolder.clear(dir);
-        Files2.prepareOutputDir(dir);
-        if (sharded != null) sharded.record(dir);
-        if (config.optimizer().equals("newton") && params > 500 && !quiet && !json) {
-            cmd.getErr().printf(java.util.Locale.ROOT, "note: Newton builds the exact Hessian with one backward pass per "
-                    + "parameter: %,d passes per step for this model; a small one (--hidden 8) is much faster%n", params);
+        if (!(progressEvery >= 0) || Double.isInfinite(progressEvery)) {
+            throw new CommandLine.ParameterException(cmd, "--progress-every must be >= 0 seconds, got " + progressEvery);
         }
         boolean interactive = System.console() != null && !quiet && !json;
         int every = logEvery != null ? Math.max(1, logEvery) : config.epochs() <= 30 ? 1 : (config.epochs() + 19) / 20;
-        TrainRun.Options options = new TrainRun.Options(dir, quiet, json, interactive, System.err, every, stopAfterBatches);
-        TrainRun run = new TrainRun(config, loaded, net, opt, ckpt, options, cmd.getOut(), cmd.getErr()).sharded(sharded);
-        io.chainrule.cli.live.TrainObserver observer = views.open(dir, cmd.getOut(), quiet || json);
-        run.observer(observer);
+        // The output folder is made (or a run in it replaced) only once the data and the model are known to be fine.
+        Files2.prepareOutputDir(dir);
+        java.io.Closeable folderLock = RunFolder.lock(dir); // held until this command returns
+        TrainRun run;
+        io.chainrule.cli.live.TrainObserver observer;
+        try {
+            if (replacing) RunFolder.clear(dir);
+            if (sharded != null) sharded.record(dir);
+            if (config.optimizer().equals("newton") && !quiet && !json) newtonNote(cmd, config, loaded, net, params);
+            TrainRun.Options options = new TrainRun.Options(dir, quiet, json, interactive, System.err, every,
+                    stopAfterBatches, progressEvery, programName());
+            run = new TrainRun(config, validation, tuning, loaded, net, opt, ckpt, options, cmd.getOut(), cmd.getErr())
+                    .sharded(sharded);
+            observer = views.open(dir, cmd.getOut(), quiet || json);
+            run.observer(observer);
+        } catch (Exception | Error e) {
+            folderLock.close();
+            throw e;
+        }
 
         // Ctrl-C: ask the loop to stop after the current batch, and hold the JVM until the checkpoint is written.
         CountDownLatch finished = new CountDownLatch(1);
@@ -216,6 +306,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             throw e;
         } finally {
+            folderLock.close();
             io.chainrule.cli.live.ViewOptions.close(observer, cmd.getErr(), quiet);
             if (sharded != null) sharded.close();
             cmd.getOut().flush();
@@ -229,6 +320,20 @@ final class TrainCommand implements Callable<Integer> {
         return result.interrupted() ? 130 : 0;
     }
 
+    /**
+     * Says up front what Newton costs per step (the run adds the measured time after its first step): the exact
+     * Hessian takes one backward pass per parameter, and an n×n Cholesky.
+     */
+    private static void newtonNote(CommandLine cmd, TrainConfig config, LoadedData loaded, Module net, long params) {
+        int n = loaded.train().size();
+        int bs = config.batchSize() == 0 ? n : Math.min(config.batchSize(), n);
+        long steps = (long) config.epochs() * (config.dropLast() ? n / bs : (n + bs - 1) / bs);
+        cmd.getErr().printf(java.util.Locale.ROOT, "note: Newton builds the exact Hessian: %,d backward passes and a "
+                + "%,d×%,d Cholesky per step, %,d step%s in this run; the time of the first step and the run's "
+                + "estimate follow it%n", params, params, params, steps, steps == 1 ? "" : "s");
+        cmd.getErr().flush();
+    }
+
     /** The configuration of a new run from the options and the data-dependent defaults. */
     private TrainConfig fresh(CommandLine cmd) {
         check(cmd, "--model", model, TrainConfig.MODELS);
@@ -239,6 +344,9 @@ final class TrainCommand implements Callable<Integer> {
         if (!synthetic && (samples != null || noise != null)) {
             throw new CommandLine.ParameterException(cmd, "--samples and --noise are for the synthetic sets (spiral, moons, xor), not " + data);
         }
+        if (cmd.getParseResult().hasMatchedOption("--standardize") && (synthetic || images)) {
+            throw new CommandLine.ParameterException(cmd, "--standardize and --no-standardize are for CSV data, not " + data);
+        }
         if (synthetic && limit != null) {
             throw new CommandLine.ParameterException(cmd, "--limit is for image and CSV data; use --samples for " + data);
         }
@@ -248,25 +356,95 @@ final class TrainCommand implements Callable<Integer> {
         if (nz < 0 || !Double.isFinite(nz)) throw new CommandLine.ParameterException(cmd, "--noise must be >= 0, got " + nz);
         int lim = limit == null ? 0 : limit;
         if (lim < 0) throw new CommandLine.ParameterException(cmd, "--limit must be >= 0, got " + lim);
-        int[] h = TrainConfig.parseHiddenOption(hidden != null ? hidden : model.equals("cnn") ? "128" : images ? "256,128" : "64,64");
+        int[] h = TrainConfig.parseHiddenOption(hidden != null ? hidden
+                : model.equals("cnn") || TrainConfig.isRecurrent(model) ? "128" : images ? "256,128" : "64,64");
+        String act = activation;
+        if (TrainConfig.isRecurrent(model)) {
+            // The plain RNN's nonlinearity is tanh unless relu is asked for; LSTM and GRU have their own gates.
+            boolean given = cmd.getParseResult().hasMatchedOption("--activation");
+            if (given && (!model.equals("rnn") || !(activation.equals("tanh") || activation.equals("relu")))) {
+                throw new CommandLine.ParameterException(cmd, "--activation with --model " + model + ": "
+                        + (model.equals("rnn") ? "tanh or relu" : "none (its gates fix the nonlinearities)"));
+            }
+            act = given ? activation : "tanh";
+        }
+        if (lr != null && Optimizers.takesNoLr(optimizer)) {
+            throw new CommandLine.ParameterException(cmd, "--lr: --optimizer " + optimizer + " takes no learning rate ("
+                    + (optimizer.equals("cg") ? "a line search chooses each step" : "it takes the exact Newton step")
+                    + "); drop --lr");
+        }
         double rate = lr != null ? lr : TrainConfig.defaultLr(optimizer, images);
         if (!(rate > 0) || !Double.isFinite(rate)) throw new CommandLine.ParameterException(cmd, "--lr must be > 0, got " + rate);
-        int e = epochs != null ? epochs : synthetic ? 200 : images ? 5 : 100;
+        // Newton converges in a few exact steps, each costing a backward pass per parameter: 20 epochs, not 200.
+        int e = epochs != null ? epochs : optimizer.equals("newton") ? 20 : synthetic ? 200 : images ? 5 : 100;
         if (e < 1) throw new CommandLine.ParameterException(cmd, "--epochs must be at least 1, got " + e);
         int b = batchSize != null ? batchSize : synthetic ? 0 : 128;
         if (b < 0) throw new CommandLine.ParameterException(cmd, "--batch-size must be >= 0 (0: the whole set), got " + b);
-        return new TrainConfig(data, s, nz, lim, model, h, activation, optimizer, rate, e, b, dropLast, seed == null ? 0 : seed);
+        return new TrainConfig(data, s, nz, lim, model, h, act, optimizer, rate, e, b, dropLast, seed == null ? 0 : seed);
+    }
+
+    /** The settings of a new run beyond its TrainConfig: schedule, weight decay, momentum, dropout, clipping. */
+    private Tuning tuning() {
+        String schedule = lrSchedule == null ? "none" : lrSchedule;
+        check(spec.commandLine(), "--lr-schedule", schedule, Tuning.SCHEDULES.toArray(new String[0]));
+        if (schedule.equals("none") && (lrStep != null || lrGamma != null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--lr-step and --lr-gamma need --lr-schedule");
+        }
+        if (schedule.equals("cosine") && lrGamma != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--lr-gamma is for --lr-schedule step and exp; "
+                    + "cosine anneals to 0");
+        }
+        if (schedule.equals("exp") && lrStep != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--lr-step is for --lr-schedule step and cosine");
+        }
+        double gamma = lrGamma != null ? lrGamma : schedule.equals("exp") ? 0.95 : 0.1;
+        return new Tuning(weightDecay == null ? 0 : weightDecay, momentum == null ? Double.NaN : momentum,
+                dropout == null ? 0 : dropout, clipGradNorm == null ? 0 : clipGradNorm, schedule,
+                lrStep == null ? 0 : lrStep, gamma, augment == null ? "" : augment.replace(" ", ""),
+                dtype == null ? "float32" : dtype);
+    }
+
+    /** The validation settings of a new run from --val-split, --early-stop and --monitor. */
+    private Validation validation() {
+        String m = monitor == null ? Validation.VAL_LOSS : monitor;
+        CommandLine cmd = spec.commandLine();
+        if (!Arrays.asList(Validation.MONITORS).contains(m)) {
+            throw new CommandLine.ParameterException(cmd, "Invalid value for option '--monitor': '" + m
+                    + "' (expected one of " + String.join(", ", Validation.MONITORS) + ")");
+        }
+        double split = valSplit == null ? Validation.DEFAULT_SPLIT : valSplit;
+        if (!(split >= 0 && split < 1)) {
+            throw new CommandLine.ParameterException(cmd, "--val-split must be at least 0 and below 1, got " + split);
+        }
+        int patience = earlyStop == null ? 0 : earlyStop;
+        if (patience < 0) throw new CommandLine.ParameterException(cmd, "--early-stop must be >= 0 (0: off), got " + patience);
+        if (patience > 0 && split == 0) {
+            throw new CommandLine.ParameterException(cmd, "--early-stop needs validation data to watch: drop "
+                    + "--val-split 0 or give a fraction above 0");
+        }
+        if (monitor != null && split == 0) {
+            throw new CommandLine.ParameterException(cmd, "--monitor needs validation data: drop --val-split 0");
+        }
+        return new Validation(split, patience, m);
     }
 
     /** The checkpoint's configuration; only --epochs may change it (options that would are refused). */
     private TrainConfig resumed(CommandLine cmd, Checkpoint ckpt) {
         CommandLine.ParseResult pr = cmd.getParseResult();
         for (String o : List.of("--data", "--samples", "--noise", "--limit", "--model", "--hidden", "--activation",
-                "--optimizer", "--lr", "--batch-size", "--drop-last", "--seed")) {
+                "--optimizer", "--lr", "--batch-size", "--drop-last", "--seed", "--val-split", "--early-stop", "--monitor",
+                "--lr-schedule", "--lr-step", "--lr-gamma", "--weight-decay", "--momentum", "--dropout", "--clip-grad-norm",
+                "--augment", "--standardize", "--dtype")) {
             if (pr.hasMatchedOption(o)) {
                 throw new CommandLine.ParameterException(cmd, o + " cannot be given with --resume: the run continues "
                         + "with the checkpoint's settings (" + ckpt.config().describe() + "); only --epochs may change");
             }
+        }
+        Validation v = ckpt.validation();
+        if (v.patience() > 0 && ckpt.best() != null && ckpt.batch() == 0 && ckpt.epoch() - ckpt.best().epoch() >= v.patience()) {
+            throw new CliException("the run in " + ckpt.dir() + " stopped early after epoch " + ckpt.epoch() + " ("
+                    + v.monitor() + " had not improved for " + v.patience() + " epochs since epoch "
+                    + ckpt.best().epoch() + "); its best model is " + ckpt.dir().resolve(Checkpoint.BEST));
         }
         int e = epochs != null ? epochs : ckpt.config().epochs();
         if (e <= ckpt.epoch() && ckpt.batch() == 0) {
@@ -306,6 +484,15 @@ final class TrainCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cmd, "Invalid value for option '" + option + "': '" + value
                     + "' (expected one of " + String.join(", ", allowed) + ")");
         }
+    }
+
+    /**
+     * The program's name as the user typed it ({@code bin/chainrule}, {@code chainrule}), which the launcher passes
+     * in the system property {@code chainrule.command}; "chainrule" when run otherwise.
+     */
+    static String programName() {
+        String typed = System.getProperty("chainrule.command");
+        return typed == null || typed.isBlank() ? "chainrule" : typed;
     }
 
     private static Path defaultOut() {

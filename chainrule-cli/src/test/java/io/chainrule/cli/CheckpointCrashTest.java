@@ -34,6 +34,7 @@ class CheckpointCrashTest {
     static Path shared;
     private static byte[] referenceModel;
     private static byte[] referenceOptimizer;
+    private static byte[] referenceBest;
 
     @BeforeAll
     static void uninterruptedRun() throws IOException {
@@ -42,6 +43,7 @@ class CheckpointCrashTest {
         assertEquals(0, r.exit(), r::toString);
         referenceModel = Files.readAllBytes(ref.resolve("model.safetensors"));
         referenceOptimizer = Files.readAllBytes(TrainCommandTest.checkpointFile(ref, "optimizer.safetensors"));
+        referenceBest = Files.readAllBytes(ref.resolve("best.safetensors"));
     }
 
     /**
@@ -51,7 +53,7 @@ class CheckpointCrashTest {
     @Test
     void killAtEveryStepOfASave(@TempDir Path tmp) throws Exception {
         String[][] phases = {{"metrics-written", "1"}, {"folder-created", "1"}, {"model-written", "1"},
-                {"optimizer-written", "1"}, {"pointer-written", "1"}, {"pointer-switched", "2"},
+                {"optimizer-written", "1"}, {"best-written", "1"}, {"pointer-written", "1"}, {"pointer-switched", "2"},
                 {"model-published", "2"}, {"saved", "2"}};
         // The children run side by side (each waits on its own fsyncs), then each crashed folder is checked.
         List<ChildJvm.Child> children = new ArrayList<>();
@@ -125,6 +127,9 @@ class CheckpointCrashTest {
         assertArrayEquals(referenceModel, Files.readAllBytes(TrainCommandTest.checkpointFile(run, "model.safetensors")), phase);
         assertArrayEquals(referenceOptimizer,
                 Files.readAllBytes(TrainCommandTest.checkpointFile(run, "optimizer.safetensors")), phase);
+        // The best model (validation split on by default) survives the crash with the checkpoint it belongs to.
+        assertArrayEquals(referenceBest, Files.readAllBytes(run.resolve("best.safetensors")), phase);
+        assertArrayEquals(referenceBest, Files.readAllBytes(TrainCommandTest.checkpointFile(run, "best.safetensors")), phase);
         assertEquals(5, Files.readAllLines(run.resolve("metrics.csv")).size(), phase + ": one row per epoch");
         assertNoLeftovers(run);
     }

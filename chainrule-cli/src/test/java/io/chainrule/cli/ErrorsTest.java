@@ -26,7 +26,10 @@ class ErrorsTest {
 
     @Test
     void unknownSubcommand() {
-        oneLineError("Unmatched argument", "trian");
+        Cli.Run r = oneLineError("chainrule: unknown command 'trian' (one of train, eval, ", "trian");
+        assertTrue(r.err().contains("did you mean 'train'?"), r.err());
+        Cli.Run far = oneLineError("chainrule: unknown command 'nosuch' (one of train, eval, predict, summary, ", "nosuch");
+        assertFalse(far.err().contains("did you mean"), "no guess for a word far from every command: " + far.err());
     }
 
     @Test

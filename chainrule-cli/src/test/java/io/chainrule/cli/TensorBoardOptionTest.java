@@ -19,7 +19,8 @@ class TensorBoardOptionTest {
     void eventFileMatchesTheRun(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("run");
         // 300 spiral points in batches of 50: 6 steps per epoch, 18 in all.
-        Cli.Run r = Cli.run("train", "--out", out.toString(), "--epochs", "3", "--batch-size", "50", "--tensorboard");
+        Cli.Run r = Cli.run("train", "--out", out.toString(), "--epochs", "3", "--batch-size", "50", "--val-split", "0",
+                "--tensorboard");
         assertEquals(0, r.exit(), r::toString);
         assertTrue(r.out().contains("tensorboard --logdir"), r.out());
         List<Path> files;

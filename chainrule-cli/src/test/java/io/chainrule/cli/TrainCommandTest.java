@@ -144,7 +144,7 @@ class TrainCommandTest {
             count++;
         }
         assertEquals(3, count, r.out());
-        assertEquals(150, total, "every example in the matrix");
+        assertEquals(135, total, "every training example in the matrix: 150 less the 15 held out for validation");
     }
 
     @Test

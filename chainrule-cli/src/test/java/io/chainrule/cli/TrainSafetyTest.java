@@ -25,6 +25,23 @@ class TrainSafetyTest {
     }
 
     @Test
+    void aFolderAnotherTrainIsWritingToIsRefused(@TempDir Path tmp) throws Exception {
+        Path run = tmp.resolve("run");
+        assertEquals(0, Cli.run(spiral(run, "--epochs", "1", "--quiet")).exit());
+        byte[] model = Files.readAllBytes(run.resolve("model.safetensors"));
+        // A --resume while the first train still writes there (here: the lock held as a live train holds it).
+        try (var held = io.chainrule.cli.train.RunFolder.lock(run)) {
+            ErrorsTest.oneLineError("another 'chainrule train' is writing to " + run, "train", "--resume", run.toString(),
+                    "--epochs", "2");
+            ErrorsTest.oneLineError("another 'chainrule train' is writing to " + run, spiral(run, "--epochs", "1", "--force"));
+        }
+        assertArrayEquals(model, Files.readAllBytes(run.resolve("model.safetensors")), "the run is untouched");
+        Cli.Run resumed = Cli.run("train", "--resume", run.toString(), "--epochs", "2", "--quiet");
+        assertEquals(0, resumed.exit(), resumed::toString); // released with the holder
+        CheckpointCrashTest.assertNoLeftovers(run);
+    }
+
+    @Test
     void anExistingRunIsRefusedAndForceReplacesIt(@TempDir Path tmp) throws Exception {
         Path run = tmp.resolve("run");
         assertEquals(0, Cli.run(spiral(run, "--epochs", "2", "--quiet")).exit());

@@ -38,15 +38,26 @@ import java.util.zip.CRC32;
  * @param batch batches completed in the epoch after those (non-zero only after an interrupt)
  * @param step  optimizer steps taken in all
  * @param partial the metrics so far of the epoch that was stopped part way
+ * @param best  the best epoch so far on the validation metric, whose model is {@value #BEST} in {@code files}
+ *              (null when the run holds no validation set or has not finished an epoch)
  */
-public record Checkpoint(Path dir, Path files, TrainConfig config, int[] inputShape, int classes, String[] classNames,
-                         double[] mean, double[] std, int epoch, int batch, long step, Partial partial) {
+public record Checkpoint(Path dir, Path files, TrainConfig config, Validation validation, Tuning tuning, int[] inputShape, int classes,
+                         String[] classNames, double[] mean, double[] std, int epoch, int batch, long step,
+                         Partial partial, Best best) {
     /** The running loss sum, correct count and examples seen of an epoch stopped part way (zeros otherwise). */
     public record Partial(double lossSum, long correct, long seen) {
         public static final Partial NONE = new Partial(0, 0, 0);
     }
 
+    /**
+     * The epoch with the best monitored validation metric so far. Kept in the checkpoint so that --resume continues
+     * the early-stopping count where it stopped.
+     */
+    public record Best(int epoch, double value) {}
+
     public static final String MODEL = "model.safetensors";
+    /** The model of the {@link Best} epoch, in each checkpoint folder beside {@value #MODEL}. */
+    public static final String BEST = "best.safetensors";
     public static final String OPTIMIZER = "optimizer.safetensors";
     public static final String PROPERTIES = "checkpoint.properties";
     /** The first layout: the three files side by side in the run folder. */
@@ -59,16 +70,37 @@ public record Checkpoint(Path dir, Path files, TrainConfig config, int[] inputSh
      * Writes a new checkpoint of model and optimizer state into {@code dir} and makes it the current one (see the
      * class comment for the order that makes this safe against a kill at any moment).
      */
-    public static void save(Path dir, Module model, Optimizer optimizer, TrainConfig config, LoadedData data, int epoch,
-                            int batch, long step, Partial partial) throws IOException {
+    public static void save(Path dir, Module model, Optimizer optimizer, TrainConfig config, Validation validation,
+                            Tuning tuning, LoadedData data, int epoch, int batch, long step, Partial partial, Best best,
+                            boolean bestIsNow) throws IOException {
+        // The best model of the previous checkpoint, read before the pointer moves on (null when there is none).
+        Path previousBest = best == null || bestIsNow ? null : currentFolder(dir).map(f -> f.resolve(BEST)).orElse(null);
         Path folder = RunFolder.newCheckpointFolder(dir, step);
         boolean firstFolder = !Files.isDirectory(folder.getParent());
         Files.createDirectories(folder);
         FaultInjection.reach("folder-created");
-        long modelCrc = writeTensors(folder.resolve(MODEL), model.stateDict());
+        Map<String, String> metadata = metadata(model, config, tuning, data, epoch);
+        long modelCrc = writeTensors(folder.resolve(MODEL), model.stateDict(), metadata);
         FaultInjection.reach("model-written");
-        long optCrc = writeTensors(folder.resolve(OPTIMIZER), optimizer.stateDict());
+        long optCrc = writeTensors(folder.resolve(OPTIMIZER), optimizer.stateDict(), null);
         FaultInjection.reach("optimizer-written");
+        long bestCrc = 0;
+        if (best != null) {
+            // Each checkpoint folder carries its own best model, so the pointer switch below changes the last and the
+            // best model together: a crash never pairs a checkpoint with a half-written or a later best model.
+            Path target = folder.resolve(BEST);
+            if (bestIsNow) {
+                Safetensors.save(model.stateDict(), target, metadata(model, config, tuning, data, best.epoch()));
+            } else {
+                if (previousBest == null || !Files.isRegularFile(previousBest)) {
+                    throw new IOException("the best model of epoch " + best.epoch() + " is missing from the "
+                            + "previous checkpoint in " + dir + " (expected " + previousBest + ")");
+                }
+                RunFolder.linkOrCopy(previousBest, target);
+            }
+            bestCrc = crc(target);
+            FaultInjection.reach("best-written");
+        }
         RunFolder.sync(folder);
         RunFolder.sync(folder.getParent());
         if (firstFolder) RunFolder.sync(dir); // the new checkpoints/ entry is durable before anything points into it
@@ -77,6 +109,13 @@ public record Checkpoint(Path dir, Path files, TrainConfig config, int[] inputSh
         p.setProperty("format", FORMAT);
         p.setProperty(FOLDER_KEY, RunFolder.CHECKPOINTS + "/" + folder.getFileName());
         config.store(p);
+        validation.store(p);
+        tuning.store(p);
+        if (best != null) {
+            p.setProperty("best.epoch", Integer.toString(best.epoch()));
+            p.setProperty("best.value", Double.toString(best.value()));
+            p.setProperty("crc.best", Long.toString(bestCrc));
+        }
         p.setProperty("data.input_shape", join(data.inputShape()));
         p.setProperty("data.classes", Integer.toString(data.classes()));
         p.setProperty("data.class_names", String.join("|", data.classNames()));
@@ -101,15 +140,40 @@ public record Checkpoint(Path dir, Path files, TrainConfig config, int[] inputSh
         RunFolder.sync(dir);
         FaultInjection.reach("pointer-switched");
         RunFolder.publishModel(dir, folder.resolve(MODEL));
+        if (best != null) RunFolder.publish(dir, folder.resolve(BEST), BEST);
         FaultInjection.reach("model-published");
         Files.deleteIfExists(dir.resolve(OPTIMIZER)); // the first layout's, if this run began with one
         RunFolder.pruneCheckpoints(dir, folder);
         FaultInjection.reach("saved");
     }
 
-    private static long writeTensors(Path file, Map<String, Tensor> tensors) throws IOException {
-        Safetensors.save(tensors, file);
+    private static long writeTensors(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        Safetensors.save(tensors, file, metadata);
         return crc(file);
+    }
+
+    /**
+     * The {@code __metadata__} of a model file, so that the file alone says how to rebuild the model: the layers as
+     * PyTorch prints them, the settings that build them, the input shape and classes, and a CSV's standardisation.
+     */
+    static Map<String, String> metadata(Module model, TrainConfig config, Tuning tuning, LoadedData data, int epoch) {
+        Map<String, String> m = new TreeMap<>();
+        m.put("format", "pt"); // the keys and layouts are PyTorch's (safetensors' convention for such files)
+        m.put("chainrule.architecture", model.toString());
+        m.put("chainrule.model", config.model());
+        m.put("chainrule.hidden", config.hiddenString());
+        m.put("chainrule.activation", config.activation());
+        m.put("chainrule.dropout", Double.toString(tuning.dropout()));
+        m.put("chainrule.input_shape", join(data.inputShape()));
+        m.put("chainrule.classes", Integer.toString(data.classes()));
+        m.put("chainrule.class_names", String.join("|", data.classNames()));
+        m.put("chainrule.data", config.data());
+        m.put("chainrule.epoch", Integer.toString(epoch));
+        if (data.mean() != null) {
+            m.put("chainrule.mean", joinD(data.mean()));
+            m.put("chainrule.std", joinD(data.std()));
+        }
+        return m;
     }
 
     /**
@@ -138,6 +202,8 @@ public record Checkpoint(Path dir, Path files, TrainConfig config, int[] inputSh
         }
         Path files = FORMAT_1.equals(format) ? dir : folder(dir, p.getProperty(FOLDER_KEY), where0);
         TrainConfig config = TrainConfig.load(p, where0);
+        Validation validation = Validation.load(p, where0);
+        Tuning tuning = Tuning.load(p, where0);
         try {
             int[] shape = Arrays.stream(p.getProperty("data.input_shape", "").split(",")).mapToInt(s -> Integer.parseInt(s.strip())).toArray();
             int classes = Integer.parseInt(p.getProperty("data.classes"));
@@ -150,7 +216,10 @@ public record Checkpoint(Path dir, Path files, TrainConfig config, int[] inputSh
             long step = Long.parseLong(p.getProperty("progress.step"));
             Partial partial = new Partial(Double.parseDouble(p.getProperty("progress.loss_sum", "0")),
                     Long.parseLong(p.getProperty("progress.correct", "0")), Long.parseLong(p.getProperty("progress.seen", "0")));
-            Checkpoint c = new Checkpoint(dir, files, config, shape, classes, names, mean, std, epoch, batch, step, partial);
+            Best best = p.getProperty("best.epoch") == null ? null
+                    : new Best(Integer.parseInt(p.getProperty("best.epoch")), Double.parseDouble(p.getProperty("best.value")));
+            Checkpoint c = new Checkpoint(dir, files, config, validation, tuning, shape, classes, names, mean, std, epoch, batch,
+                    step, partial, best);
             c.verify(p);
             return c;
         } catch (NumberFormatException | NullPointerException e) {
@@ -184,6 +253,7 @@ public record Checkpoint(Path dir, Path files, TrainConfig config, int[] inputSh
     private void verify(Properties p) {
         check(files.resolve(MODEL), p.getProperty("crc.model"));
         check(files.resolve(OPTIMIZER), p.getProperty("crc.optimizer"));
+        if (best != null) check(files.resolve(BEST), p.getProperty("crc.best"));
     }
 
     private void check(Path file, String expected) {
@@ -201,6 +271,19 @@ public record Checkpoint(Path dir, Path files, TrainConfig config, int[] inputSh
     /** Loads the model parameters into {@code model} (strict: keys and shapes must match). */
     public void loadModel(Module model) {
         Path f = files.resolve(MODEL);
+        try {
+            model.loadStateDict(Safetensors.load(f));
+        } catch (IOException e) {
+            throw new CliException("cannot read " + f + ": " + e.getMessage());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new CliException(f + " does not fit the model " + config.model() + " [" + config.hiddenString()
+                    + "] described in " + PROPERTIES + ": " + e.getMessage());
+        }
+    }
+
+    /** Loads the best epoch's parameters ({@value #BEST}) into {@code model}; only when {@link #best} is not null. */
+    public void loadBest(Module model) {
+        Path f = files.resolve(BEST);
         try {
             model.loadStateDict(Safetensors.load(f));
         } catch (IOException e) {

@@ -38,9 +38,9 @@ public final class DataSource {
         return data.equals("spiral") || data.equals("moons") || data.equals("xor");
     }
 
-    /** Default examples for a synthetic set: per class for spiral, in all for moons and xor. */
+    /** Default points per class of a synthetic set (300 in all for each of them). */
     public static int defaultSamples(String data) {
-        return data.equals("spiral") ? 100 : 300;
+        return data.equals("spiral") ? 100 : 150;
     }
 
     public static double defaultNoise(String data) {
@@ -53,23 +53,36 @@ public final class DataSource {
     }
 
     /**
+     * Like {@link #load(TrainConfig)}; {@code standardize} false leaves a CSV's features as they are (its stored
+     * mean 0 and std 1 keep them so for --resume, eval and predict).
+     */
+    public static LoadedData load(TrainConfig c, boolean standardize) {
+        return load(c, null, null, standardize);
+    }
+
+    /**
      * Like {@link #load(TrainConfig)}; a CSV is standardised with {@code mean} and {@code std} when given (a
      * checkpoint's), else with its own statistics.
      */
     public static LoadedData load(TrainConfig c, double[] mean, double[] std) {
+        return load(c, mean, std, true);
+    }
+
+    private static LoadedData load(TrainConfig c, double[] mean, double[] std, boolean standardize) {
         String d = c.data();
         switch (d) {
             case "spiral": {
                 Labeled t = Labeled.of(Datasets.spiral(c.samples(), 3, c.noise(), new Generator(c.seed())));
-                return new LoadedData("spiral", t, null, new int[] {2}, 3, names(3), null, null);
+                return new LoadedData("spiral", t, null, null, new int[] {2}, 3, names(3), null, null);
             }
             case "moons": {
-                Labeled t = Labeled.of(Datasets.moons(c.samples(), c.noise(), new Generator(c.seed())));
-                return new LoadedData("moons", t, null, new int[] {2}, 2, names(2), null, null);
+                // --samples is per class for every set: moons and xor have two classes.
+                Labeled t = Labeled.of(Datasets.moons(2 * c.samples(), c.noise(), new Generator(c.seed())));
+                return new LoadedData("moons", t, null, null, new int[] {2}, 2, names(2), null, null);
             }
             case "xor": {
-                Labeled t = Labeled.of(Datasets.xor(c.samples(), c.noise(), new Generator(c.seed())));
-                return new LoadedData("xor", t, null, new int[] {2}, 2, names(2), null, null);
+                Labeled t = Labeled.of(Datasets.xor(2 * c.samples(), c.noise(), new Generator(c.seed())));
+                return new LoadedData("xor", t, null, null, new int[] {2}, 2, names(2), null, null);
             }
             case "fashion-mnist":
                 return images("fashion-mnist", dir("fashion-mnist", FASHION_MNIST_DIR), c.limit(), true);
@@ -77,7 +90,7 @@ public final class DataSource {
                 return images("mnist", dir("mnist", MNIST_DIR), c.limit(), false);
             default:
                 if (SparkTable.matches(d)) return SparkTable.load(d, c.limit()); // parquet:PATH, ... read by Spark
-                return fromPath(Path.of(d), c.limit(), mean, std);
+                return fromPath(Path.of(d), c.limit(), mean, std, standardize);
         }
     }
 
@@ -96,7 +109,7 @@ public final class DataSource {
         try {
             Labeled train = Labeled.of(fashion ? FashionMnist.load(dir, Split.TRAIN) : Mnist.load(dir, Split.TRAIN));
             Labeled test = Labeled.of(fashion ? FashionMnist.load(dir, Split.TEST) : Mnist.load(dir, Split.TEST));
-            return new LoadedData(name, train.head(limit), test, new int[] {1, 28, 28}, 10,
+            return new LoadedData(name, train.head(limit), test, null, new int[] {1, 28, 28}, 10,
                     fashion ? FASHION_CLASSES.clone() : names(10), null, null);
         } catch (IOException e) {
             throw new CliException("cannot read " + name + " from " + dir + ": " + e.getMessage()
@@ -104,13 +117,13 @@ public final class DataSource {
         }
     }
 
-    private static LoadedData fromPath(Path p, int limit, double[] mean, double[] std) {
+    private static LoadedData fromPath(Path p, int limit, double[] mean, double[] std, boolean standardize) {
         if (!Files.exists(p)) {
             throw new CliException("--data " + p + ": no such file or folder (or use one of " + String.join(", ", NAMED) + ")");
         }
         if (Files.isDirectory(p)) return idxFolder(p, limit);
         String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (n.endsWith(".csv") || n.endsWith(".csv.gz") || n.endsWith(".txt")) return csv(p, limit, mean, std);
+        if (n.endsWith(".csv") || n.endsWith(".csv.gz") || n.endsWith(".txt")) return csv(p, limit, mean, std, standardize);
         throw new CliException("--data " + p + ": expected a folder of IDX files or a .csv file");
     }
 
@@ -129,11 +142,35 @@ public final class DataSource {
             Labeled test = ti != null && tl != null ? idxPair(ti, tl) : null;
             int[] s = train.x().shape();
             int classes = (int) Math.max(max(train.y()), test == null ? 0 : max(test.y())) + 1;
-            return new LoadedData(dir.getFileName().toString(), train.head(limit), test,
-                    new int[] {s[1], s[2], s[3]}, classes, names(classes), null, null);
+            // classes.txt may name classes that no label in these files uses: the model gets an output for each.
+            String[] names = classNames(dir, classes);
+            return new LoadedData(dir.getFileName().toString(), train.head(limit), test, null,
+                    new int[] {s[1], s[2], s[3]}, names.length, names, null, null);
         } catch (IOException e) {
             throw new CliException("cannot read IDX data in " + dir + ": " + e.getMessage());
         }
+    }
+
+    /** The file in an IDX folder that names its classes, one per line, class 0 first. */
+    public static final String CLASS_NAMES_FILE = "classes.txt";
+
+    /**
+     * The class names of an IDX folder: the lines of its {@value #CLASS_NAMES_FILE} when it has one (stored in the
+     * checkpoint, so eval and predict show them), else the class numbers.
+     */
+    static String[] classNames(Path dir, int classes) throws IOException {
+        Path f = dir.resolve(CLASS_NAMES_FILE);
+        if (!Files.isRegularFile(f)) return names(classes);
+        List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8).stream().map(String::strip)
+                .filter(l -> !l.isEmpty()).toList();
+        if (lines.size() < classes) {
+            throw new CliException(f + " names " + lines.size() + " classes, but the labels go up to " + (classes - 1)
+                    + " (" + classes + " classes): one name per line, class 0 first");
+        }
+        for (String l : lines) {
+            if (l.contains("|")) throw new CliException(f + ": a class name may not contain '|': " + l);
+        }
+        return lines.toArray(new String[0]);
     }
 
     private static Labeled idxPair(Path images, Path labels) throws IOException {
@@ -169,6 +206,11 @@ public final class DataSource {
      * {@code label} (or the last column when the first line is not a header). Features are standardised.
      */
     static LoadedData csv(Path file, int limit, double[] givenMean, double[] givenStd) {
+        return csv(file, limit, givenMean, givenStd, true);
+    }
+
+    /** A CSV as above; with {@code standardize} false (and no given statistics) the features stay as they are. */
+    static LoadedData csv(Path file, int limit, double[] givenMean, double[] givenStd, boolean standardize) {
         List<double[]> rows = new ArrayList<>();
         List<Long> labels = new ArrayList<>();
         int labelCol = -1;
@@ -227,6 +269,11 @@ public final class DataSource {
         if (mean != null && (mean.length != f || std == null || std.length != f)) {
             throw new CliException(file + " has " + f + " feature columns but the checkpoint was trained on " + mean.length);
         }
+        if (mean == null && !standardize) { // the identity, stored like any standardisation
+            mean = new double[f];
+            std = new double[f];
+            java.util.Arrays.fill(std, 1.0);
+        }
         if (mean == null) {
             mean = new double[f];
             std = new double[f];
@@ -246,7 +293,7 @@ public final class DataSource {
         checkLabel(file, maxLabel);
         int classes = (int) maxLabel + 1;
         Labeled train = new Labeled(Tensor.of(xs, n, f), Tensor.of(ys, n));
-        return new LoadedData(file.getFileName().toString(), train, null, new int[] {f}, classes, names(classes), mean, std);
+        return new LoadedData(file.getFileName().toString(), train, null, null, new int[] {f}, classes, names(classes), mean, std);
     }
 
     /** The largest class label a data file may hold: the model gets one output per class up to it. */

@@ -10,18 +10,20 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One row of {@code metrics.csv}. Test columns are NaN when there is no test set.
+ * One row of {@code metrics.csv}. The validation columns are NaN when the run holds no examples back
+ * ({@code --val-split 0}).
  *
  * @param epoch 1-based
  */
-public record EpochMetrics(int epoch, double trainLoss, double trainAcc, double testLoss, double testAcc, double lr,
+public record EpochMetrics(int epoch, double trainLoss, double trainAcc, double valLoss, double valAcc, double lr,
                            double seconds, double examplesPerSecond, long step) {
-    static final String HEADER = "epoch,train_loss,train_acc,test_loss,test_acc,lr,seconds,examples_per_s,step";
+    static final String HEADER = "epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds,examples_per_s,step";
 
     String csv() {
-        return String.format(Locale.ROOT, "%d,%.8g,%.6f,%s,%s,%.6g,%.4f,%.1f,%d", epoch, trainLoss, trainAcc,
-                Double.isNaN(testLoss) ? "" : String.format(Locale.ROOT, "%.8g", testLoss),
-                Double.isNaN(testAcc) ? "" : String.format(Locale.ROOT, "%.6f", testAcc), lr, seconds,
+        return String.format(Locale.ROOT, "%d,%.8g,%.6f,%s,%s,%s,%.4f,%.1f,%d", epoch, trainLoss, trainAcc,
+                Double.isNaN(valLoss) ? "" : String.format(Locale.ROOT, "%.8g", valLoss),
+                Double.isNaN(valAcc) ? "" : String.format(Locale.ROOT, "%.6f", valAcc),
+                Double.isNaN(lr) ? "" : String.format(Locale.ROOT, "%.6g", lr), seconds,
                 examplesPerSecond, step);
     }
 
@@ -43,7 +45,7 @@ public record EpochMetrics(int epoch, double trainLoss, double trainAcc, double 
                 if (c.length < 9) continue;
                 EpochMetrics m = new EpochMetrics(Integer.parseInt(c[0]), Double.parseDouble(c[1]),
                         Double.parseDouble(c[2]), c[3].isEmpty() ? Double.NaN : Double.parseDouble(c[3]),
-                        c[4].isEmpty() ? Double.NaN : Double.parseDouble(c[4]), Double.parseDouble(c[5]),
+                        c[4].isEmpty() ? Double.NaN : Double.parseDouble(c[4]), c[5].isEmpty() ? Double.NaN : Double.parseDouble(c[5]),
                         Double.parseDouble(c[6]), Double.parseDouble(c[7]), Long.parseLong(c[8]));
                 if (m.epoch() <= maxEpoch) rows.add(m);
             }
@@ -59,8 +61,8 @@ public record EpochMetrics(int epoch, double trainLoss, double trainAcc, double 
         sb.append(",\"epoch\":").append(epoch);
         num(sb, "train_loss", trainLoss);
         num(sb, "train_acc", trainAcc);
-        if (!Double.isNaN(testLoss)) num(sb, "test_loss", testLoss);
-        if (!Double.isNaN(testAcc)) num(sb, "test_acc", testAcc);
+        if (!Double.isNaN(valLoss)) num(sb, "val_loss", valLoss);
+        if (!Double.isNaN(valAcc)) num(sb, "val_acc", valAcc);
         num(sb, "lr", lr);
         num(sb, "seconds", seconds);
         num(sb, "examples_per_s", examplesPerSecond);

@@ -25,14 +25,37 @@ public final class Models {
      * from the default generator: seed it first for a reproducible run.
      */
     public static Module build(TrainConfig c, int[] inputShape, int classes) {
+        return build(c, Tuning.NONE, inputShape, classes);
+    }
+
+    /** The model of a checkpoint, with its dropout layers (parameters as initialised; load the state next). */
+    public static Module build(Checkpoint ck) {
+        return build(ck.config(), ck.tuning(), ck.inputShape(), ck.classes());
+    }
+
+    /** Like {@link #build(TrainConfig, int[], int)}, with a dropout layer after each hidden activation when asked. */
+    public static Module build(TrainConfig c, Tuning t, int[] inputShape, int classes) {
+        Module m = layers(c, t, inputShape, classes);
+        // Initialised in float32 and then widened: a float64 run starts from the same numbers as a float32 one.
+        return t.elementType() == io.chainrule.DType.FLOAT32 ? m : m.to(t.elementType());
+    }
+
+    /** The element type of {@code model}'s parameters (what its inputs must be converted to). */
+    public static io.chainrule.DType elementType(Module model) {
+        List<io.chainrule.Tensor> p = model.parameters();
+        return p.isEmpty() ? io.chainrule.DType.FLOAT32 : p.get(0).dtype();
+    }
+
+    private static Module layers(TrainConfig c, Tuning t, int[] inputShape, int classes) {
         return switch (c.model()) {
-            case "mlp" -> mlp(c, inputShape, classes);
-            case "cnn" -> cnn(c, inputShape, classes);
+            case "mlp" -> mlp(c, t.dropout(), inputShape, classes);
+            case "cnn" -> cnn(c, t.dropout(), inputShape, classes);
+            case "rnn", "lstm", "gru" -> recurrent(c, t.dropout(), inputShape, classes);
             default -> throw new CliException("unknown --model '" + c.model() + "' (mlp or cnn)");
         };
     }
 
-    private static Module mlp(TrainConfig c, int[] inputShape, int classes) {
+    private static Module mlp(TrainConfig c, double dropout, int[] inputShape, int classes) {
         List<Module> layers = new ArrayList<>();
         int in = 1;
         for (int d : inputShape) in *= d;
@@ -40,6 +63,7 @@ public final class Models {
         for (int h : c.hidden()) {
             layers.add(new Linear(in, h));
             layers.add(activation(c.activation()));
+            if (dropout > 0) layers.add(new SeededDropout(dropout));
             in = h;
         }
         layers.add(new Linear(in, classes));
@@ -50,7 +74,7 @@ public final class Models {
      * Two conv-activation-pool blocks (16 and 32 channels, 3×3, same padding, 2×2 max-pool), then the --hidden fully
      * connected layers and the classifier.
      */
-    private static Module cnn(TrainConfig c, int[] inputShape, int classes) {
+    private static Module cnn(TrainConfig c, double dropout, int[] inputShape, int classes) {
         if (inputShape.length != 3) {
             throw new CliException("--model cnn needs image data ([channels, height, width]); this data has input "
                     + java.util.Arrays.toString(inputShape) + ": use --model mlp");
@@ -69,10 +93,28 @@ public final class Models {
         for (int width : c.hidden()) {
             layers.add(new Linear(in, width));
             layers.add(activation(c.activation()));
+            if (dropout > 0) layers.add(new SeededDropout(dropout));
             in = width;
         }
         layers.add(new Linear(in, classes));
         return new Sequential(layers.toArray(new Module[0]));
+    }
+
+    /** Images read row by row by stacked recurrent layers of the --hidden width (one entry per layer). */
+    private static Module recurrent(TrainConfig c, double dropout, int[] inputShape, int classes) {
+        if (inputShape.length != 3 || inputShape[0] != 1) {
+            throw new CliException("--model " + c.model() + " reads gray images row by row; this data has input "
+                    + java.util.Arrays.toString(inputShape) + ": use --model mlp");
+        }
+        int[] h = c.hidden();
+        for (int w : h) {
+            if (w != h[0]) {
+                throw new CliException("--model " + c.model() + " stacks recurrent layers of one width: --hidden "
+                        + h[0] + (h.length > 1 ? "," + h[0] : "") + ", not " + c.hiddenString());
+            }
+        }
+        if (dropout > 0) throw new CliException("--dropout is for --model mlp and cnn, not " + c.model());
+        return new RowSequenceModel(c.model(), c.activation(), inputShape[1], inputShape[2], h[0], h.length, classes);
     }
 
     static Module activation(String name) {

@@ -25,20 +25,32 @@ public final class Optimizers {
     private Optimizers() {}
 
     public static Optimizer create(String name, List<Tensor> params, double lr) {
+        return create(name, params, lr, Tuning.NONE);
+    }
+
+    /** The optimizer with the momentum and weight decay of {@code t} (checked first with {@link Tuning#checkFor}). */
+    public static Optimizer create(String name, List<Tensor> params, double lr, Tuning t) {
+        t.checkFor(name);
+        double wd = t.weightDecay();
+        double mom = Double.isNaN(t.momentum()) ? (name.equals("momentum") || name.equals("nesterov") ? 0.9 : 0) : t.momentum();
         return switch (name) {
-            case "sgd" -> new SGD(params, lr);
-            case "momentum" -> new SGD(params, lr).momentum(0.9);
-            case "nesterov" -> new SGD(params, lr).momentum(0.9).nesterov(true);
-            case "adam" -> new Adam(params, lr);
-            case "adamw" -> new AdamW(params, lr);
-            case "rmsprop" -> new RMSprop(params, lr);
-            case "adagrad" -> new Adagrad(params, lr);
+            case "sgd", "momentum" -> new SGD(params, lr).momentum(mom).weightDecay(wd);
+            case "nesterov" -> new SGD(params, lr).momentum(mom).nesterov(true).weightDecay(wd);
+            case "adam" -> new Adam(params, lr).weightDecay(wd);
+            case "adamw" -> wd > 0 ? new AdamW(params, lr).weightDecay(wd) : new AdamW(params, lr);
+            case "rmsprop" -> new RMSprop(params, lr).momentum(mom).weightDecay(wd);
+            case "adagrad" -> new Adagrad(params, lr).weightDecay(wd);
             case "lbfgs" -> new LBFGS(params, lr);
             case "cg" -> new ConjugateGradient(params);
             case "newton" -> new Newton(params).maxParameters(NEWTON_MAX_PARAMETERS);
             default -> throw new CliException("unknown --optimizer '" + name + "' (one of "
                     + String.join(", ", TrainConfig.OPTIMIZERS) + ")");
         };
+    }
+
+    /** True for the optimizers that take no learning rate: they choose their own step. */
+    public static boolean takesNoLr(String name) {
+        return name.equals("cg") || name.equals("newton");
     }
 
     /** True for the optimizers that evaluate the loss several times per step (they need the closure). */

@@ -1,9 +1,13 @@
 package io.chainrule.cli.train;
 
+import io.chainrule.cli.CliException;
 import io.chainrule.io.AtomicFiles;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +24,10 @@ import java.util.stream.Stream;
  *
  * <pre>
  * RUN/checkpoint.properties               the current checkpoint: settings, progress, checksums, and its folder
- * RUN/checkpoints/step-000000123/         that checkpoint's model.safetensors and optimizer.safetensors
+ * RUN/checkpoints/step-000000123/         that checkpoint's model.safetensors and optimizer.safetensors, and
+ *                                         best.safetensors (the best epoch's model on the validation set)
  * RUN/model.safetensors                   the same model, hard-linked (or copied) for other tools
+ * RUN/best.safetensors                    the same best model, hard-linked (or copied)
  * RUN/metrics.csv, loss.png, accuracy.png, decision-boundary.png, graph.dot, graph.svg
  * RUN/tensorboard/, RUN/live.json           with --tensorboard and --ui (io.chainrule.cli.live)
  * </pre>
@@ -31,8 +37,8 @@ public final class RunFolder {
     public static final String CHECKPOINTS = "checkpoints";
     /** The files and folders a run writes (and eval's chart); any of them in a folder makes it an existing run. */
     static final List<String> OUTPUTS = List.of(Checkpoint.PROPERTIES, CHECKPOINTS, Checkpoint.MODEL,
-            Checkpoint.OPTIMIZER, "metrics.csv", "loss.png", "accuracy.png", "decision-boundary.png", "graph.dot",
-            "graph.svg", "confusion.png", "tensorboard", "live.json", ShardedSteps.FILE);
+            Checkpoint.OPTIMIZER, Checkpoint.BEST, "metrics.csv", "loss.png", "accuracy.png", "decision-boundary.png",
+            "graph.dot", "graph.svg", "confusion.png", "tensorboard", "live.json", ShardedSteps.FILE);
     private static final String STEP_PREFIX = "step-";
 
     private RunFolder() {}
@@ -43,6 +49,32 @@ public final class RunFolder {
         if (!Files.isDirectory(dir)) return found;
         for (String name : OUTPUTS) if (Files.exists(dir.resolve(name))) found.add(name);
         return found;
+    }
+
+    /** The lock file that marks a run folder as being written by a live {@code train}. */
+    static final String LOCK = ".chainrule.lock";
+
+    /**
+     * Takes {@code dir} for this process until the returned handle is closed (or the process ends, when the system
+     * releases the lock): a second {@code train} on the same folder — a {@code --resume} while the first still runs —
+     * would prune the checkpoints the first one writes.
+     *
+     * @throws CliException when another process holds the folder
+     */
+    public static Closeable lock(Path dir) throws IOException {
+        FileChannel ch = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock held;
+        try {
+            held = ch.tryLock();
+        } catch (OverlappingFileLockException thisProcessHoldsIt) {
+            held = null;
+        }
+        if (held == null) {
+            ch.close();
+            throw new CliException("another 'chainrule train' is writing to " + dir + ": wait for it to end (or stop it) "
+                    + "before training or resuming there");
+        }
+        return ch::close; // closing the channel releases the lock
     }
 
     /** Deletes the run in {@code dir} (for {@code --force}): the checkpoint first, then the other outputs. */
@@ -67,9 +99,14 @@ public final class RunFolder {
         pruneCheckpoints(dir, current);
         if (current != null) {
             Files.deleteIfExists(dir.resolve(Checkpoint.OPTIMIZER));
-            Path model = dir.resolve(Checkpoint.MODEL);
-            if (!Files.exists(model) || !Files.isSameFile(model, current.resolve(Checkpoint.MODEL))) {
-                publishModel(dir, current.resolve(Checkpoint.MODEL));
+            for (String name : new String[] {Checkpoint.MODEL, Checkpoint.BEST}) {
+                Path published = dir.resolve(name);
+                Path kept = current.resolve(name);
+                if (!Files.exists(kept)) {
+                    Files.deleteIfExists(published); // a best model left from a run that --force replaced
+                } else if (!Files.exists(published) || !Files.isSameFile(published, kept)) {
+                    publish(dir, kept, name);
+                }
             }
         }
     }
@@ -109,17 +146,27 @@ public final class RunFolder {
      * supported), replacing the previous one in one rename.
      */
     static void publishModel(Path dir, Path model) throws IOException {
-        Path tmp = dir.resolve("." + Checkpoint.MODEL + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+        publish(dir, model, Checkpoint.MODEL);
+    }
+
+    /** Makes {@code dir/name} the file {@code file} (a hard link, else a copy), replacing the previous one in one rename. */
+    static void publish(Path dir, Path file, String name) throws IOException {
+        Path tmp = dir.resolve("." + name + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
         try {
-            try {
-                Files.createLink(tmp, model);
-            } catch (UnsupportedOperationException | IOException noLinks) {
-                Files.deleteIfExists(tmp);
-                Files.copy(model, tmp);
-            }
-            AtomicFiles.move(tmp, dir.resolve(Checkpoint.MODEL));
+            linkOrCopy(file, tmp);
+            AtomicFiles.move(tmp, dir.resolve(name));
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Creates {@code target} as a hard link to {@code source}, or a copy where links are not supported. */
+    static void linkOrCopy(Path source, Path target) throws IOException {
+        try {
+            Files.createLink(target, source);
+        } catch (UnsupportedOperationException | IOException noLinks) {
+            Files.deleteIfExists(target);
+            Files.copy(source, target);
         }
     }
 

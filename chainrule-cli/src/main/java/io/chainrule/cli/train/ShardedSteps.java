@@ -59,7 +59,7 @@ public final class ShardedSteps implements AutoCloseable {
      * @param master --spark (null: none)
      * @param shards --shards (null: not given)
      */
-    public static ShardedSteps open(String master, Integer shards, Checkpoint resumed, TrainConfig config,
+    public static ShardedSteps open(String master, Integer shards, Checkpoint resumed, TrainConfig config, Tuning tuning,
                                     LoadedData data, Module model, Optimizer optimizer) {
         Integer recorded = resumed == null ? null : recordedShards(resumed.dir());
         if (resumed != null && shards != null && !shards.equals(recorded)) {
@@ -73,6 +73,7 @@ public final class ShardedSteps implements AutoCloseable {
         int s = shards != null ? shards : recorded != null ? recorded : master != null ? DEFAULT_SHARDS : 0;
         if (s == 0) return null;
         if (s < 1) throw new CliException("--shards must be at least 1, got " + s);
+        refuseUnsharded(tuning);
         if (optimizer instanceof Newton) {
             throw new CliException("--optimizer newton cannot run sharded (it differentiates the loss twice in one process)");
         }
@@ -112,6 +113,22 @@ public final class ShardedSteps implements AutoCloseable {
     public void record(Path dir) throws IOException {
         AtomicFiles.writeString(dir.resolve(FILE), "# chainrule: this run's steps are cut into shards (kept by --resume)\n"
                 + "shards=" + engine.plan().shards() + "\n");
+    }
+
+    /**
+     * The settings that act inside a step on the driver's model (dropout masks, augmentation, clipping, float64) are not
+     * carried to the shards' replicas yet: refused rather than silently left out of a sharded step.
+     */
+    private static void refuseUnsharded(Tuning t) {
+        List<String> refused = new ArrayList<>();
+        if (t.dropout() > 0) refused.add("--dropout");
+        if (!t.augment().isEmpty()) refused.add("--augment");
+        if (t.clipGradNorm() > 0) refused.add("--clip-grad-norm");
+        if (!t.dtype().equals("float32")) refused.add("--dtype " + t.dtype());
+        if (!refused.isEmpty()) {
+            throw new CliException(String.join(", ", refused) + (refused.size() == 1 ? " does" : " do")
+                    + " not run sharded yet (--shards, --spark): train without it, or without shards");
+        }
     }
 
     private static Integer recordedShards(Path dir) {

@@ -38,10 +38,10 @@ final class SparkTable {
         long maxLabel = 0;
         for (long y : t.y().toLongArray()) maxLabel = Math.max(maxLabel, y);
         if (maxLabel < 1) throw new CliException("--data " + data + ": every label is 0; need at least two classes");
-        if (maxLabel > 10_000) throw new CliException("--data " + data + ": label " + maxLabel + " is too large for a class number");
+        if (maxLabel > DataSource.MAX_LABEL) throw new CliException("--data " + data + ": label " + maxLabel + " is too large for a class number (at most " + DataSource.MAX_LABEL + ")");
         int classes = (int) maxLabel + 1;
         String name = m.group(2).replaceAll(".*/(?=.)", "");
-        return new LoadedData(name, Labeled.of(t), null, new int[] {t.x().shape()[1]}, classes, DataSource.names(classes),
+        return new LoadedData(name, Labeled.of(t), null, null, new int[] {t.x().shape()[1]}, classes, DataSource.names(classes),
                 null, null);
     }
 }

@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
  * what a checkpoint records so that {@code --resume} and {@code eval} can rebuild the model.
  *
  * @param data       spiral, moons, xor, fashion-mnist, mnist, or a path
- * @param samples    synthetic sets: examples per class (spiral) or in all (moons, xor); 0 elsewhere
+ * @param samples    synthetic sets: points per class (xor: points in all / 2, its labels follow the points); 0 elsewhere
  * @param noise      synthetic sets: noise level
  * @param limit      image sets: use only the first {@code limit} training examples (0: all)
  * @param hidden     hidden layer widths
@@ -25,7 +25,12 @@ public record TrainConfig(String data, int samples, double noise, int limit, Str
     public static final String[] ACTIVATIONS = {"relu", "tanh", "sigmoid", "gelu", "leaky-relu"};
     public static final String[] OPTIMIZERS = {"sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad",
             "lbfgs", "cg", "newton"};
-    public static final String[] MODELS = {"mlp", "cnn"};
+    public static final String[] MODELS = {"mlp", "cnn", "rnn", "lstm", "gru"};
+
+    /** True for the models that read images row by row. */
+    public static boolean isRecurrent(String model) {
+        return model.equals("rnn") || model.equals("lstm") || model.equals("gru");
+    }
 
     /** The learning rate each optimizer gets when --lr is not given. */
     public static double defaultLr(String optimizer, boolean images) {
@@ -44,6 +49,7 @@ public record TrainConfig(String data, int samples, double noise, int limit, Str
     void store(Properties p) {
         p.setProperty("config.data", data);
         p.setProperty("config.samples", Integer.toString(samples));
+        p.setProperty("config.samples_per_class", "true");
         p.setProperty("config.noise", Double.toString(noise));
         p.setProperty("config.limit", Integer.toString(limit));
         p.setProperty("config.model", model);
@@ -59,12 +65,27 @@ public record TrainConfig(String data, int samples, double noise, int limit, Str
 
     /** Reads what {@link #store} wrote; {@code where} names the file for messages. */
     static TrainConfig load(Properties p, String where) {
-        return new TrainConfig(str(p, "config.data", where), integer(p, "config.samples", where),
+        return new TrainConfig(str(p, "config.data", where), samples(p, where),
                 dbl(p, "config.noise", where), integer(p, "config.limit", where), str(p, "config.model", where),
                 parseHidden(str(p, "config.hidden", where)), str(p, "config.activation", where),
                 str(p, "config.optimizer", where), dbl(p, "config.lr", where), integer(p, "config.epochs", where),
                 integer(p, "config.batch_size", where), Boolean.parseBoolean(str(p, "config.drop_last", where)),
                 lng(p, "config.seed", where));
+    }
+
+    /**
+     * config.samples per class. Checkpoints written before --samples meant "per class" for every set stored moons'
+     * and xor's points in all: those are halved (the same data, as the sets have two classes).
+     */
+    private static int samples(Properties p, String where) {
+        int s = integer(p, "config.samples", where);
+        String data = p.getProperty("config.data", "");
+        if (p.getProperty("config.samples_per_class") != null || !(data.equals("moons") || data.equals("xor"))) return s;
+        if (s % 2 != 0) {
+            throw new CliException(where + " stores " + s + " " + data + " points in all (an older checkpoint); "
+                    + "--samples is now per class and cannot express an odd total: train the run again");
+        }
+        return s / 2;
     }
 
     public TrainConfig withEpochs(int e) {

@@ -42,9 +42,12 @@ public final class TrainRun {
      * @param progress         draw a progress bar on {@code progressStream}
      * @param logEvery         print a summary line every this many epochs (the first and last always)
      * @param stopAfterBatches for tests: act as if Ctrl-C came after this many batches (0: never)
+     * @param progressEvery    without a progress bar (output to a file or a pipe), a progress line every this many
+     *                         seconds during an epoch (0: none)
+     * @param command          the program's name as the user typed it, for the resume hint
      */
     public record Options(Path out, boolean quiet, boolean json, boolean progress, PrintStream progressStream,
-                          int logEvery, int stopAfterBatches) {}
+                          int logEvery, int stopAfterBatches, double progressEvery, String command) {}
 
     /** What the run achieved. {@code interrupted} runs leave a checkpoint to resume from. */
     public record Result(int epochsDone, EpochMetrics last, boolean interrupted, Path out) {}
@@ -53,6 +56,9 @@ public final class TrainRun {
     static final double CHART_INTERVAL_S = 5;
 
     private final TrainConfig config;
+    private final Validation validation;
+    private final Tuning tuning;
+    private final io.chainrule.optim.LRScheduler scheduler;
     private final LoadedData data;
     private final Module model;
     private final Optimizer optimizer;
@@ -63,10 +69,20 @@ public final class TrainRun {
     private volatile boolean stopRequested;
     private io.chainrule.cli.live.TrainObserver observer; // --ui, --tensorboard: null without them
     private ShardedSteps sharded; // --shards / --spark: steps computed by shards (null: ordinary steps)
+    /** The best epoch on the validation metric so far (null before the first, or without validation). */
+    private Checkpoint.Best best;
 
-    public TrainRun(TrainConfig config, LoadedData data, Module model, Optimizer optimizer, Checkpoint resumeFrom,
-                    Options options, PrintWriter out, PrintWriter err) {
+    public TrainRun(TrainConfig config, Validation validation, Tuning tuning, LoadedData data, Module model,
+                    Optimizer optimizer, Checkpoint resumeFrom, Options options, PrintWriter out, PrintWriter err) {
         this.config = config;
+        this.validation = validation;
+        this.tuning = tuning;
+        // The schedule starts from the run's lr and is replayed to the resumed epoch: the same lr, bit for bit, as
+        // in an uninterrupted run (a checkpoint's optimizer holds the lr its last epoch used).
+        if (!tuning.lrSchedule().equals("none")) optimizer.setLr(config.lr());
+        this.scheduler = tuning.scheduler(optimizer, config.epochs());
+        if (scheduler != null && resumeFrom != null) for (int e = 0; e < resumeFrom.epoch(); e++) scheduler.step();
+        this.best = resumeFrom == null ? null : resumeFrom.best();
         this.data = data;
         this.model = model;
         this.optimizer = optimizer;
@@ -122,10 +138,13 @@ public final class TrainRun {
         EpochMetrics last = history.isEmpty() ? null : history.get(history.size() - 1);
         for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
             DataLoader loader = new DataLoader(data.train().dataset(), bs).shuffle(true).dropLast(config.dropLast())
-                    .generator(new Generator(config.seed() + epoch));
+                    .generator(new Generator(config.seed() + epoch)).transform(tuning.augmenter(config.seed(), epoch));
             model.train();
             int examplesThisEpoch = sharded != null ? sharded.examplesPerEpoch() : config.dropLast() ? (n / bs) * bs : n;
-            ProgressBar bar = opt.progress() ? progressBar(epoch, examplesThisEpoch) : null;
+            TransientBar barLine = opt.progress() ? new TransientBar(opt.progressStream()) : null;
+            ProgressBar bar = barLine != null ? progressBar(epoch, examplesThisEpoch, barLine) : null;
+            long lastLine = System.nanoTime();
+            int batchesThisEpoch = config.dropLast() ? n / bs : batchesPerEpoch(n, bs);
             long t0 = System.nanoTime();
             // A run resumed part way through this epoch picks up its running sums, so the epoch's metrics match.
             Checkpoint.Partial carried = skip > 0 ? resumeFrom.partial() : Checkpoint.Partial.NONE;
@@ -142,7 +161,12 @@ public final class TrainRun {
                         b++;
                         continue;
                     }
+                    if (tuning.dropout() > 0) SeededDropout.reseedAll(model, config.seed(), step);
+                    long stepStart = System.nanoTime();
                     StepResult r = sharded != null ? sharded.step(epoch, b) : step(batch.x(), batch.y());
+                    if (batchesThisRun == 0 && config.optimizer().equals("newton")) {
+                        newtonEstimate((System.nanoTime() - stepStart) / 1e9, stepsLeft(epoch, b, n, bs));
+                    }
                     if (!Double.isFinite(r.loss)) {
                         throw new CliException(String.format(Locale.ROOT, "the loss became %s at epoch %d, batch %d; "
                                 + "the learning rate (%s) is probably too high for %s", r.loss, epoch + 1, b + 1,
@@ -167,30 +191,49 @@ public final class TrainRun {
                         bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f acc %.1f%% %,.0f ex/s",
                                 lossSum / seen, 100.0 * correct / seen, processed / Math.max(secs, 1e-9)));
                     }
+                    if (bar == null && opt.progressEvery() > 0 && !opt.quiet() && !opt.json()
+                            && (System.nanoTime() - lastLine) / 1e9 >= opt.progressEvery() && b < batchesThisEpoch) {
+                        progressLine(epoch, b, batchesThisEpoch, lossSum / seen, (double) correct / seen, processed,
+                                (System.nanoTime() - t0) / 1e9, examplesThisEpoch - (long) b * bs);
+                        lastLine = System.nanoTime();
+                    }
                     if (stopRequested || (opt.stopAfterBatches() > 0 && batchesThisRun >= opt.stopAfterBatches())) {
                         stopped = true;
                         break;
                     }
                 }
             } finally {
-                if (bar != null) bar.close();
+                if (bar != null) {
+                    // Stopped part way: the bar stays on screen with the batches done; else the summary replaces it.
+                    if (stopped) {
+                        barLine.keep();
+                        bar.refresh();
+                    }
+                    bar.close();
+                }
             }
             skip = 0;
             if (stopped) {
                 // b batches of this epoch are done; the checkpoint says so, and --resume skips them.
                 boolean epochDone = b >= (sharded != null ? sharded.stepsPerEpoch() : batchesPerEpoch(n, bs));
                 int epochs = epochDone ? epoch + 1 : epoch;
+                boolean newBest = false;
                 if (epochDone) {
                     last = finishEpoch(epoch, lossSum, correct, seen, processed, t0, step, history);
+                    newBest = trackBest(last);
                 }
-                Checkpoint.save(dir, model, optimizer, config, data, epochs, epochDone ? 0 : b, step,
-                        epochDone ? Checkpoint.Partial.NONE : new Checkpoint.Partial(lossSum, correct, seen));
+                Checkpoint.save(dir, model, optimizer, config, validation, tuning, data, epochs, epochDone ? 0 : b, step,
+                        epochDone ? Checkpoint.Partial.NONE : new Checkpoint.Partial(lossSum, correct, seen), best,
+                        newBest);
                 interrupted(epochs, epochDone ? 0 : b, dir);
                 chartsAfterStop(dir, history);
                 return new Result(epochs, last, true, dir);
             }
             last = finishEpoch(epoch, lossSum, correct, seen, processed, t0, step, history);
-            Checkpoint.save(dir, model, optimizer, config, data, epoch + 1, 0, step, Checkpoint.Partial.NONE);
+            boolean newBest = trackBest(last);
+            if (scheduler != null) scheduler.step(); // the next epoch's lr, saved with the optimizer's state
+            Checkpoint.save(dir, model, optimizer, config, validation, tuning, data, epoch + 1, 0, step, Checkpoint.Partial.NONE,
+                    best, newBest);
             if (lastChart == 0 || (System.nanoTime() - lastChart) / 1e9 > CHART_INTERVAL_S) {
                 FaultInjection.pause("charts", () -> stopRequested);
                 try {
@@ -207,11 +250,39 @@ public final class TrainRun {
                 chartsAfterStop(dir, history);
                 return new Result(epoch + 1, last, true, dir);
             }
+            if (validation.patience() > 0 && epoch + 1 - best.epoch() >= validation.patience()) {
+                earlyStop(epoch + 1);
+                return finish(dir, history, last, epoch + 1);
+            }
         }
+        return finish(dir, history, last, config.epochs());
+    }
+
+    /** The end of a run that was not interrupted: charts, the test set evaluated once, the closing line. */
+    private Result finish(Path dir, List<EpochMetrics> history, EpochMetrics last, int epochsDone) throws IOException {
         writeCharts(dir, history);
         if (data.isPlanar()) writeDecisionBoundary(dir, last);
-        done(last, dir);
-        return new Result(config.epochs(), last, false, dir);
+        Evaluation test = null;
+        if (data.test() != null) {
+            // Once, at the end, on the model the run hands over: the best epoch's when one was kept.
+            Module chosen = model;
+            if (best != null) {
+                chosen = Models.build(config, tuning, data.inputShape(), data.classes());
+                chosen.loadStateDict(io.chainrule.io.Safetensors.load(dir.resolve(Checkpoint.BEST)));
+            }
+            test = Evaluation.of(chosen, data.test(), data.classes());
+        }
+        done(last, test, dir);
+        return new Result(epochsDone, last, false, dir);
+    }
+
+    /** Updates {@link #best} with a finished epoch; true when that epoch is the new best. */
+    private boolean trackBest(EpochMetrics m) {
+        if (!validation.enabled()) return false;
+        double v = validation.valueOf(m);
+        if (best != null && !validation.improves(v, best.value())) return false;
+        best = new Checkpoint.Best(m.epoch(), v);
+        return true;
     }
 
     private static int batchesPerEpoch(int n, int bs) {
@@ -231,6 +302,7 @@ public final class TrainRun {
             Tensor logits = model.forward(x);
             Tensor loss = F.crossEntropy(logits, y);
             if (backwardInClosure) loss.backward();
+            if (tuning.clipGradNorm() > 0) io.chainrule.nn.Utils.clipGradNorm(optimizer.params(), tuning.clipGradNorm());
             if (firstLogits[0] == null) {
                 firstLogits[0] = logits.detach();
                 firstLoss[0] = loss.item();
@@ -248,16 +320,17 @@ public final class TrainRun {
     private EpochMetrics finishEpoch(int epoch, double lossSum, long correct, long seen, long processed, long t0, long step,
                                      List<EpochMetrics> history) throws IOException {
         double seconds = (System.nanoTime() - t0) / 1e9;
-        double testLoss = Double.NaN, testAcc = Double.NaN;
-        if (data.test() != null) {
-            Evaluation ev = Evaluation.of(model, data.test(), data.classes());
-            testLoss = ev.loss();
-            testAcc = ev.accuracy();
+        double valLoss = Double.NaN, valAcc = Double.NaN;
+        if (data.val() != null) {
+            Evaluation ev = Evaluation.of(model, data.val(), data.classes());
+            valLoss = ev.loss();
+            valAcc = ev.accuracy();
         }
         EpochMetrics m = new EpochMetrics(epoch + 1, lossSum / Math.max(1, seen), (double) correct / Math.max(1, seen),
-                testLoss, testAcc, optimizer.lr(), seconds, processed / Math.max(seconds, 1e-9), step);
+                valLoss, valAcc, Optimizers.takesNoLr(config.optimizer()) ? Double.NaN : optimizer.lr(), seconds,
+                processed / Math.max(seconds, 1e-9), step);
         history.add(m);
-        if (observer != null) observer.epoch(m.epoch(), step, m.trainLoss(), m.trainAcc(), m.testLoss(), m.testAcc(),
+        if (observer != null) observer.epoch(m.epoch(), step, m.trainLoss(), m.trainAcc(), m.valLoss(), m.valAcc(),
                 m.lr(), m.examplesPerSecond());
         AtomicFiles.writeString(opt.out().resolve("metrics.csv"), EpochMetrics.csv(history));
         FaultInjection.reach("metrics-written"); // ahead of the checkpoint: --resume keeps only its epochs' rows
@@ -273,15 +346,21 @@ public final class TrainRun {
             StringBuilder sb = new StringBuilder("{\"event\":\"start\"");
             str(sb, "data", data.name());
             sb.append(",\"examples\":").append(n);
+            sb.append(",\"validation_examples\":").append(data.val() == null ? 0 : data.val().size());
+            sb.append(",\"test_examples\":").append(data.test() == null ? 0 : data.test().size());
             sb.append(",\"classes\":").append(data.classes());
             str(sb, "model", config.model());
             str(sb, "hidden", config.hiddenString());
             str(sb, "activation", config.activation());
             str(sb, "optimizer", config.optimizer());
-            EpochMetrics.num(sb, "lr", config.lr());
+            EpochMetrics.num(sb, "lr", Optimizers.takesNoLr(config.optimizer()) ? Double.NaN : config.lr());
             sb.append(",\"epochs\":").append(config.epochs());
             sb.append(",\"batch_size\":").append(bs);
+            sb.append(",\"dropped_per_epoch\":").append(config.dropLast() ? n % bs : 0);
             sb.append(",\"seed\":").append(config.seed());
+            EpochMetrics.num(sb, "val_split", validation.split());
+            sb.append(",\"early_stop\":").append(validation.patience());
+            str(sb, "monitor", validation.monitor());
             sb.append(",\"parameters\":").append(params);
             sb.append(",\"start_epoch\":").append(startEpoch);
             str(sb, "out", opt.out().toString());
@@ -290,23 +369,31 @@ public final class TrainRun {
             return;
         }
         if (opt.quiet()) return;
-        out.printf(Locale.ROOT, "data      %s: %,d examples%s, %d classes, input %s%n", data.name(), n,
-                data.test() == null ? "" : String.format(Locale.ROOT, " (+%,d test)", data.test().x().shape()[0]),
+        out.printf(Locale.ROOT, "data      %s: %,d training examples%s%s, %d classes, input %s%n", data.name(), n,
+                data.val() == null ? "" : String.format(Locale.ROOT, " (+%,d validation)", data.val().size()),
+                data.test() == null ? "" : String.format(Locale.ROOT, " (+%,d test, evaluated at the end)", data.test().size()),
                 data.classes(), Fmt.shape(data.inputShape()));
         String layers = (config.model().equals("cnn") ? Fmt.shape(data.inputShape()) + "-conv16-pool-conv32-pool"
+                : TrainConfig.isRecurrent(config.model()) ? data.inputShape()[1] + "×" + data.inputShape()[2] + " rows"
                 : Integer.toString(data.features())) + "-"
                 + (config.hidden().length == 0 ? "" : config.hiddenString().replace(',', '-') + "-") + data.classes();
         out.printf(Locale.ROOT, "model     %s %s (%s), %,d parameters%n", config.model(), layers, config.activation(),
                 params);
-        out.printf(Locale.ROOT, "training  %s lr %s, %d epoch%s, batch %s%s, seed %d, %d thread%s%n", config.optimizer(),
-                Fmt.num(config.lr()), config.epochs(), config.epochs() == 1 ? "" : "s", bs == n ? "full (" + n + ")" : Integer.toString(bs),
-                config.dropLast() ? " (drop last)" : "", config.seed(), io.chainrule.Threads.get(),
+        out.printf(Locale.ROOT, "training  %s %s%s, %d epoch%s, batch %s%s, seed %d, %d thread%s%n", config.optimizer(),
+                Optimizers.takesNoLr(config.optimizer()) ? "(no lr: it finds its own step)" : "lr " + Fmt.num(config.lr()),
+                tuning.describe(), config.epochs(), config.epochs() == 1 ? "" : "s", bs == n ? "full (" + n + ")" : Integer.toString(bs),
+                config.dropLast() ? String.format(Locale.ROOT, " (drop last: %,d of %,d examples unused each epoch)",
+                        n % bs, n) : "", config.seed(), io.chainrule.Threads.get(),
                 io.chainrule.Threads.get() == 1 ? "" : "s");
+        out.printf("validate  %s%n", validation.describe());
         if (resumeFrom != null) {
             out.printf(Locale.ROOT, "resuming  from %s after epoch %d%s%n", resumeFrom.dir(), startEpoch,
                     skip > 0 ? " and " + skip + " batch" + (skip == 1 ? "" : "es") + " of epoch " + (startEpoch + 1) : "");
         }
         out.printf("output    %s%n", opt.out());
+        out.println();
+        out.print(ModelSummary.table(ModelSummary.of(model, data.inputShape())));
+        out.println();
         out.flush();
     }
 
@@ -323,8 +410,8 @@ public final class TrainRun {
         int w = Integer.toString(config.epochs()).length();
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %" + w + "d/%d  loss %.4f  acc %5.1f%%",
                 e, config.epochs(), m.trainLoss(), 100 * m.trainAcc()));
-        if (!Double.isNaN(m.testAcc())) {
-            sb.append(String.format(Locale.ROOT, "  test loss %.4f  test acc %5.1f%%", m.testLoss(), 100 * m.testAcc()));
+        if (!Double.isNaN(m.valAcc())) {
+            sb.append(String.format(Locale.ROOT, "  val loss %.4f  val acc %5.1f%%", m.valLoss(), 100 * m.valAcc()));
         }
         sb.append(String.format(Locale.ROOT, "  %,.0f ex/s  %.2f s", m.examplesPerSecond(), m.seconds()));
         out.println(sb);
@@ -333,7 +420,11 @@ public final class TrainRun {
 
     /** @param epoch epochs completed; {@code batch} batches of the next one are done too */
     private void interrupted(int epoch, int batch, Path dir) {
-        String where = batch == 0 ? "after epoch " + epoch : "after batch " + batch + " of epoch " + (epoch + 1);
+        int n = data.train().size();
+        int bs = config.batchSize() == 0 ? n : Math.min(config.batchSize(), n);
+        int batches = config.dropLast() ? n / bs : batchesPerEpoch(n, bs);
+        String where = batch == 0 ? "after epoch " + epoch
+                : "after batch " + batch + " of " + batches + " in epoch " + (epoch + 1);
         if (opt.json()) {
             StringBuilder sb = new StringBuilder("{\"event\":\"interrupted\"");
             sb.append(",\"epoch\":").append(epoch).append(",\"batch\":").append(batch);
@@ -341,19 +432,42 @@ public final class TrainRun {
             out.println(sb.append('}'));
         } else if (!opt.quiet()) {
             out.println("stopped " + where + "; checkpoint saved in " + dir);
-            out.println("resume with: chainrule train --resume " + dir);
+            out.println("resume with: " + opt.command() + " train --resume " + dir);
         }
         out.flush();
     }
 
-    private void done(EpochMetrics last, Path dir) {
+    private void earlyStop(int epoch) {
+        if (opt.json()) {
+            StringBuilder sb = new StringBuilder("{\"event\":\"early_stop\"");
+            sb.append(",\"epoch\":").append(epoch).append(",\"best_epoch\":").append(best.epoch());
+            str(sb, "monitor", validation.monitor());
+            EpochMetrics.num(sb, "best", best.value());
+            out.println(sb.append('}'));
+        } else if (!opt.quiet()) {
+            out.printf(Locale.ROOT, "early stop after epoch %d: %s has not improved for %d epoch%s (best %s at epoch %d)%n",
+                    epoch, validation.monitor(), epoch - best.epoch(), epoch - best.epoch() == 1 ? "" : "s",
+                    Fmt.num(best.value()), best.epoch());
+        }
+        out.flush();
+    }
+
+    private void done(EpochMetrics last, Evaluation test, Path dir) {
         if (opt.json()) {
             StringBuilder sb = new StringBuilder("{\"event\":\"done\"");
-            sb.append(",\"epochs\":").append(config.epochs());
+            sb.append(",\"epochs\":").append(last == null ? 0 : last.epoch());
             if (last != null) {
                 EpochMetrics.num(sb, "train_loss", last.trainLoss());
                 EpochMetrics.num(sb, "train_acc", last.trainAcc());
-                if (!Double.isNaN(last.testAcc())) EpochMetrics.num(sb, "test_acc", last.testAcc());
+                if (!Double.isNaN(last.valAcc())) EpochMetrics.num(sb, "val_acc", last.valAcc());
+            }
+            if (best != null) {
+                sb.append(",\"best_epoch\":").append(best.epoch());
+                EpochMetrics.num(sb, "best_" + validation.monitor(), best.value());
+            }
+            if (test != null) {
+                EpochMetrics.num(sb, "test_loss", test.loss());
+                EpochMetrics.num(sb, "test_acc", test.accuracy());
             }
             str(sb, "out", dir.toString());
             out.println(sb.append('}'));
@@ -361,6 +475,14 @@ public final class TrainRun {
             return;
         }
         if (opt.quiet()) return;
+        if (best != null) {
+            out.printf(Locale.ROOT, "best      epoch %d: %s %s (kept in %s)%n", best.epoch(), validation.monitor(),
+                    Fmt.num(best.value()), Checkpoint.BEST);
+        }
+        if (test != null) {
+            out.printf(Locale.ROOT, "test      %s model: loss %.4f  acc %.2f%% on %,d examples%n",
+                    best != null ? "best" : "last", test.loss(), 100 * test.accuracy(), test.examples());
+        }
         out.println("wrote " + String.join(", ", written(dir)) + " in " + dir);
         out.flush();
     }
@@ -368,7 +490,7 @@ public final class TrainRun {
     private List<String> written(Path dir) {
         List<String> names = new ArrayList<>();
         for (String f : new String[] {"metrics.csv", "loss.png", "accuracy.png", "decision-boundary.png", "graph.dot",
-                "graph.svg", Checkpoint.MODEL, Checkpoint.PROPERTIES}) {
+                "graph.svg", Checkpoint.MODEL, Checkpoint.BEST, Checkpoint.PROPERTIES}) {
             if (Files.exists(dir.resolve(f))) names.add(f);
         }
         Checkpoint.currentFolder(dir).ifPresent(f -> names.add(dir.relativize(f) + "/"));
@@ -403,16 +525,53 @@ public final class TrainRun {
         sb.append('"');
     }
 
-    private ProgressBar progressBar(int epoch, int examples) {
+    /**
+     * One progress line in the middle of an epoch, for output that is not a terminal (a log file, {@code | tee},
+     * CI), where a bar cannot redraw itself.
+     */
+    private void progressLine(int epoch, int batch, int batches, double loss, double acc, long processed, double secs,
+                              long examplesLeft) {
+        double rate = processed / Math.max(secs, 1e-9);
+        int w = Integer.toString(config.epochs()).length();
+        out.printf(Locale.ROOT, "epoch %" + w + "d/%d  batch %d/%d  loss %.4f  acc %5.1f%%  %,.0f ex/s  ETA %s%n",
+                epoch + 1, config.epochs(), batch, batches, loss, 100 * acc, rate,
+                duration(examplesLeft / Math.max(rate, 1e-9)));
+        out.flush();
+    }
+
+    /** Optimizer steps left in the run from batch {@code b} of {@code epoch} on (that batch included). */
+    private long stepsLeft(int epoch, int b, int n, int bs) {
+        long perEpoch = config.dropLast() ? n / bs : batchesPerEpoch(n, bs);
+        return (config.epochs() - epoch) * perEpoch - b;
+    }
+
+    /** After Newton's first step: what it took, and what the rest of the run will take at that rate. */
+    private void newtonEstimate(double seconds, long steps) {
+        if (opt.quiet() || opt.json()) return;
+        out.flush();
+        err.printf(Locale.ROOT, "note: Newton's first step took %s; the %,d step%s of this run will take about %s%s%n",
+                seconds < 60 ? String.format(Locale.ROOT, "%.2f s", seconds) : duration(seconds), steps,
+                steps == 1 ? "" : "s", duration(seconds * steps),
+                seconds * steps > 300 ? " (fewer --epochs, a smaller --hidden, or --optimizer lbfgs)" : "");
+        err.flush();
+    }
+
+    /** {@code 1:05} or {@code 2:03:04}. */
+    public static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+                : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    }
+
+    private ProgressBar progressBar(int epoch, int examples, TransientBar line) {
         int w = Integer.toString(config.epochs()).length();
         return new ProgressBarBuilder()
                 .setTaskName(String.format(Locale.ROOT, "epoch %" + w + "d/%d", epoch + 1, config.epochs()))
                 .setInitialMax(examples)
                 .setStyle(ProgressBarStyle.UNICODE_BLOCK)
                 .setUpdateIntervalMillis(200)
-                .hideEta()
                 .clearDisplayOnFinish()
-                .setConsumer(new TransientBar(opt.progressStream()))
+                .setConsumer(line)
                 .build();
     }
 
@@ -452,16 +611,16 @@ public final class TrainRun {
             x[i] = m.epoch();
             tl[i] = m.trainLoss();
             ta[i] = 100 * m.trainAcc();
-            vl[i] = m.testLoss();
-            va[i] = 100 * m.testAcc();
-            hasTest |= !Double.isNaN(m.testLoss());
+            vl[i] = m.valLoss();
+            va[i] = 100 * m.valAcc();
+            hasTest |= !Double.isNaN(m.valLoss());
         }
         Map<String, Plots.Series> loss = new LinkedHashMap<>();
         loss.put("train", new Plots.Series(x, tl));
-        if (hasTest) loss.put("test", new Plots.Series(x, vl));
+        if (hasTest) loss.put("validation", new Plots.Series(x, vl));
         Map<String, Plots.Series> acc = new LinkedHashMap<>();
         acc.put("train", new Plots.Series(x, ta));
-        if (hasTest) acc.put("test", new Plots.Series(x, va));
+        if (hasTest) acc.put("validation", new Plots.Series(x, va));
         String what = data.name() + ", " + config.model() + " [" + config.hiddenString() + "], " + config.optimizer();
         Plots.lineChart(dir.resolve("loss.png"), "cross-entropy loss: " + what, "epoch", "loss", loss, true);
         Plots.lineChart(dir.resolve("accuracy.png"), "accuracy: " + what, "epoch", "accuracy (%)", acc, false);
@@ -475,7 +634,8 @@ public final class TrainRun {
         model.eval();
         Plots.decisionBoundary(dir.resolve("decision-boundary.png"), title, xs, ys, data.classes(), pts -> {
             try (var g = Autograd.noGrad()) {
-                Tensor p = model.forward(Tensor.of(pts, pts.length / 2, 2)).softmax(1).to(DType.FLOAT64);
+                Tensor p = model.forward(Tensor.of(pts, pts.length / 2, 2).to(Models.elementType(model))).softmax(1)
+                        .to(DType.FLOAT64);
                 double[] v = p.contiguous().toDoubleArray();
                 int k = data.classes();
                 double[][] rows = new double[pts.length / 2][k];

@@ -7,11 +7,13 @@ import java.io.PrintStream;
 
 /**
  * Draws the progress bar in place on one terminal line and wipes it when done, leaving no blank line: the
- * epoch's summary line takes its place.
+ * epoch's summary line takes its place. A bar {@link #keep kept} (a run stopped part way) stays on its line
+ * instead, showing the batches done.
  */
 final class TransientBar implements ProgressBarConsumer {
     private final PrintStream out;
     private final int width;
+    private volatile boolean keep;
 
     TransientBar(PrintStream out) {
         this.out = out;
@@ -30,9 +32,14 @@ final class TransientBar implements ProgressBarConsumer {
         out.flush();
     }
 
+    /** From now on, {@link #clear} leaves the bar's last rendering in place and ends its line. */
+    void keep() {
+        keep = true;
+    }
+
     @Override
     public void clear() {
-        out.print('\r' + " ".repeat(width) + '\r');
+        out.print(keep ? "\n" : '\r' + " ".repeat(width) + '\r');
         out.flush();
     }
 
