@@ -105,7 +105,10 @@ if [ "$a" != "$b" ]; then
   echo "cluster: FAILED: the cluster's model differs from local[2]'s" >&2
   exit 1
 fi
-cmp -s "$work/local/optimizer.safetensors" "$work/cluster/optimizer.safetensors" || { echo "cluster: optimizer state differs" >&2; exit 1; }
+# The optimizer state is in the current checkpoint's folder (checkpoints/step-N/), named in checkpoint.properties.
+checkpoint_file() { echo "$1/$(sed -n 's/^checkpoint\.folder=//p' "$1/checkpoint.properties")/$2"; }
+cmp -s "$(checkpoint_file "$work/local" optimizer.safetensors)" "$(checkpoint_file "$work/cluster" optimizer.safetensors)" \
+  || { echo "cluster: optimizer state differs" >&2; exit 1; }
 echo "cluster: OK: model.safetensors identical to local[2]'s after losing a worker (sha256 ${a%% *}; cluster run $((SECONDS - start)) s)"
 
 # 4. The driver killed with kill -9 once epoch 1's checkpoint is complete, then resumed (on local[2]): the same bits.
