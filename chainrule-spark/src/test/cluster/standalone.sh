@@ -11,12 +11,18 @@ cd "$root"
 work="$(mktemp -d "${TMPDIR:-/tmp}/chainrule-cluster.XXXXXX")"
 pids=()
 
+# A process's descendants, deepest first: bin/chainrule runs java as its child, and a worker its executors.
+descendants() {
+  local c
+  for c in $(pgrep -P "$1" 2>/dev/null || true); do descendants "$c"; echo "$c"; done
+}
+
 cleanup() {
   local code=$?
-  # The workers' executors are their children: collect them before stopping the workers.
+  # The workers' executors and the drivers' JVMs are their descendants: collect them before stopping the parents.
   local all=()
   for p in ${pids[@]+"${pids[@]}"}; do
-    for c in $(pgrep -P "$p" 2>/dev/null || true); do all+=("$c"); done
+    for c in $(descendants "$p"); do all+=("$c"); done
     all+=("$p")
   done
   for p in ${all[@]+"${all[@]}"}; do kill "$p" 2>/dev/null || true; done
@@ -122,7 +128,9 @@ for _ in $(seq 600); do
   sleep 0.1
 done
 kill -0 "$driver" 2>/dev/null || { echo "cluster: the driver ended before the kill" >&2; exit 1; }
-kill -9 "$driver"
+# The driver is the JVM that bin/chainrule started: killing only the script would leave it training (and pruning the
+# checkpoint that the resumed run is reading).
+kill -9 $(descendants "$driver") "$driver"
 wait "$driver" 2>/dev/null || true
 CHAINRULE_NO_BUILD=1 bin/chainrule train --resume "$work/killed" "${loopback[@]}" --quiet --spark 'local[2]' \
   > "$work/resumed.log" 2>&1 || { echo "cluster: resuming the killed run failed" >&2; cat "$work/resumed.log" >&2; exit 1; }
