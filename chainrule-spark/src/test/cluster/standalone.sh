@@ -11,7 +11,7 @@ cd "$root"
 work="$(mktemp -d "${TMPDIR:-/tmp}/chainrule-cluster.XXXXXX")"
 pids=()
 
-# Every process below $1, deepest first (a launcher's JVM sits under its pipeline; a worker's executors under it).
+# A process's descendants, deepest first: bin/chainrule runs java as its child, and a worker its executors.
 descendants() {
   local c
   for c in $(pgrep -P "$1" 2>/dev/null || true); do descendants "$c"; echo "$c"; done
@@ -19,7 +19,7 @@ descendants() {
 
 cleanup() {
   local code=$?
-  # Collect the children before stopping their parents.
+  # The workers' executors and the drivers' JVMs are their descendants: collect them before stopping the parents.
   local all=()
   for p in ${pids[@]+"${pids[@]}"}; do
     for c in $(descendants "$p"); do all+=("$c"); done
@@ -111,14 +111,14 @@ if [ "$a" != "$b" ]; then
   echo "cluster: FAILED: the cluster's model differs from local[2]'s" >&2
   exit 1
 fi
-# The optimizer state is in the checkpoint folder that checkpoint.properties names.
-optimizer_of() { echo "$1/$(sed -n 's/^checkpoint\.folder=//p' "$1/checkpoint.properties")/optimizer.safetensors"; }
-cmp -s "$(optimizer_of "$work/local")" "$(optimizer_of "$work/cluster")" || { echo "cluster: optimizer state differs" >&2; exit 1; }
+# The optimizer state is in the current checkpoint's folder (checkpoints/step-N/), named in checkpoint.properties.
+checkpoint_file() { echo "$1/$(sed -n 's/^checkpoint\.folder=//p' "$1/checkpoint.properties")/$2"; }
+cmp -s "$(checkpoint_file "$work/local" optimizer.safetensors)" "$(checkpoint_file "$work/cluster" optimizer.safetensors)" \
+  || { echo "cluster: optimizer state differs" >&2; exit 1; }
 echo "cluster: OK: model.safetensors identical to local[2]'s after losing a worker (sha256 ${a%% *}; cluster run $((SECONDS - start)) s)"
 
 # 4. The driver killed with kill -9 once epoch 1's checkpoint is complete, then resumed (on local[2]): the same bits.
-# In a session of its own (setsid), so that kill -9 reaches the JVM and not only the launcher script around it.
-CHAINRULE_NO_BUILD=1 setsid bin/chainrule "${train[@]}" "${loopback[@]}" --quiet --spark 'local[2]' --out "$work/killed" \
+CHAINRULE_NO_BUILD=1 bin/chainrule "${train[@]}" "${loopback[@]}" --quiet --spark 'local[2]' --out "$work/killed" \
   > "$work/killed.log" 2>&1 &
 driver=$!
 pids+=("$driver")
@@ -128,7 +128,9 @@ for _ in $(seq 600); do
   sleep 0.1
 done
 kill -0 "$driver" 2>/dev/null || { echo "cluster: the driver ended before the kill" >&2; exit 1; }
-kill -9 -- -"$driver" # the whole process group: the launcher, its JVM and its output filter
+# The driver is the JVM that bin/chainrule started: killing only the script would leave it training (and pruning the
+# checkpoint that the resumed run is reading).
+kill -9 $(descendants "$driver") "$driver"
 wait "$driver" 2>/dev/null || true
 CHAINRULE_NO_BUILD=1 bin/chainrule train --resume "$work/killed" "${loopback[@]}" --quiet --spark 'local[2]' \
   > "$work/resumed.log" 2>&1 || { echo "cluster: resuming the killed run failed" >&2; cat "$work/resumed.log" >&2; exit 1; }

@@ -26,7 +26,6 @@ public final class SparkSessions {
      * @throws IllegalArgumentException when the master is malformed or a standalone master cannot be reached
      */
     public static SparkSession open(String master, List<String> jars) {
-        checkJava();
         if (master == null || master.isBlank()) throw new IllegalArgumentException("--spark needs a master URL, e.g. local[2] or spark://host:7077");
         if (master.startsWith("local")) {
             if (!LOCAL.matcher(master).matches()) {
@@ -45,18 +44,6 @@ public final class SparkSessions {
             return b.getOrCreate();
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("cannot start Spark with master '" + master + "': " + firstLine(e), e);
-        }
-    }
-
-    /** The newest Java that Spark 4.0 runs on: its Hadoop client calls Subject.getSubject, which Java 23+ refuses. */
-    static final int NEWEST_JAVA = 22;
-
-    /** @throws IllegalArgumentException on a Java that Spark 4.0 cannot start on */
-    static void checkJava() {
-        int v = Runtime.version().feature();
-        if (v > NEWEST_JAVA) {
-            throw new IllegalArgumentException("Spark 4.0 runs on Java 17 and 21, not on this Java " + v + " (its Hadoop "
-                    + "client calls Subject.getSubject, which Java 23+ refuses); set JAVA_HOME to a Java 17 or 21");
         }
     }
 

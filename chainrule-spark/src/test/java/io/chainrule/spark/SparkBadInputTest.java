@@ -25,7 +25,6 @@ class SparkBadInputTest {
 
     @BeforeAll
     static void start() {
-        TestModels.assumeSparkRunsOnThisJava();
         spark = TestModels.session("local[1]");
         TensorDataset d = TestModels.spiral();
         good = TestModels.frame(spark, new TensorDataset(d.x().narrow(0, 0, 64), d.y().narrow(0, 0, 64)), 2);

@@ -35,7 +35,6 @@ class SparkInputTypesTest {
 
     @Test
     void vectorFeaturesAndFloatLabelsGiveTheReferenceBits() {
-        TestModels.assumeSparkRunsOnThisJava();
         TensorDataset spiral = TestModels.spiral();
         int n = 1000; // 6 steps of 144 and a short one of 136 (micro-batches of 46, 45, 45) each epoch
         float[] x = spiral.x().narrow(0, 0, n).contiguous().toFloatArray();

@@ -50,7 +50,6 @@ class SparkTrainerTest {
 
     @BeforeAll
     static void references() {
-        TestModels.assumeSparkRunsOnThisJava();
         spiral = TestModels.spiral();
         fashion = TestModels.fashion4096();
         if (fashion == null && "true".equals(System.getenv("CI"))) {

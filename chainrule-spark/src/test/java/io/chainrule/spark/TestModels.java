@@ -107,12 +107,6 @@ final class TestModels {
         return out;
     }
 
-    /** Skips a test class on a Java that Spark 4.0 cannot start on (see SparkSessions.checkJava). */
-    static void assumeSparkRunsOnThisJava() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() <= SparkSessions.NEWEST_JAVA,
-                "Spark 4.0 runs on Java 17 and 21 only (Hadoop's client calls Subject.getSubject, refused by Java 23+)");
-    }
-
     static SparkSession session(String master) {
         return SparkSession.builder().master(master).appName("chainrule-test")
                 .config("spark.ui.enabled", "false")
