@@ -3,6 +3,7 @@ package io.chainrule.cli;
 import io.chainrule.DType;
 import io.chainrule.Tensor;
 import io.chainrule.cli.train.Checkpoint;
+import io.chainrule.cli.train.DataSource;
 import io.chainrule.data.Idx;
 
 import javax.imageio.ImageIO;
@@ -11,15 +12,12 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Reads the inputs of {@code chainrule predict} into a batch shaped for a run's model: an image file (PNG, JPEG,
@@ -81,7 +79,7 @@ record PredictInputs(Tensor x, List<String> labels) {
         for (int d : ck.inputShape()) features *= d;
         List<float[]> rows = new ArrayList<>();
         int skip = -1;
-        try (BufferedReader r = open(file)) {
+        try (BufferedReader r = DataSource.open(file)) {
             String line;
             int lineNo = 0;
             boolean first = true;
@@ -91,7 +89,7 @@ record PredictInputs(Tensor x, List<String> labels) {
                 String[] cells = line.split(",", -1);
                 if (first) {
                     first = false;
-                    if (!isNumber(cells[0].strip())) { // a header
+                    if (!DataSource.isNumber(cells[0].strip())) { // a header
                         for (int i = 0; i < cells.length; i++) if (cells[i].strip().equalsIgnoreCase("label")) skip = i;
                         if (skip < 0 && cells.length == features + 1) skip = cells.length - 1;
                         continue;
@@ -152,20 +150,5 @@ record PredictInputs(Tensor x, List<String> labels) {
         List<String> labels = new ArrayList<>(n);
         for (int i = 0; i < n; i++) labels.add(file + "#" + i);
         return labels;
-    }
-
-    private static BufferedReader open(Path file) throws IOException {
-        var in = Files.newInputStream(file);
-        if (file.getFileName().toString().endsWith(".gz")) in = new GZIPInputStream(in);
-        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-    }
-
-    private static boolean isNumber(String s) {
-        try {
-            Double.parseDouble(s);
-            return true;
-        } catch (NumberFormatException e) {
-            return false;
-        }
     }
 }

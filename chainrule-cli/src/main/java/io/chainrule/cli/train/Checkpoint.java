@@ -270,20 +270,15 @@ public record Checkpoint(Path dir, Path files, TrainConfig config, Validation va
 
     /** Loads the model parameters into {@code model} (strict: keys and shapes must match). */
     public void loadModel(Module model) {
-        Path f = files.resolve(MODEL);
-        try {
-            model.loadStateDict(Safetensors.load(f));
-        } catch (IOException e) {
-            throw new CliException("cannot read " + f + ": " + e.getMessage());
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new CliException(f + " does not fit the model " + config.model() + " [" + config.hiddenString()
-                    + "] described in " + PROPERTIES + ": " + e.getMessage());
-        }
+        loadInto(model, files.resolve(MODEL));
     }
 
     /** Loads the best epoch's parameters ({@value #BEST}) into {@code model}; only when {@link #best} is not null. */
     public void loadBest(Module model) {
-        Path f = files.resolve(BEST);
+        loadInto(model, files.resolve(BEST));
+    }
+
+    private void loadInto(Module model, Path f) {
         try {
             model.loadStateDict(Safetensors.load(f));
         } catch (IOException e) {

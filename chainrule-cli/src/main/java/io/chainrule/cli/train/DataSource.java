@@ -315,13 +315,15 @@ public final class DataSource {
         return v;
     }
 
-    private static BufferedReader open(Path file) throws IOException {
+    /** A text file for reading, gunzipped when its name ends in .gz (CSV data, and predict's CSV inputs). */
+    public static BufferedReader open(Path file) throws IOException {
         var in = Files.newInputStream(file);
         if (file.getFileName().toString().endsWith(".gz")) in = new java.util.zip.GZIPInputStream(in);
         return new BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
     }
 
-    private static boolean isNumber(String s) {
+    /** True when {@code s} parses as a number (a CSV cell that is no header). */
+    public static boolean isNumber(String s) {
         try {
             Double.parseDouble(s);
             return true;
