@@ -11,7 +11,6 @@ import io.chainrule.nn.BatchNorm2d;
 import io.chainrule.nn.Conv1d;
 import io.chainrule.nn.Conv2d;
 import io.chainrule.nn.Dropout;
-import io.chainrule.nn.Embedding;
 import io.chainrule.nn.F;
 import io.chainrule.nn.Flatten;
 import io.chainrule.nn.GELU;
@@ -118,20 +117,9 @@ class OnnxRoundTripTest {
         roundTrip("conv1d", m, normal(3, 3, 12));
     }
 
-    static final class TextModel extends Module {
-        final Embedding emb = register("emb", new Embedding(20, 8));
-        final LSTM lstm = register("lstm", new LSTM(8, 6, 2, true));
-        final Linear head = register("head", new Linear(6, 3));
-
-        @Override
-        public Tensor forward(Tensor tokens) {
-            return head.forward(lstm.forward(emb.forward(tokens)));
-        }
-    }
-
     @Test
     void embeddingAndLstm() throws Exception {
-        roundTrip("embedding_lstm", new TextModel(), b -> Tensor.randint(new Generator(30 + b), 0, 20, b, 5));
+        roundTrip("embedding_lstm", new OnnxExportTest.TextModel(), b -> Tensor.randint(new Generator(30 + b), 0, 20, b, 5));
     }
 
     @Test
