@@ -9,8 +9,10 @@ import java.util.List;
 final class Cli {
     /** What one run printed and returned. */
     record Run(int exit, String out, String err) {
+        /** Standard error's lines, less the note a machine without Graphviz adds (it says nothing of the run). */
         List<String> errLines() {
-            return err.isBlank() ? List.of() : Arrays.asList(err.strip().split("\\R"));
+            return err.isBlank() ? List.of() : Arrays.stream(err.strip().split("\\R"))
+                    .filter(line -> !line.startsWith("note: Graphviz 'dot' is not on the PATH")).toList();
         }
 
         @Override
