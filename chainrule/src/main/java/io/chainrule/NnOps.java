@@ -85,46 +85,39 @@ public final class NnOps {
     }
 
     /**
-     * An LSTM layer over a sequence as one op (PyTorch's gate order i, f, g, o): per step t, the gates
-     * x[t]·wIhᵀ + h·wHhᵀ + bIh + bHh split in four blocks i, f, g, o; i, f, o = σ and g = tanh of their block;
-     * c = f∘c + i∘g, h = o∘tanh(c). {@code x} {@code [seq, batch, in]}; {@code h0}, {@code c0} {@code [batch, hidden]};
-     * {@code wIh} {@code [4·hidden, in]}; {@code wHh} {@code [4·hidden, hidden]}; {@code bIh}, {@code bHh}
-     * {@code [4·hidden]} or null. Returns {@code [seq + 1, batch, hidden]}: h after each step, then the final c.
-     * Differentiable to any order in every argument ({@code io.chainrule.nn.LSTM} is the entry point to use).
+     * A recurrent layer of {@code cell} over a sequence as one op, with the cell's equations
+     * ({@link RecurrentCellKind}). {@code x} {@code [seq, batch, in]}; {@code h0}, and {@code c0} for the LSTM (null
+     * otherwise), {@code [batch, hidden]}; {@code wIh} {@code [gates·hidden, in]}; {@code wHh}
+     * {@code [gates·hidden, hidden]}; {@code bIh}, {@code bHh} {@code [gates·hidden]} or null. Returns h after each
+     * step, {@code [seq, batch, hidden]}, and for the LSTM one more row, the final c. Differentiable to any order in
+     * every argument (the layers of {@code io.chainrule.nn} are the entry points to use).
      *
-     * @throws IllegalArgumentException when the shapes do not fit together
+     * @throws IllegalArgumentException when the shapes do not fit together, or c0 is given to a cell without one or
+     *                                  missing for the LSTM
      */
+    public static Tensor recurrentLayer(RecurrentCellKind cell, Tensor x, Tensor h0, Tensor c0, Tensor wIh, Tensor wHh,
+                                        Tensor bIh, Tensor bHh) {
+        return RecurrentOps.layer(cell, x, h0, c0, wIh, wHh, bIh, bHh);
+    }
+
+    /** {@link #recurrentLayer} of the {@link RecurrentCellKind#LSTM}: returns {@code [seq + 1, batch, hidden]}. */
     public static Tensor lstm(Tensor x, Tensor h0, Tensor c0, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh) {
         if (c0 == null) throw new IllegalArgumentException("lstm: c0 must not be null");
-        return RecurrentOps.layer(RecurrentOps.Cell.LSTM, x, h0, c0, wIh, wHh, bIh, bHh);
+        return RecurrentOps.layer(RecurrentCellKind.LSTM, x, h0, c0, wIh, wHh, bIh, bHh);
     }
 
-    /**
-     * A GRU layer over a sequence as one op (PyTorch's gate order r, z, n): per step, with gi = x[t]·wIhᵀ + bIh and
-     * gh = h·wHhᵀ + bHh split in three blocks, r, z = σ(gi + gh), n = tanh(gi_n + r∘gh_n), h = n + z∘(h − n). Shapes
-     * as {@link #lstm} with 3·hidden gate rows; returns h after each step, {@code [seq, batch, hidden]}.
-     * ({@code io.chainrule.nn.GRU} is the entry point to use.)
-     *
-     * @throws IllegalArgumentException when the shapes do not fit together
-     */
+    /** {@link #recurrentLayer} of the {@link RecurrentCellKind#GRU}. */
     public static Tensor gru(Tensor x, Tensor h0, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh) {
-        return RecurrentOps.layer(RecurrentOps.Cell.GRU, x, h0, null, wIh, wHh, bIh, bHh);
+        return RecurrentOps.layer(RecurrentCellKind.GRU, x, h0, null, wIh, wHh, bIh, bHh);
     }
 
     /**
-     * An Elman RNN layer over a sequence as one op: h = act(x[t]·wIhᵀ + h·wHhᵀ + bIh + bHh), act "tanh" or "relu".
-     * Shapes as {@link #lstm} with hidden gate rows; returns h after each step, {@code [seq, batch, hidden]}.
-     * ({@code io.chainrule.nn.RNN} is the entry point to use.)
+     * {@link #recurrentLayer} of the Elman cell with PyTorch's {@code nonlinearity}, "tanh" or "relu".
      *
      * @throws IllegalArgumentException when the shapes do not fit together or the nonlinearity is unknown
      */
     public static Tensor rnn(Tensor x, Tensor h0, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh, String nonlinearity) {
-        RecurrentOps.Cell cell;
-        if ("tanh".equals(nonlinearity)) cell = RecurrentOps.Cell.RNN_TANH;
-        else if ("relu".equals(nonlinearity)) cell = RecurrentOps.Cell.RNN_RELU;
-        else throw new IllegalArgumentException("rnn: unknown nonlinearity '" + nonlinearity + "'"
-                + " (expected \"tanh\" or \"relu\")");
-        return RecurrentOps.layer(cell, x, h0, null, wIh, wHh, bIh, bHh);
+        return RecurrentOps.layer(RecurrentCellKind.rnn("rnn", nonlinearity), x, h0, null, wIh, wHh, bIh, bHh);
     }
 
     /**

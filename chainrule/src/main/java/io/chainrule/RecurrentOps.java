@@ -17,57 +17,63 @@ import static io.chainrule.Graph.record;
 /**
  * A recurrent layer over a whole sequence as one op (PyTorch's fused RNN, LSTM and GRU, gate orders as there), forward
  * next to its derivative. One node per layer instead of a dozen per step. Forward: one GEMM projects every step's
- * input, then per step a GEMM gives h_{t−1}·W_hhᵀ and one fused pass the gates and the new state. Backward: per step
- * (last first) a fused pass gives the gates' gradient and a GEMM sends it to h_{t−1}; the weight, bias and input
- * gradients are then one GEMM (or sum) each over all steps.
+ * input, then per step a GEMM gives h_{t−1}·W_hhᵀ and one fused pass (the cell's, {@link CellOps#forwardRows}) the
+ * gates and the new state. Backward: per step (last first) a fused pass gives the gates' gradient and a GEMM sends
+ * it to h_{t−1}; the weight, bias and input gradients are then one GEMM (or sum) each over all steps.
  *
- * <p>The backward is written twice, as PyTorch does for its fused cells: fused, over raw arrays (here), used when no
- * graph of the backward is being built (the common case); and in tensor ops ({@link RecurrentBackward}), the same
- * formulas operation for operation after recomputing the gates from the inputs, so the gradient is on the graph and
- * differentiable again (createGraph).
+ * <p>The backward is written twice, as PyTorch does for its fused cells, and each cell family keeps both side by side
+ * ({@link RnnOps}, {@link LstmOps}, {@link GruOps}): fused, over raw arrays, used when no graph of the backward is
+ * being built (the common case); and in tensor ops, the same formulas operation for operation after recomputing the
+ * gates from the inputs, so the gradient is on the graph and differentiable again (createGraph). This class does what
+ * the cells share: the checks, the products with the weights and the walk over the steps.
  */
 final class RecurrentOps {
     /** Below this many gate values per step a step's elementwise pass stays on one thread. */
     private static final int PARALLEL_MIN_ELEMENTS = 8192;
 
-    /** The cell a layer runs, with its gate blocks per hidden unit. */
-    enum Cell {
-        RNN_TANH("rnn", "RnnTanhBackward", 1), RNN_RELU("rnn", "RnnReluBackward", 1), LSTM("lstm", "LstmBackward", 4),
-        GRU("gru", "GruBackward", 3);
-
-        final String op, node;
-        final int gates;
-
-        Cell(String op, String node, int gates) {
-            this.op = op;
-            this.node = node;
-            this.gates = gates;
-        }
-
-        /** Whether b_hh is added to the input projection up front (not for GRU, whose b_hn sits inside r·(…)). */
-        boolean foldsHiddenBias() {
-            return this != GRU;
-        }
-    }
-
     private RecurrentOps() {}
 
     /**
-     * The raw arrays of one forward, in the op's dtype: contiguous copies (or the tensors themselves) of the inputs,
-     * the output, and what the fused backward reads: each step's activations, the cell states (LSTM: c_{t−1} for
-     * t = 0..seq) or W_hn·h + b_hn (GRU), and the LSTM's tanh c_t.
+     * The raw arrays of one forward, in the op's dtype, which the fused backward reads too: contiguous copies (or the
+     * tensors themselves) of the inputs; the bias added to the input projection ({@code biasIn}) and, for the GRU,
+     * b_hh and the step's h·W_hhᵀ apart ({@code biasHh}, {@code gh}); the output; each step's activations; the cell
+     * states (LSTM: c_{t−1} for t = 0..seq) or W_hn·h + b_hn (GRU); the LSTM's tanh c_t.
      */
-    private record Saved(Cell cell, DType type, int seq, int batch, int in, int hidden, Tensor x, Tensor h0, Tensor wIh,
-                         Tensor wHh, Tensor out, Tensor acts, Tensor states, Tensor tanhC) {}
+    record Buffers(RecurrentCellKind cell, DType type, int seq, int batch, int in, int hidden, Tensor x, Tensor h0,
+                   Tensor wIh, Tensor wHh, Tensor biasIn, Tensor biasHh, Tensor gh, Tensor out, Tensor acts,
+                   Tensor states, Tensor tanhC) {
+        /** Where step t's gate row r0 starts in {@code acts} (and in the gates' gradients). */
+        int gateRow(int t, int r0) {
+            return (t * batch + r0) * cell.gates() * hidden;
+        }
+
+        /** Where step t's state row r0 starts in {@code out}, {@code states} and {@code tanhC}. */
+        int stateRow(int t, int r0) {
+            return (t * batch + r0) * hidden;
+        }
+
+        /** The array holding h_{t−1}: h0's, or the output's. */
+        Object hPrev(int t) {
+            return t == 0 ? h0.data() : out.data();
+        }
+
+        /** Where row r0 of h_{t−1} starts in {@link #hPrev}. */
+        int hPrevRow(int t, int r0) {
+            return t == 0 ? h0.offset + r0 * hidden : ((t - 1) * batch + r0) * hidden;
+        }
+    }
+
+    /** The fused backward's arrays: the output's gradient, the carried dh and dc, the gates' gradients. */
+    record Grads(Tensor gy, Tensor dh, Tensor dc, Tensor dGi, Tensor dGh) {}
 
     /**
      * x {@code [seq, batch, in]}, h0 (and c0 for the LSTM) {@code [batch, hidden]}, wIh {@code [gates·hidden, in]},
      * wHh {@code [gates·hidden, hidden]}, bIh and bHh {@code [gates·hidden]} or null. Returns h after each step,
      * {@code [seq, batch, hidden]}; for the LSTM one more row at the end, the last c.
      */
-    static Tensor layer(Cell cell, Tensor x, Tensor h0, Tensor c0, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh) {
+    static Tensor layer(RecurrentCellKind cell, Tensor x, Tensor h0, Tensor c0, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh) {
         check(cell, x, h0, c0, wIh, wHh, bIh, bHh);
-        int seq = x.shape[0], batch = x.shape[1], in = x.shape[2], hidden = wHh.shape[1], gw = cell.gates * hidden;
+        int seq = x.shape[0], batch = x.shape[1], in = x.shape[2], hidden = wHh.shape[1], gw = cell.gates() * hidden;
         DType type = DType.promote(DType.promote(x.dtype, wIh.dtype), DType.promote(wHh.dtype, h0.dtype));
         for (Tensor t : new Tensor[] {c0, bIh, bHh}) if (t != null) type = DType.promote(type, t.dtype);
         DType ft = PointwiseOps.floatType(type);
@@ -85,7 +91,7 @@ final class RecurrentOps {
             if (bHh != null) biasHh.accumulateRaw(bHh.castRaw(ft));
         }
         int rowsPerStep = batch * hidden, gatesPerStep = batch * gw;
-        boolean lstm = cell == Cell.LSTM, gru = cell == Cell.GRU;
+        boolean lstm = cell.hasCellState(), gru = !cell.foldsHiddenBias();
         Tensor out = Tensor.allocate(ft, new int[] {lstm ? seq + 1 : seq, batch, hidden});
         Tensor acts = Tensor.allocate(ft, new int[] {seq, batch, gw});
         Tensor states = lstm ? Tensor.allocate(ft, new int[] {seq + 1, batch, hidden})
@@ -97,64 +103,27 @@ final class RecurrentOps {
             System.arraycopy(c.data(), c.offset, states.data(), 0, rowsPerStep);
         }
         gemm(false, false, seq * batch, gw, in, xs.data(), xs.offset, in, wIhT.data(), 0, gw, acts.data(), 0, gw, false);
+        Buffers b = new Buffers(cell, ft, seq, batch, in, hidden, xs, h, wi, w, biasIn, biasHh, gh, out, acts, states, tanhC);
         int grain = grain(batch, gw);
-        Tensor bIn = biasIn, bH = biasHh;
         PackedB whh = pack(gw, hidden, wHhT.data(), 0, gw); // packed once for all steps
         for (int t = 0; t < seq; t++) {
-            Object hPrev = t == 0 ? h.data() : out.data();
-            int hpo = t == 0 ? h.offset : (t - 1) * rowsPerStep;
             // h_{t-1}·W_hhᵀ: added to the step's projection, or apart for the GRU (b_hn and r come in between)
             Tensor into = gru ? gh : acts;
-            gemm(batch, hPrev, hpo, hidden, whh, into.data(), gru ? 0 : t * gatesPerStep, gw, !gru);
+            gemm(batch, b.hPrev(t), b.hPrevRow(t, 0), hidden, whh, into.data(), gru ? 0 : t * gatesPerStep, gw, !gru);
             int step = t;
-            Parallel.forChunks(batch, grain,
-                    (r0, r1) -> forwardRows(cell, acts, bIn, gh, bH, hPrev, hpo, states, tanhC, out, step, r0, r1));
+            Parallel.forChunks(batch, grain, (r0, r1) -> cell.ops.forwardRows(b, step, r0, r1));
         }
         if (lstm) System.arraycopy(states.data(), seq * rowsPerStep, out.data(), seq * rowsPerStep, rowsPerStep);
-        Saved saved = new Saved(cell, ft, seq, batch, in, hidden, xs, h, wi, w, out, acts, states, tanhC);
-        return record(out, cell.node, (g, need) -> GradMode.isEnabled()
-                        ? RecurrentBackward.inTensorOps(cell, g, x, h0, c0, wIh, wHh, bIh, bHh, need)
-                        : backwardFused(saved, g, need),
+        return record(out, cell.ops.node(), (g, need) -> GradMode.isEnabled()
+                        ? backwardInTensorOps(cell, g, x, h0, c0, wIh, wHh, bIh, bHh, need)
+                        : backwardFused(b, g, need),
                 inputs(x, h0, c0, wIh, wHh, bIh, bHh), x, h0, c0, wIh, wHh, bIh, bHh, out);
     }
 
-    /**
-     * Step t's elementwise pass over batch rows [r0, r1). {@code acts} holds the rows' input projections (plus
-     * h_{t−1}·W_hhᵀ, except for the GRU, whose h·W_hhᵀ is in {@code gh}); {@code states} the LSTM's cell states
-     * (c_{t−1} at step t) or the GRU's saved W_hn·h + b_hn; {@code tanhC} the LSTM's tanh c_t.
-     */
-    private static void forwardRows(Cell cell, Tensor acts, Tensor bias, Tensor gh, Tensor biasHh, Object hPrev, int hpo,
-                                    Tensor states, Tensor tanhC, Tensor out, int t, int r0, int r1) {
-        int batch = out.shape[1], hidden = out.shape[2], gw = cell.gates * hidden, rows = r1 - r0;
-        int a = (t * batch + r0) * gw, s = (t * batch + r0) * hidden, hp = hpo + r0 * hidden, next = s + batch * hidden;
-        if (cell == Cell.RNN_TANH || cell == Cell.RNN_RELU) {
-            RnnKernels.forward(cell == Cell.RNN_RELU, acts.data(), a, bias.data(), out.data(), s, rows, hidden);
-        } else if (acts.data() instanceof float[] g) {
-            float[] b = (float[]) bias.data(), o = (float[]) out.data();
-            switch (cell) {
-                case LSTM -> {
-                    float[] c = (float[]) states.data();
-                    RecurrentKernels.lstmForward(g, a, b, c, s, c, next, (float[]) tanhC.data(), s, o, s, rows, hidden);
-                }
-                case GRU -> GruKernels.forward(g, a, b, (float[]) gh.data(), r0 * gw, (float[]) biasHh.data(), (float[]) hPrev, hp,
-                        (float[]) states.data(), s, o, s, rows, hidden);
-            }
-        } else {
-            double[] g = (double[]) acts.data(), b = (double[]) bias.data(), o = (double[]) out.data();
-            switch (cell) {
-                case LSTM -> {
-                    double[] c = (double[]) states.data();
-                    RecurrentKernels.lstmForward(g, a, b, c, s, c, next, (double[]) tanhC.data(), s, o, s, rows, hidden);
-                }
-                case GRU -> GruKernels.forward(g, a, b, (double[]) gh.data(), r0 * gw, (double[]) biasHh.data(), (double[]) hPrev,
-                        hp, (double[]) states.data(), s, o, s, rows, hidden);
-            }
-        }
-    }
-
-    private static void check(Cell cell, Tensor x, Tensor h0, Tensor c0, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh) {
-        String op = cell.op;
-        int gates = cell.gates;
+    private static void check(RecurrentCellKind cell, Tensor x, Tensor h0, Tensor c0, Tensor wIh, Tensor wHh, Tensor bIh,
+                              Tensor bHh) {
+        String op = cell.ops.op();
+        int gates = cell.gates();
         int[] ws = wHh.shape;
         if (ws.length != 2 || ws[0] != gates * ws[1] || ws[1] == 0) {
             throw new IllegalArgumentException(op + ": weight_hh must be [" + gates + "·hidden, hidden], got "
@@ -175,7 +144,7 @@ final class RecurrentOps {
             throw new IllegalArgumentException(op + ": expected h0 of shape " + Arrays.toString(stateShape) + ", got "
                     + Arrays.toString(h0.shape));
         }
-        if ((c0 != null) != (cell == Cell.LSTM)) {
+        if ((c0 != null) != cell.hasCellState()) {
             throw new IllegalArgumentException(op + ": c0 is for the LSTM only, and required there");
         }
         if (c0 != null && !Arrays.equals(c0.shape, stateShape)) {
@@ -206,12 +175,12 @@ final class RecurrentOps {
      * h_{t−1}. Then over all steps at once: dx = dGi·W_ih, dW_ih = (xᵀ·dGi)ᵀ, dW_hh = (h_prevᵀ·dGh)ᵀ (computed
      * transposed because that GEMM reads both operands row by row), db_ih = Σ dGi and db_hh = Σ dGh.
      */
-    private static Tensor[] backwardFused(Saved sv, Tensor gradOut, boolean[] need) {
-        Cell cell = sv.cell();
+    private static Tensor[] backwardFused(Buffers sv, Tensor gradOut, boolean[] need) {
+        RecurrentCellKind cell = sv.cell();
         DType type = sv.type();
-        int seq = sv.seq(), batch = sv.batch(), in = sv.in(), hidden = sv.hidden(), gw = cell.gates * hidden;
+        int seq = sv.seq(), batch = sv.batch(), in = sv.in(), hidden = sv.hidden(), gw = cell.gates() * hidden;
         int rowsPerStep = batch * hidden, gatesPerStep = batch * gw, rows = seq * batch;
-        boolean lstm = cell == Cell.LSTM, gru = cell == Cell.GRU;
+        boolean lstm = cell.hasCellState(), gru = !cell.foldsHiddenBias();
         Tensor gy = gradOut.castRaw(type).contiguousRaw();
         Tensor dGi = Tensor.allocate(type, new int[] {seq, batch, gw});
         Tensor dGh = gru ? Tensor.allocate(type, new int[] {seq, batch, gw}) : dGi;
@@ -223,9 +192,10 @@ final class RecurrentOps {
         double[] sumGh = gru && need[6] ? new double[gw] : null;
         int grain = grain(batch, gw);
         PackedB whh = seq > 1 || need[1] ? pack(hidden, gw, sv.wHh().data(), sv.wHh().offset, hidden) : null;
+        Grads grads = new Grads(gy, dh, dc, dGi, dGh);
         for (int t = seq - 1; t >= 0; t--) {
             int step = t;
-            Parallel.forChunks(batch, grain, (r0, r1) -> backwardRows(sv, gy, dh, dc, dGi, dGh, step, r0, r1));
+            Parallel.forChunks(batch, grain, (r0, r1) -> cell.ops.backwardRows(sv, grads, step, r0, r1));
             if (t > 0 || need[1]) {
                 gemm(batch, dGh.data(), t * gatesPerStep, gw, whh, dh.data(), 0, hidden, gru);
             }
@@ -266,44 +236,53 @@ final class RecurrentOps {
         return new Tensor[] {dx, need[1] ? dh : null, need[2] ? dc : null, dWih, dWhh, need[5] ? dbIh : null, dbHh};
     }
 
-    /** Step t's backward elementwise pass over batch rows [r0, r1); see the kernels for the formulas. */
-    private static void backwardRows(Saved sv, Tensor gy, Tensor dh, Tensor dc, Tensor dGi, Tensor dGh, int t, int r0, int r1) {
-        Cell cell = sv.cell();
-        int batch = sv.batch(), hidden = sv.hidden(), gw = cell.gates * hidden, rows = r1 - r0;
-        int a = (t * batch + r0) * gw, s = (t * batch + r0) * hidden, d = r0 * hidden, g = gy.offset + s;
-        Object hPrev = t == 0 ? sv.h0().data() : sv.out().data();
-        int hp = (t == 0 ? sv.h0().offset : s - batch * hidden) + (t == 0 ? r0 * hidden : 0);
-        if (cell == Cell.RNN_TANH || cell == Cell.RNN_RELU) {
-            RnnKernels.backward(cell == Cell.RNN_RELU, sv.out().data(), s, gy.data(), g, dh.data(), d, dGi.data(), a, rows,
-                    hidden);
-        } else if (dGi.data() instanceof float[] di) {
-            float[] acts = (float[]) sv.acts().data(), y = (float[]) gy.data(), carry = (float[]) dh.data();
-            switch (cell) {
-                case LSTM -> {
-                    float[] c = (float[]) sv.states().data();
-                    RecurrentKernels.lstmBackward(acts, a, c, s, (float[]) sv.tanhC().data(), s, y, g, carry, d,
-                            (float[]) dc.data(), d, di, a, rows, hidden);
-                }
-                case GRU -> GruKernels.backward(acts, a, (float[]) sv.states().data(), s, (float[]) hPrev, hp, y, g, carry, d,
-                        di, (float[]) dGh.data(), a, rows, hidden);
-            }
-        } else {
-            double[] di = (double[]) dGi.data(), acts = (double[]) sv.acts().data(), y = (double[]) gy.data();
-            double[] carry = (double[]) dh.data();
-            switch (cell) {
-                case LSTM -> {
-                    double[] c = (double[]) sv.states().data();
-                    RecurrentKernels.lstmBackward(acts, a, c, s, (double[]) sv.tanhC().data(), s, y, g, carry, d,
-                            (double[]) dc.data(), d, di, a, rows, hidden);
-                }
-                case GRU -> GruKernels.backward(acts, a, (double[]) sv.states().data(), s, (double[]) hPrev, hp, y, g, carry, d,
-                        di, (double[]) dGh.data(), a, rows, hidden);
-            }
-        }
+    /**
+     * The backward in differentiable tensor ops (for gradients of gradients): the cell walks the steps back and fills
+     * the gates' gradients dGi (for the input projection) and dGh (for h·W_hhᵀ, the same but for the GRU) per step;
+     * the gradients of x, W_ih, W_hh, b_ih and b_hh follow from those in one product or sum each. Returns the
+     * gradients of x, h0, c0, W_ih, W_hh, b_ih, b_hh (null where {@code need} says none).
+     */
+    private static Tensor[] backwardInTensorOps(RecurrentCellKind cell, Tensor gradOut, Tensor x, Tensor h0, Tensor c0,
+                                                Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh, boolean[] need) {
+        int seq = x.shape[0], batch = x.shape[1], in = x.shape[2], hidden = wHh.shape[1];
+        Tensor[] dGi = new Tensor[seq], dGh = new Tensor[seq], hPrev = new Tensor[seq];
+        Tensor[] state = cell.ops.backwardInTensorOps(gradOut, x, h0, c0, wIh, wHh, bIh, bHh, dGi, dGh, hPrev);
+        int rows = seq * batch, gw = cell.gates() * hidden;
+        Tensor gi = Tensor.stack(Arrays.asList(dGi), 0).reshape(rows, gw);
+        Tensor gh = cell.foldsHiddenBias() ? gi : Tensor.stack(Arrays.asList(dGh), 0).reshape(rows, gw);
+        return new Tensor[] {
+                need[0] ? gi.matmul(wIh).reshape(seq, batch, in) : null,
+                need[1] ? state[0] : null,
+                need[2] ? state[1] : null,
+                need[3] ? gi.t().matmul(x.reshape(rows, in)) : null,
+                need[4] ? gh.t().matmul(Tensor.stack(Arrays.asList(hPrev), 0).reshape(rows, hidden)) : null,
+                need[5] ? gi.sum(0, false) : null,
+                need[6] ? gh.sum(0, false) : null};
+    }
+
+    /** x_t·W_ihᵀ + h·W_hhᵀ + (b_ih + b_hh): the pre-activations of the cells that fold b_hh in, in tensor ops. */
+    static Tensor preActivations(Tensor x, int t, Tensor h, Tensor wIh, Tensor wHh, Tensor bias) {
+        Tensor g = x.select(0, t).matmul(wIh.t()).add(h.matmul(wHh.t()));
+        return bias == null ? g : g.add(bias);
+    }
+
+    /** a + b, either of which may be null (no bias). */
+    static Tensor sum(Tensor a, Tensor b) {
+        return a == null ? b : b == null ? a : a.add(b);
+    }
+
+    /** s·(1 − s), the derivative of σ at its value s. */
+    static Tensor sigmoidSlope(Tensor s) {
+        return s.mul(s.neg().add(1.0));
+    }
+
+    /** 1 − t², the derivative of tanh at its value t. */
+    static Tensor tanhSlope(Tensor t) {
+        return t.square().neg().add(1.0);
     }
 
     /** Writes h_{t−1} for every step (h0, then the outputs but the last) as rows of width {@code ld} at column {@code col}. */
-    private static void hPrevRows(Saved sv, Object dst, int col, int ld) {
+    private static void hPrevRows(Buffers sv, Object dst, int col, int ld) {
         int batch = sv.batch(), hidden = sv.hidden(), rows = sv.seq() * batch;
         int[] src = {hidden, 1}, dstStrides = {ld, 1};
         Loops.copy(sv.h0().data(), sv.h0().offset, src, dst, col, dstStrides, new int[] {batch, hidden});

@@ -5,7 +5,9 @@ import io.chainrule.cli.train.Checkpoint;
 import io.chainrule.cli.train.DataSource;
 import io.chainrule.cli.train.LoadedData;
 import io.chainrule.cli.train.Models;
-import io.chainrule.cli.train.Optimizers;
+import io.chainrule.cli.train.ActivationChoice;
+import io.chainrule.cli.train.ModelChoice;
+import io.chainrule.cli.train.OptimizerChoice;
 import io.chainrule.cli.train.RunFolder;
 import io.chainrule.cli.train.ShardedSteps;
 import io.chainrule.cli.train.TrainConfig;
@@ -22,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -39,9 +42,8 @@ import java.util.concurrent.TimeUnit;
                 + "one unit: a crash at any moment leaves the previous one or the new one. Ctrl-C stops after the "
                 + "current batch and saves a checkpoint; --resume continues exactly where it stopped.",
                 "An --out folder that already holds a run is refused (use --resume, a new folder, or --force)."},
-        footer = {"", "Default learning rates (--lr): sgd 0.1; momentum, nesterov 0.05; adam, adamw,",
-                "rmsprop 0.01 (0.001 on images); adagrad 0.05; lbfgs 1; cg and newton take none.",
-                "", "Examples:",
+        // The default learning rates come first, from OptimizerChoice (see spec(CommandSpec)).
+        footer = {"", "Examples:",
                 "  chainrule train",
                 "  chainrule train --data moons --hidden 16 --activation tanh \\",
                 "      --optimizer lbfgs --epochs 20",
@@ -49,8 +51,17 @@ import java.util.concurrent.TimeUnit;
                 "      --batch-size 128",
                 "  chainrule train --resume runs/2025-01-01_12-00-00 --epochs 400"})
 final class TrainCommand implements Callable<Integer> {
-    @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** Picocli's model of this command; the help's footer gets the default learning rates here. */
+    @CommandLine.Spec
+    void spec(CommandLine.Model.CommandSpec spec) {
+        this.spec = spec;
+        List<String> footer = new ArrayList<>(List.of(""));
+        footer.addAll(OptimizerChoice.defaultLrHelp(80));
+        footer.addAll(List.of(spec.usageMessage().footer()));
+        spec.usageMessage().footer(footer.toArray(new String[0]));
+    }
 
     @Option(names = "--data", paramLabel = "NAME|PATH", defaultValue = "spiral",
             description = "spiral, moons, xor, fashion-mnist, mnist, a folder of IDX files, or a CSV file with a "
@@ -72,8 +83,8 @@ final class TrainCommand implements Callable<Integer> {
                     + "statistics (default; --no-standardize keeps the values as they are).")
     boolean standardize;
 
-    @Option(names = "--model", paramLabel = "mlp|cnn|rnn|lstm|gru", defaultValue = "mlp", description = "Model family "
-            + "(default ${DEFAULT-VALUE}); rnn, lstm and gru read gray images row by row (--hidden: the state size, "
+    @Option(names = "--model", paramLabel = "NAME", defaultValue = "mlp", completionCandidates = ModelChoice.Names.class,
+            description = "Model family: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}); rnn, lstm and gru read gray images row by row (--hidden: the state size, "
             + "one entry per stacked layer; default 128).")
     String model;
 
@@ -82,11 +93,13 @@ final class TrainCommand implements Callable<Integer> {
     String hidden;
 
     @Option(names = "--activation", paramLabel = "NAME", defaultValue = "relu",
-            description = "relu, tanh, sigmoid, gelu or leaky-relu (default ${DEFAULT-VALUE}).")
+            completionCandidates = ActivationChoice.Names.class,
+            description = "One of ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     String activation;
 
     @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam",
-            description = "sgd, momentum, nesterov, adam, adamw, rmsprop, adagrad, lbfgs, cg or newton (default ${DEFAULT-VALUE}).")
+            completionCandidates = OptimizerChoice.Names.class,
+            description = "One of ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     String optimizer;
 
     @Option(names = "--lr", paramLabel = "X", description = "Learning rate (default: per optimizer, listed below).")
@@ -242,7 +255,7 @@ final class TrainCommand implements Callable<Integer> {
         tuning.checkFor(loaded);
         Tensor.manualSeed(config.seed());
         Module net = Models.build(config, tuning, loaded.inputShape(), loaded.classes());
-        Optimizer opt = Optimizers.create(config.optimizer(), net.parameters(), config.lr(), tuning);
+        Optimizer opt = config.optimizerChoice().create(net.parameters(), config.lr(), tuning);
         if (opt instanceof io.chainrule.optim.Newton newton) newton.maxParameters(newtonMaxParams);
         if (ckpt != null) {
             ckpt.loadModel(net);
@@ -250,7 +263,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         ShardedSteps sharded = ShardedSteps.open(spark, shards, ckpt, config, tuning, loaded, net, opt); // null: not sharded
         long params = Models.parameterCount(net);
-        if (config.optimizer().equals("newton") && params > newtonMaxParams) {
+        if (config.optimizerChoice() == OptimizerChoice.NEWTON && params > newtonMaxParams) {
             throw new CliException(String.format(java.util.Locale.ROOT, "--optimizer newton builds the exact %,d×%,d "
                     + "Hessian of this model's parameters; it takes at most %,d (try --hidden 8, --optimizer lbfgs, "
                     + "or raise --newton-max-params)", params, params, newtonMaxParams));
@@ -268,7 +281,7 @@ final class TrainCommand implements Callable<Integer> {
         try {
             if (replacing) RunFolder.clear(dir);
             if (sharded != null) sharded.record(dir);
-            if (config.optimizer().equals("newton") && !quiet && !json) newtonNote(cmd, config, loaded, net, params);
+            if (config.optimizerChoice() == OptimizerChoice.NEWTON && !quiet && !json) newtonNote(cmd, config, loaded, net, params);
             TrainRun.Options options = new TrainRun.Options(dir, quiet, json, interactive, System.err, every,
                     stopAfterBatches, progressEvery, programName());
             run = new TrainRun(config, validation, tuning, loaded, net, opt, ckpt, options, cmd.getOut(), cmd.getErr())
@@ -336,9 +349,12 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The configuration of a new run from the options and the data-dependent defaults. */
     private TrainConfig fresh(CommandLine cmd) {
-        check(cmd, "--model", model, TrainConfig.MODELS);
-        check(cmd, "--activation", activation, TrainConfig.ACTIVATIONS);
-        check(cmd, "--optimizer", optimizer, TrainConfig.OPTIMIZERS);
+        check(cmd, "--model", model, ModelChoice.names().toArray(new String[0]));
+        check(cmd, "--activation", activation, ActivationChoice.names().toArray(new String[0]));
+        ModelChoice family = ModelChoice.of(model);
+        boolean recurrent = family.isRecurrent();
+        check(cmd, "--optimizer", optimizer, OptimizerChoice.names().toArray(new String[0]));
+        OptimizerChoice choice = OptimizerChoice.of(optimizer);
         boolean synthetic = DataSource.isSynthetic(data);
         boolean images = data.equals("fashion-mnist") || data.equals("mnist") || Files.isDirectory(Path.of(data));
         if (!synthetic && (samples != null || noise != null)) {
@@ -357,26 +373,25 @@ final class TrainCommand implements Callable<Integer> {
         int lim = limit == null ? 0 : limit;
         if (lim < 0) throw new CommandLine.ParameterException(cmd, "--limit must be >= 0, got " + lim);
         int[] h = TrainConfig.parseHiddenOption(hidden != null ? hidden
-                : model.equals("cnn") || TrainConfig.isRecurrent(model) ? "128" : images ? "256,128" : "64,64");
+                : family == ModelChoice.CNN || recurrent ? "128" : images ? "256,128" : "64,64");
         String act = activation;
-        if (TrainConfig.isRecurrent(model)) {
+        if (recurrent) {
             // The plain RNN's nonlinearity is tanh unless relu is asked for; LSTM and GRU have their own gates.
             boolean given = cmd.getParseResult().hasMatchedOption("--activation");
-            if (given && (!model.equals("rnn") || !(activation.equals("tanh") || activation.equals("relu")))) {
+            if (given && (family != ModelChoice.RNN || !(activation.equals("tanh") || activation.equals("relu")))) {
                 throw new CommandLine.ParameterException(cmd, "--activation with --model " + model + ": "
-                        + (model.equals("rnn") ? "tanh or relu" : "none (its gates fix the nonlinearities)"));
+                        + (family == ModelChoice.RNN ? "tanh or relu" : "none (its gates fix the nonlinearities)"));
             }
             act = given ? activation : "tanh";
         }
-        if (lr != null && Optimizers.takesNoLr(optimizer)) {
+        if (lr != null && !choice.takesLr()) {
             throw new CommandLine.ParameterException(cmd, "--lr: --optimizer " + optimizer + " takes no learning rate ("
-                    + (optimizer.equals("cg") ? "a line search chooses each step" : "it takes the exact Newton step")
-                    + "); drop --lr");
+                    + choice.noLrReason() + "); drop --lr");
         }
-        double rate = lr != null ? lr : TrainConfig.defaultLr(optimizer, images);
+        double rate = lr != null ? lr : choice.defaultLr(images);
         if (!(rate > 0) || !Double.isFinite(rate)) throw new CommandLine.ParameterException(cmd, "--lr must be > 0, got " + rate);
         // Newton converges in a few exact steps, each costing a backward pass per parameter: 20 epochs, not 200.
-        int e = epochs != null ? epochs : optimizer.equals("newton") ? 20 : synthetic ? 200 : images ? 5 : 100;
+        int e = epochs != null ? epochs : choice == OptimizerChoice.NEWTON ? 20 : synthetic ? 200 : images ? 5 : 100;
         if (e < 1) throw new CommandLine.ParameterException(cmd, "--epochs must be at least 1, got " + e);
         int b = batchSize != null ? batchSize : synthetic ? 0 : 128;
         if (b < 0) throw new CommandLine.ParameterException(cmd, "--batch-size must be >= 0 (0: the whole set), got " + b);

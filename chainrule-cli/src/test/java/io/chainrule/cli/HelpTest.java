@@ -1,7 +1,6 @@
 package io.chainrule.cli;
 
-import io.chainrule.cli.train.Optimizers;
-import io.chainrule.cli.train.TrainConfig;
+import io.chainrule.cli.train.OptimizerChoice;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -29,12 +28,13 @@ class HelpTest {
     void trainHelpListsEveryOptimizersDefaultLr() {
         Cli.Run r = Cli.run("train", "--help");
         String help = r.out().replaceAll("\\s+", " ");
-        for (String opt : TrainConfig.OPTIMIZERS) {
-            if (Optimizers.takesNoLr(opt)) {
+        for (OptimizerChoice choice : OptimizerChoice.values()) {
+            String opt = choice.cliName();
+            if (!choice.takesLr()) {
                 assertTrue(help.contains("cg and newton take none"), help);
                 continue;
             }
-            String lr = java.math.BigDecimal.valueOf(TrainConfig.defaultLr(opt, false)).stripTrailingZeros().toPlainString();
+            String lr = java.math.BigDecimal.valueOf(choice.defaultLr(false)).stripTrailingZeros().toPlainString();
             int at = help.indexOf(" " + opt + " ", help.indexOf("Default learning rates"));
             if (at < 0) at = help.indexOf(" " + opt + ",", help.indexOf("Default learning rates"));
             assertTrue(at > 0, opt + " in " + help);
@@ -42,7 +42,7 @@ class HelpTest {
             assertTrue(help.substring(at, semicolon).contains(lr), opt + " " + lr + " in " + help.substring(at, semicolon));
         }
         assertTrue(help.contains("(0.001 on images)"), help);
-        assertEquals(0.001, TrainConfig.defaultLr("adam", true));
+        assertEquals(0.001, OptimizerChoice.ADAM.defaultLr(true));
     }
 
     @Test

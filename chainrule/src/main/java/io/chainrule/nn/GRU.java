@@ -1,9 +1,10 @@
 package io.chainrule.nn;
 
+import io.chainrule.RecurrentCellKind;
+
 /**
- * A gated recurrent unit layer, stacked {@code numLayers} deep; PyTorch's {@code nn.GRU} (gates r, z, n):
- * n = tanh(W_in x + b_in + r ∘ (W_hn h + b_hn)), h' = (1 − z) ∘ n + z ∘ h. See {@link RecurrentLayer} for shapes
- * and parameter names.
+ * A gated recurrent unit layer, stacked {@code numLayers} deep; PyTorch's {@code nn.GRU}, gates r, z, n
+ * ({@link RecurrentCellKind#GRU} has the equations). See {@link RecurrentLayer} for shapes and parameter names.
  *
  * <pre>{@code
  * GRU gru = new GRU(10, 20);
@@ -17,6 +18,6 @@ public final class GRU extends RecurrentLayer {
     }
 
     public GRU(int inputSize, int hiddenSize, int numLayers, boolean batchFirst) {
-        super(Recurrence.Kind.GRU, inputSize, hiddenSize, numLayers, batchFirst);
+        super(RecurrentCellKind.GRU, inputSize, hiddenSize, numLayers, batchFirst);
     }
 }

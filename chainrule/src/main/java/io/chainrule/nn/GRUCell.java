@@ -1,5 +1,7 @@
 package io.chainrule.nn;
 
+import io.chainrule.RecurrentCellKind;
+
 /**
  * One GRU step (gates r, z, n); PyTorch's {@code nn.GRUCell}.
  *
@@ -7,6 +9,6 @@ package io.chainrule.nn;
  */
 public final class GRUCell extends RecurrentCell {
     public GRUCell(int inputSize, int hiddenSize) {
-        super("GRUCell", Recurrence.Kind.GRU, inputSize, hiddenSize);
+        super("GRUCell", RecurrentCellKind.GRU, inputSize, hiddenSize);
     }
 }

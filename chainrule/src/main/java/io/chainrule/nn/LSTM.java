@@ -1,8 +1,10 @@
 package io.chainrule.nn;
 
+import io.chainrule.RecurrentCellKind;
+
 /**
- * A long short-term memory layer, stacked {@code numLayers} deep; PyTorch's {@code nn.LSTM} (gates i, f, g, o):
- * c' = σ(f) ∘ c + σ(i) ∘ tanh(g), h' = σ(o) ∘ tanh(c'). See {@link RecurrentLayer} for shapes and parameter names.
+ * A long short-term memory layer, stacked {@code numLayers} deep; PyTorch's {@code nn.LSTM}, gates i, f, g, o
+ * ({@link RecurrentCellKind#LSTM} has the equations). See {@link RecurrentLayer} for shapes and parameter names.
  *
  * <pre>{@code
  * LSTM lstm = new LSTM(28, 128, 1, true);
@@ -16,6 +18,6 @@ public final class LSTM extends RecurrentLayer {
     }
 
     public LSTM(int inputSize, int hiddenSize, int numLayers, boolean batchFirst) {
-        super(Recurrence.Kind.LSTM, inputSize, hiddenSize, numLayers, batchFirst);
+        super(RecurrentCellKind.LSTM, inputSize, hiddenSize, numLayers, batchFirst);
     }
 }

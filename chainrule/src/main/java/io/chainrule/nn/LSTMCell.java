@@ -1,5 +1,7 @@
 package io.chainrule.nn;
 
+import io.chainrule.RecurrentCellKind;
+
 /**
  * One LSTM step (gates i, f, g, o); PyTorch's {@code nn.LSTMCell}. The result carries both h and c.
  *
@@ -7,6 +9,6 @@ package io.chainrule.nn;
  */
 public final class LSTMCell extends RecurrentCell {
     public LSTMCell(int inputSize, int hiddenSize) {
-        super("LSTMCell", Recurrence.Kind.LSTM, inputSize, hiddenSize);
+        super("LSTMCell", RecurrentCellKind.LSTM, inputSize, hiddenSize);
     }
 }

@@ -1,5 +1,7 @@
 package io.chainrule.nn;
 
+import io.chainrule.RecurrentCellKind;
+
 /**
  * An Elman recurrent layer, h' = tanh(W_ih x + b_ih + W_hh h + b_hh) (or relu), stacked {@code numLayers} deep;
  * PyTorch's {@code nn.RNN}. See {@link RecurrentLayer} for shapes and parameter names.
@@ -21,6 +23,6 @@ public final class RNN extends RecurrentLayer {
 
     /** @param nonlinearity "tanh" or "relu" */
     public RNN(int inputSize, int hiddenSize, int numLayers, boolean batchFirst, String nonlinearity) {
-        super(Recurrence.Kind.rnn("RNN", nonlinearity), inputSize, hiddenSize, numLayers, batchFirst);
+        super(RecurrentCellKind.rnn("RNN", nonlinearity), inputSize, hiddenSize, numLayers, batchFirst);
     }
 }

@@ -1,5 +1,7 @@
 package io.chainrule.nn;
 
+import io.chainrule.RecurrentCellKind;
+
 /**
  * One Elman step, h' = tanh(W_ih x + b_ih + W_hh h + b_hh) (or relu); PyTorch's {@code nn.RNNCell}.
  *
@@ -12,6 +14,6 @@ public final class RNNCell extends RecurrentCell {
 
     /** @param nonlinearity "tanh" or "relu" */
     public RNNCell(int inputSize, int hiddenSize, String nonlinearity) {
-        super("RNNCell", Recurrence.Kind.rnn("RNNCell", nonlinearity), inputSize, hiddenSize);
+        super("RNNCell", RecurrentCellKind.rnn("RNNCell", nonlinearity), inputSize, hiddenSize);
     }
 }

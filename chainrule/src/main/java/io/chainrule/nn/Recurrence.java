@@ -2,6 +2,7 @@ package io.chainrule.nn;
 
 import io.chainrule.DType;
 import io.chainrule.NnOps;
+import io.chainrule.RecurrentCellKind;
 import io.chainrule.Tensor;
 
 import java.util.ArrayList;
@@ -10,41 +11,10 @@ import java.util.List;
 
 /**
  * What the recurrent layers and cells share: argument checks, initial states and the layer stack, with each layer's
- * recurrence one fused op ({@link NnOps#rnn}, {@link NnOps#lstm}, {@link NnOps#gru}; a cell is a sequence of one
- * step). Gate order and equations are PyTorch's:
- * <pre>
- * RNN:  h' = act(W_ih x + b_ih + W_hh h + b_hh)                                  act = tanh or relu
- * LSTM: i, f, g, o = σ, σ, tanh, σ of (W_ih x + b_ih + W_hh h + b_hh), split in 4
- *       c' = f ∘ c + i ∘ g,   h' = o ∘ tanh(c')
- * GRU:  r, z = σ(W_ir x + b_ir + W_hr h + b_hr), σ(W_iz x + b_iz + W_hz h + b_hz)
- *       n = tanh(W_in x + b_in + r ∘ (W_hn h + b_hn)),   h' = (1 − z) ∘ n + z ∘ h
- * </pre>
+ * recurrence one fused op ({@link NnOps#recurrentLayer}; a cell is a sequence of one step). Gate order and equations
+ * are PyTorch's, written once at {@link RecurrentCellKind}.
  */
 final class Recurrence {
-    /** The cell type: how many gate blocks the weights stack. */
-    enum Kind {
-        RNN_TANH("RNN", 1), RNN_RELU("RNN", 1), LSTM("LSTM", 4), GRU("GRU", 3);
-
-        final String layerName;
-        final int gates;
-
-        Kind(String layerName, int gates) {
-            this.layerName = layerName;
-            this.gates = gates;
-        }
-
-        /** "tanh" or "relu" for an RNN; anything else is an error naming {@code op}. */
-        static Kind rnn(String op, String nonlinearity) {
-            if ("tanh".equals(nonlinearity)) return RNN_TANH;
-            if ("relu".equals(nonlinearity)) return RNN_RELU;
-            throw new IllegalArgumentException(op + ": unknown nonlinearity '" + nonlinearity + "' (expected \"tanh\" or \"relu\")");
-        }
-
-        boolean hasCellState() {
-            return this == LSTM;
-        }
-    }
-
     private Recurrence() {}
 
     /** The weights of one layer (or one cell), as PyTorch names them: weight_ih, weight_hh, bias_ih, bias_hh. */
@@ -67,17 +37,12 @@ final class Recurrence {
      * One layer over {@code x} {@code [seq, batch, in]} from h (and c); returns h after each step
      * {@code [seq, batch, hidden]}, for the LSTM with the last c as one more row.
      */
-    private static Tensor layer(Kind kind, Weights w, Tensor x, Tensor h, Tensor c) {
-        return switch (kind) {
-            case LSTM -> NnOps.lstm(x, h, c, w.wIh(), w.wHh(), w.bIh(), w.bHh());
-            case GRU -> NnOps.gru(x, h, w.wIh(), w.wHh(), w.bIh(), w.bHh());
-            case RNN_TANH -> NnOps.rnn(x, h, w.wIh(), w.wHh(), w.bIh(), w.bHh(), "tanh");
-            case RNN_RELU -> NnOps.rnn(x, h, w.wIh(), w.wHh(), w.bIh(), w.bHh(), "relu");
-        };
+    private static Tensor layer(RecurrentCellKind kind, Weights w, Tensor x, Tensor h, Tensor c) {
+        return NnOps.recurrentLayer(kind, x, h, c, w.wIh(), w.wHh(), w.bIh(), w.bHh());
     }
 
     /** One cell step for a cell module: x {@code [batch, in]} or {@code [in]}; state h (and c) to match, or null. */
-    static RecurrentOutput cell(String op, Kind kind, Weights w, int inputSize, int hidden, Tensor x, RecurrentOutput state) {
+    static RecurrentOutput cell(String op, RecurrentCellKind kind, Weights w, int inputSize, int hidden, Tensor x, RecurrentOutput state) {
         if (x == null) throw new IllegalArgumentException(op + ": input is null");
         int[] xs = x.shape();
         if ((xs.length != 1 && xs.length != 2) || xs[xs.length - 1] != inputSize) {
@@ -120,9 +85,9 @@ final class Recurrence {
      * batchFirst) or unbatched {@code [seq, in]}; {@code state} holds h (and c) of shape
      * {@code [numLayers, batch, hidden]} ({@code [numLayers, hidden]} unbatched), or is null for zeros.
      */
-    static RecurrentOutput run(Kind kind, List<Weights> layers, int inputSize, int hidden, boolean batchFirst,
+    static RecurrentOutput run(RecurrentCellKind kind, List<Weights> layers, int inputSize, int hidden, boolean batchFirst,
                                Tensor x, RecurrentOutput state) {
-        String op = kind.layerName;
+        String op = kind.layerName();
         int numLayers = layers.size();
         if (x == null) throw new IllegalArgumentException(op + ": input is null");
         int[] xs = x.shape();

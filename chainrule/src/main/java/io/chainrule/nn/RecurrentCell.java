@@ -1,5 +1,6 @@
 package io.chainrule.nn;
 
+import io.chainrule.RecurrentCellKind;
 import io.chainrule.Tensor;
 
 /**
@@ -17,15 +18,15 @@ import io.chainrule.Tensor;
  * }</pre>
  */
 public abstract sealed class RecurrentCell extends Module permits RNNCell, LSTMCell, GRUCell {
-    private final Recurrence.Kind kind;
+    private final RecurrentCellKind kind;
     private final int inputSize, hiddenSize;
 
-    RecurrentCell(String op, Recurrence.Kind kind, int inputSize, int hiddenSize) {
+    RecurrentCell(String op, RecurrentCellKind kind, int inputSize, int hiddenSize) {
         Recurrence.checkSizes(op, inputSize, hiddenSize);
         this.kind = kind;
         this.inputSize = inputSize;
         this.hiddenSize = hiddenSize;
-        int rows = kind.gates * hiddenSize;
+        int rows = kind.gates() * hiddenSize;
         registerParameter("weight_ih", Recurrence.uniformInit(hiddenSize, rows, inputSize));
         registerParameter("weight_hh", Recurrence.uniformInit(hiddenSize, rows, hiddenSize));
         registerParameter("bias_ih", Recurrence.uniformInit(hiddenSize, rows));
@@ -59,6 +60,6 @@ public abstract sealed class RecurrentCell extends Module permits RNNCell, LSTMC
     /** As PyTorch prints it: {@code RNNCell(3, 4, nonlinearity=relu)}. */
     @Override
     protected String extraRepr() {
-        return inputSize + ", " + hiddenSize + (kind == Recurrence.Kind.RNN_RELU ? ", nonlinearity=relu" : "");
+        return inputSize + ", " + hiddenSize + (kind == RecurrentCellKind.RNN_RELU ? ", nonlinearity=relu" : "");
     }
 }

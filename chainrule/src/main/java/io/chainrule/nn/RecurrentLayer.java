@@ -1,5 +1,6 @@
 package io.chainrule.nn;
 
+import io.chainrule.RecurrentCellKind;
 import io.chainrule.Tensor;
 
 import java.util.ArrayList;
@@ -19,19 +20,19 @@ import java.util.List;
  * ({@code [numLayers, hidden]} unbatched).
  */
 public abstract sealed class RecurrentLayer extends Module permits RNN, LSTM, GRU {
-    private final Recurrence.Kind kind;
+    private final RecurrentCellKind kind;
     private final int inputSize, hiddenSize, numLayers;
     private final boolean batchFirst;
 
-    RecurrentLayer(Recurrence.Kind kind, int inputSize, int hiddenSize, int numLayers, boolean batchFirst) {
-        Recurrence.checkSizes(kind.layerName, inputSize, hiddenSize);
-        if (numLayers <= 0) throw new IllegalArgumentException(kind.layerName + ": numLayers must be positive, got " + numLayers);
+    RecurrentLayer(RecurrentCellKind kind, int inputSize, int hiddenSize, int numLayers, boolean batchFirst) {
+        Recurrence.checkSizes(kind.layerName(), inputSize, hiddenSize);
+        if (numLayers <= 0) throw new IllegalArgumentException(kind.layerName() + ": numLayers must be positive, got " + numLayers);
         this.kind = kind;
         this.inputSize = inputSize;
         this.hiddenSize = hiddenSize;
         this.numLayers = numLayers;
         this.batchFirst = batchFirst;
-        int rows = kind.gates * hiddenSize;
+        int rows = kind.gates() * hiddenSize;
         for (int l = 0; l < numLayers; l++) {
             registerParameter("weight_ih_l" + l, Recurrence.uniformInit(hiddenSize, rows, l == 0 ? inputSize : hiddenSize));
             registerParameter("weight_hh_l" + l, Recurrence.uniformInit(hiddenSize, rows, hiddenSize));

@@ -79,7 +79,7 @@ public final class Adagrad extends ElementwiseOptimizer {
     }
 
     @Override
-    void writeState(Map<String, Tensor> out) {
+    protected void writeState(Map<String, Tensor> out) {
         for (int i = 0; i < params.size(); i++) {
             if (sums[i] == null) continue;
             out.put(key(i, "step"), StateReader.scalar(steps[i]));
@@ -88,7 +88,7 @@ public final class Adagrad extends ElementwiseOptimizer {
     }
 
     @Override
-    void writeHyper(Map<String, Tensor> out) {
+    protected void writeHyper(Map<String, Tensor> out) {
         out.put("param_groups.lr_decay", StateReader.scalar(lrDecay));
         out.put("param_groups.weight_decay", StateReader.scalar(weightDecay));
         out.put("param_groups.initial_accumulator_value", StateReader.scalar(initialAccumulatorValue));
@@ -96,7 +96,7 @@ public final class Adagrad extends ElementwiseOptimizer {
     }
 
     @Override
-    Runnable read(StateReader r) {
+    protected Runnable read(StateReader r) {
         String op = "Adagrad.loadStateDict";
         double decay = checkRange(op, "lr decay", r.number("param_groups.lr_decay"), 0, false, Double.MAX_VALUE, false);
         double wd = checkRange(op, "weight decay", r.number("param_groups.weight_decay"), 0, false, Double.MAX_VALUE, false);

@@ -92,7 +92,7 @@ public class Adam extends ElementwiseOptimizer {
     }
 
     @Override
-    void writeState(Map<String, Tensor> out) {
+    protected void writeState(Map<String, Tensor> out) {
         for (int i = 0; i < params.size(); i++) {
             if (expAvg[i] == null) continue;
             out.put(key(i, "step"), StateReader.scalar(steps[i]));
@@ -103,7 +103,7 @@ public class Adam extends ElementwiseOptimizer {
     }
 
     @Override
-    void writeHyper(Map<String, Tensor> out) {
+    protected void writeHyper(Map<String, Tensor> out) {
         out.put("param_groups.betas.0", StateReader.scalar(beta1));
         out.put("param_groups.betas.1", StateReader.scalar(beta2));
         out.put("param_groups.eps", StateReader.scalar(eps));
@@ -112,7 +112,7 @@ public class Adam extends ElementwiseOptimizer {
     }
 
     @Override
-    Runnable read(StateReader r) {
+    protected Runnable read(StateReader r) {
         String op = name + ".loadStateDict";
         double b1 = checkRange(op, "beta1", r.number("param_groups.betas.0"), 0, false, 1, true);
         double b2 = checkRange(op, "beta2", r.number("param_groups.betas.1"), 0, false, 1, true);

@@ -30,21 +30,16 @@ import java.util.function.Supplier;
  * cg.step(() -> { cg.zeroGrad(); Tensor l = f(x); l.backward(); return l; });
  * }</pre>
  */
-public final class ConjugateGradient extends Optimizer {
-    private int maxIter = 20;
+public final class ConjugateGradient extends ClosureOptimizer<ConjugateGradient> {
     private int maxEval = -1; // -1: 3 * maxIter
-    private double toleranceGrad = 1e-7;
     private double toleranceChange = 1e-9;
     private int restartEvery = -1; // -1: the number of parameter elements
     private double c1 = 1e-4;
     private double c2 = 1e-3;
 
-    private final FlatParams flat;
     private State state = new State();
 
     private static final class State {
-        long funcEvals;
-        long nIter;
         long sinceRestart;
         double[] d;
         double t;
@@ -54,25 +49,12 @@ public final class ConjugateGradient extends Optimizer {
     }
 
     public ConjugateGradient(List<Tensor> params) {
-        super("ConjugateGradient", params, 1);
-        this.flat = new FlatParams(this.params);
-    }
-
-    /** Iterations per {@link #step(Supplier)} (default 20). */
-    public ConjugateGradient maxIter(int maxIter) {
-        this.maxIter = checkPositive("ConjugateGradient.maxIter", "max iterations", maxIter);
-        return this;
+        super("ConjugateGradient", params, 1, 20, 1e-7);
     }
 
     /** Closure evaluations per step (default {@code 3 * maxIter}); checked after each iteration. */
     public ConjugateGradient maxEval(int maxEval) {
         this.maxEval = checkPositive("ConjugateGradient.maxEval", "max evaluations", maxEval);
-        return this;
-    }
-
-    /** Stop when the largest gradient entry is at most this (default 1e-7). */
-    public ConjugateGradient toleranceGrad(double tolerance) {
-        this.toleranceGrad = checkRange("ConjugateGradient.toleranceGrad", "tolerance", tolerance, 0, false, Double.MAX_VALUE, false);
         return this;
     }
 
@@ -100,31 +82,25 @@ public final class ConjugateGradient extends Optimizer {
         return this;
     }
 
-    /** Always fails: CG re-evaluates the loss during a step. */
-    @Override
-    public void step() {
-        throw new IllegalStateException("ConjugateGradient.step: needs a closure that re-evaluates the loss and its "
-                + "gradients; call step(closure)");
-    }
-
     @Override
     public Tensor step(Supplier<Tensor> closure) {
-        int maxEvals = maxEval > 0 ? maxEval : 3 * maxIter;
-        long restart = restartEvery > 0 ? restartEvery : Math.max(1, flat.numel);
+        int maxIter = maxIter(), maxEvals = maxEval > 0 ? maxEval : 3 * maxIter;
+        double toleranceGrad = toleranceGrad();
+        long restart = restartEvery > 0 ? restartEvery : Math.max(1, numel());
         State s = state;
         Tensor origLoss = evaluate(closure);
         double loss = value(origLoss);
         int currentEvals = 1;
-        s.funcEvals++;
-        double[] g = flat.gradient();
-        if (FlatParams.maxAbs(g) <= toleranceGrad) return origLoss;
+        countEvaluations(1);
+        double[] g = gradient();
+        if (maxAbs(g) <= toleranceGrad) return origLoss;
 
         int nIter = 0;
         while (nIter < maxIter) {
             nIter++;
-            s.nIter++;
+            countIteration();
             double[] d = direction(s, g, restart);
-            double gtd = FlatParams.dot(g, d);
+            double gtd = dot(g, d);
             if (gtd > -toleranceChange) break;
 
             // First step length: at the very first iteration scaled by the gradient's size (as LBFGS), later
@@ -132,28 +108,18 @@ public final class ConjugateGradient extends Optimizer {
             double t = s.prevGtd == 0 ? Math.min(1.0, 1.0 / FlatParams.sumAbs(g)) * lr : s.t * s.prevGtd / gtd;
             if (!(t > 0) || Double.isInfinite(t)) t = lr;
 
-            List<Tensor> x = flat.snapshot();
-            LineSearch.Objective obj = trial -> {
-                flat.addScaled(trial, d);
-                double f = value(evaluate(closure));
-                LineSearch.Point p = new LineSearch.Point(f, flat.gradient());
-                flat.restore(x);
-                return p;
-            };
-            LineSearch.Result r = LineSearch.strongWolfe(obj, t, d, loss, g, gtd, c1, c2, toleranceChange, 25);
-            flat.addScaled(r.t(), d);
+            LineSearchResult r = searchLine(closure, d, t, loss, g, c1, c2, toleranceChange);
             s.prevFlatGrad = g;
             s.prevGtd = gtd;
             s.prevLoss = loss;
             s.d = d;
-            s.t = r.t();
-            loss = r.f();
-            g = r.g();
-            currentEvals += r.evals();
-            s.funcEvals += r.evals();
+            s.t = r.step();
+            loss = r.loss();
+            g = r.gradient();
+            currentEvals += r.evaluations();
 
-            if (nIter == maxIter || currentEvals >= maxEvals || FlatParams.maxAbs(g) <= toleranceGrad) break;
-            if (FlatParams.maxAbs(d) * Math.abs(r.t()) <= toleranceChange) break;
+            if (nIter == maxIter || currentEvals >= maxEvals || maxAbs(g) <= toleranceGrad) break;
+            if (maxAbs(d) * Math.abs(r.step()) <= toleranceChange) break;
             if (Math.abs(loss - s.prevLoss) < toleranceChange) break;
         }
         return origLoss;
@@ -182,11 +148,9 @@ public final class ConjugateGradient extends Optimizer {
     }
 
     @Override
-    void writeState(Map<String, Tensor> out) {
+    protected void writeState(Map<String, Tensor> out) {
+        super.writeState(out);
         State s = state;
-        if (s.funcEvals == 0) return;
-        out.put(key(0, "func_evals"), StateReader.scalar(s.funcEvals));
-        out.put(key(0, "n_iter"), StateReader.scalar(s.nIter));
         if (s.d == null) return;
         out.put(key(0, "since_restart"), StateReader.scalar(s.sinceRestart));
         out.put(key(0, "d"), Tensor.of(s.d.clone()));
@@ -197,10 +161,9 @@ public final class ConjugateGradient extends Optimizer {
     }
 
     @Override
-    void writeHyper(Map<String, Tensor> out) {
-        out.put("param_groups.max_iter", StateReader.scalar(maxIter));
+    protected void writeHyper(Map<String, Tensor> out) {
+        super.writeHyper(out);
         out.put("param_groups.max_eval", StateReader.scalar(maxEval));
-        out.put("param_groups.tolerance_grad", StateReader.scalar(toleranceGrad));
         out.put("param_groups.tolerance_change", StateReader.scalar(toleranceChange));
         out.put("param_groups.restart_every", StateReader.scalar(restartEvery));
         out.put("param_groups.c1", StateReader.scalar(c1));
@@ -208,33 +171,27 @@ public final class ConjugateGradient extends Optimizer {
     }
 
     @Override
-    Runnable read(StateReader r) {
+    protected Runnable read(StateReader r) {
         String op = "ConjugateGradient.loadStateDict";
-        int mi = (int) r.integer("param_groups.max_iter", 1, Integer.MAX_VALUE);
+        Runnable counters = super.read(r);
         int me = (int) r.integer("param_groups.max_eval", -1, Integer.MAX_VALUE);
-        double tg = checkRange(op, "tolerance", r.number("param_groups.tolerance_grad"), 0, false, Double.MAX_VALUE, false);
         double tc = checkRange(op, "tolerance", r.number("param_groups.tolerance_change"), 0, false, Double.MAX_VALUE, false);
         int re = (int) r.integer("param_groups.restart_every", -1, Integer.MAX_VALUE);
         double wc1 = checkRange(op, "c1", r.number("param_groups.c1"), 0, true, 1, true);
         double wc2 = checkRange(op, "c2", r.number("param_groups.c2"), wc1, true, 1, true);
         State s = new State();
-        int n = flat.numel;
-        if (r.has(key(0, "func_evals"))) {
-            s.funcEvals = r.integer(key(0, "func_evals"), 0, Long.MAX_VALUE >> 11);
-            s.nIter = r.integer(key(0, "n_iter"), 0, Long.MAX_VALUE >> 11);
-            if (r.has(key(0, "d"))) {
-                s.sinceRestart = r.integer(key(0, "since_restart"), 0, Long.MAX_VALUE >> 11);
-                s.d = r.vector(key(0, "d"), n);
-                s.t = r.number(key(0, "t"));
-                s.prevGtd = r.number(key(0, "prev_gtd"));
-                s.prevFlatGrad = r.vector(key(0, "prev_flat_grad"), n);
-                s.prevLoss = r.number(key(0, "prev_loss"));
-            }
+        int n = numel();
+        if (r.has(key(0, "func_evals")) && r.has(key(0, "d"))) {
+            s.sinceRestart = r.integer(key(0, "since_restart"), 0, Long.MAX_VALUE >> 11);
+            s.d = r.vector(key(0, "d"), n);
+            s.t = r.number(key(0, "t"));
+            s.prevGtd = r.number(key(0, "prev_gtd"));
+            s.prevFlatGrad = r.vector(key(0, "prev_flat_grad"), n);
+            s.prevLoss = r.number(key(0, "prev_loss"));
         }
         return () -> {
-            maxIter = mi;
+            counters.run();
             maxEval = me == 0 ? -1 : me;
-            toleranceGrad = tg;
             toleranceChange = tc;
             restartEvery = re == 0 ? -1 : re;
             c1 = wc1;

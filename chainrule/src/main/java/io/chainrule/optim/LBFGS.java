@@ -23,21 +23,16 @@ import java.util.function.Supplier;
  * for (int i = 0; i < 10; i++) opt.step(() -> { opt.zeroGrad(); Tensor l = f(x); l.backward(); return l; });
  * }</pre>
  */
-public final class LBFGS extends Optimizer {
-    private int maxIter = 20;
+public final class LBFGS extends ClosureOptimizer<LBFGS> {
     private int maxEval = -1; // -1: maxIter * 5 / 4
-    private double toleranceGrad = 1e-7;
     private double toleranceChange = 1e-9;
     private int historySize = 100;
     private boolean strongWolfe = true;
 
-    private final FlatParams flat;
     private State state = new State();
 
-    /** What PyTorch keeps in {@code state[params[0]]}. */
+    /** What PyTorch keeps in {@code state[params[0]]} besides the counters. */
     private static final class State {
-        long funcEvals;
-        long nIter;
         double[] d;
         double t;
         List<double[]> oldDirs = new ArrayList<>();
@@ -50,8 +45,7 @@ public final class LBFGS extends Optimizer {
 
     /** @param lr the step length tried first in the line search (PyTorch's default is 1) */
     public LBFGS(List<Tensor> params, double lr) {
-        super("LBFGS", params, lr);
-        this.flat = new FlatParams(this.params);
+        super("LBFGS", params, lr, 20, 1e-7);
     }
 
     /** Number of curvature pairs kept (default 100). */
@@ -60,21 +54,9 @@ public final class LBFGS extends Optimizer {
         return this;
     }
 
-    /** Iterations per {@link #step(Supplier)} (default 20). */
-    public LBFGS maxIter(int maxIter) {
-        this.maxIter = checkPositive("LBFGS.maxIter", "max iterations", maxIter);
-        return this;
-    }
-
     /** Closure evaluations per step (default {@code maxIter * 5 / 4}). */
     public LBFGS maxEval(int maxEval) {
         this.maxEval = checkPositive("LBFGS.maxEval", "max evaluations", maxEval);
-        return this;
-    }
-
-    /** Stop when the largest gradient entry is at most this (default 1e-7). */
-    public LBFGS toleranceGrad(double tolerance) {
-        this.toleranceGrad = checkRange("LBFGS.toleranceGrad", "tolerance", tolerance, 0, false, Double.MAX_VALUE, false);
         return this;
     }
 
@@ -91,42 +73,30 @@ public final class LBFGS extends Optimizer {
     }
 
     private int effectiveMaxEval() {
-        return maxEval > 0 ? maxEval : maxIter * 5 / 4;
-    }
-
-    /** Always fails: L-BFGS re-evaluates the loss during a step. */
-    @Override
-    public void step() {
-        throw new IllegalStateException("LBFGS.step: needs a closure that re-evaluates the loss and its gradients; "
-                + "call step(closure)");
-    }
-
-    /** Evaluates the closure (which must call {@code backward()}) and returns its gradient. */
-    private LineSearch.Point evaluateAt(Supplier<Tensor> closure) {
-        double f = value(evaluate(closure));
-        return new LineSearch.Point(f, flat.gradient());
+        return maxEval > 0 ? maxEval : maxIter() * 5 / 4;
     }
 
     @Override
     public Tensor step(Supplier<Tensor> closure) {
-        int maxEvals = effectiveMaxEval();
+        int maxEvals = effectiveMaxEval(), maxIter = maxIter();
+        double toleranceGrad = toleranceGrad();
         State s = state;
         Tensor origLoss = evaluate(closure);
         double loss = value(origLoss);
         int currentEvals = 1;
-        s.funcEvals++;
-        double[] flatGrad = flat.gradient();
-        if (FlatParams.maxAbs(flatGrad) <= toleranceGrad) return origLoss;
+        countEvaluations(1);
+        double[] flatGrad = gradient();
+        if (maxAbs(flatGrad) <= toleranceGrad) return origLoss;
 
         double[] d = s.d;
         double t = s.t;
         int nIter = 0;
         while (nIter < maxIter) {
             nIter++;
-            s.nIter++;
+            countIteration();
 
             // Direction: steepest descent at the very first iteration, else the L-BFGS two-loop recursion.
-            if (s.nIter == 1) {
+            if (iterations() == 1) {
                 d = neg(flatGrad);
                 s.oldDirs.clear();
                 s.oldStps.clear();
@@ -139,7 +109,7 @@ public final class LBFGS extends Optimizer {
                     y[i] = flatGrad[i] - s.prevFlatGrad[i];
                     st[i] = d[i] * t;
                 }
-                double ys = FlatParams.dot(y, st);
+                double ys = dot(y, st);
                 if (ys > 1e-10) {
                     if (s.oldDirs.size() == historySize) {
                         s.oldDirs.remove(0);
@@ -149,7 +119,7 @@ public final class LBFGS extends Optimizer {
                     s.oldDirs.add(y);
                     s.oldStps.add(st);
                     s.ro.add(1.0 / ys);
-                    s.hDiag = ys / FlatParams.dot(y, y);
+                    s.hDiag = ys / dot(y, y);
                 }
                 d = twoLoop(s, flatGrad);
             }
@@ -158,45 +128,34 @@ public final class LBFGS extends Optimizer {
             s.prevLoss = loss;
 
             // Step length: the first ever is scaled down by the gradient's size, later ones start at lr.
-            t = s.nIter == 1 ? Math.min(1.0, 1.0 / FlatParams.sumAbs(flatGrad)) * lr : lr;
-            double gtd = FlatParams.dot(flatGrad, d);
+            t = iterations() == 1 ? Math.min(1.0, 1.0 / FlatParams.sumAbs(flatGrad)) * lr : lr;
+            double gtd = dot(flatGrad, d);
             if (gtd > -toleranceChange) break;
 
             int lsEvals = 0;
             boolean optCond = false;
             if (strongWolfe) {
-                List<Tensor> x = flat.snapshot();
-                double[] dir = d;
-                LineSearch.Objective obj = trial -> {
-                    flat.addScaled(trial, dir);
-                    LineSearch.Point p = evaluateAt(closure);
-                    flat.restore(x);
-                    return p;
-                };
-                LineSearch.Result r = LineSearch.strongWolfe(obj, t, d, loss, flatGrad, gtd, 1e-4, 0.9,
-                        toleranceChange, 25);
-                loss = r.f();
-                flatGrad = r.g();
-                t = r.t();
-                lsEvals = r.evals();
-                flat.addScaled(t, d);
-                optCond = FlatParams.maxAbs(flatGrad) <= toleranceGrad;
+                LineSearchResult r = searchLine(closure, d, t, loss, flatGrad, 1e-4, 0.9, toleranceChange);
+                loss = r.loss();
+                flatGrad = r.gradient();
+                t = r.step();
+                lsEvals = r.evaluations();
+                optCond = maxAbs(flatGrad) <= toleranceGrad;
             } else {
-                flat.addScaled(t, d);
+                addScaled(t, d);
                 if (nIter != maxIter) {
                     // Re-evaluate except after the last iteration: the next step() starts with an evaluation anyway.
-                    LineSearch.Point p = evaluateAt(closure);
-                    loss = p.f();
-                    flatGrad = p.g();
-                    optCond = FlatParams.maxAbs(flatGrad) <= toleranceGrad;
+                    loss = value(evaluate(closure));
+                    flatGrad = gradient();
+                    optCond = maxAbs(flatGrad) <= toleranceGrad;
                     lsEvals = 1;
+                    countEvaluations(1);
                 }
             }
             currentEvals += lsEvals;
-            s.funcEvals += lsEvals;
 
             if (nIter == maxIter || currentEvals >= maxEvals || optCond) break;
-            if (FlatParams.maxAbs(d) * Math.abs(t) <= toleranceChange) break;
+            if (maxAbs(d) * Math.abs(t) <= toleranceChange) break;
             if (Math.abs(loss - s.prevLoss) < toleranceChange) break;
         }
         s.d = d;
@@ -232,11 +191,9 @@ public final class LBFGS extends Optimizer {
     }
 
     @Override
-    void writeState(Map<String, Tensor> out) {
+    protected void writeState(Map<String, Tensor> out) {
+        super.writeState(out);
         State s = state;
-        if (s.funcEvals == 0) return;
-        out.put(key(0, "func_evals"), StateReader.scalar(s.funcEvals));
-        out.put(key(0, "n_iter"), StateReader.scalar(s.nIter));
         if (s.d == null) return;
         out.put(key(0, "d"), Tensor.of(s.d.clone()));
         out.put(key(0, "t"), StateReader.scalar(s.t));
@@ -251,49 +208,42 @@ public final class LBFGS extends Optimizer {
     }
 
     @Override
-    void writeHyper(Map<String, Tensor> out) {
-        out.put("param_groups.max_iter", StateReader.scalar(maxIter));
+    protected void writeHyper(Map<String, Tensor> out) {
+        super.writeHyper(out);
         out.put("param_groups.max_eval", StateReader.scalar(effectiveMaxEval()));
-        out.put("param_groups.tolerance_grad", StateReader.scalar(toleranceGrad));
         out.put("param_groups.tolerance_change", StateReader.scalar(toleranceChange));
         out.put("param_groups.history_size", StateReader.scalar(historySize));
         out.put("param_groups.strong_wolfe", StateReader.scalar(strongWolfe));
     }
 
     @Override
-    Runnable read(StateReader r) {
+    protected Runnable read(StateReader r) {
         String op = "LBFGS.loadStateDict";
-        int mi = (int) r.integer("param_groups.max_iter", 1, Integer.MAX_VALUE);
+        Runnable counters = super.read(r);
         int me = (int) r.integer("param_groups.max_eval", 1, Integer.MAX_VALUE);
-        double tg = checkRange(op, "tolerance", r.number("param_groups.tolerance_grad"), 0, false, Double.MAX_VALUE, false);
         double tc = checkRange(op, "tolerance", r.number("param_groups.tolerance_change"), 0, false, Double.MAX_VALUE, false);
         int hs = (int) r.integer("param_groups.history_size", 1, Integer.MAX_VALUE);
         boolean sw = r.flag("param_groups.strong_wolfe");
         State s = new State();
-        int n = flat.numel;
-        if (r.has(key(0, "func_evals"))) {
-            s.funcEvals = r.integer(key(0, "func_evals"), 0, Long.MAX_VALUE >> 11);
-            s.nIter = r.integer(key(0, "n_iter"), 0, Long.MAX_VALUE >> 11);
-            if (r.has(key(0, "d"))) {
-                s.d = r.vector(key(0, "d"), n);
-                s.t = r.number(key(0, "t"));
-                for (int i = 0; r.has(key(0, "old_dirs." + i)); i++) {
-                    if (i >= hs) {
-                        throw new IllegalArgumentException(op + ": more history pairs than history_size " + hs);
-                    }
-                    s.oldDirs.add(r.vector(key(0, "old_dirs." + i), n));
-                    s.oldStps.add(r.vector(key(0, "old_stps." + i), n));
-                    s.ro.add(r.number(key(0, "ro." + i)));
+        int n = numel();
+        if (r.has(key(0, "func_evals")) && r.has(key(0, "d"))) {
+            s.d = r.vector(key(0, "d"), n);
+            s.t = r.number(key(0, "t"));
+            for (int i = 0; r.has(key(0, "old_dirs." + i)); i++) {
+                if (i >= hs) {
+                    throw new IllegalArgumentException(op + ": more history pairs than history_size " + hs);
                 }
-                s.hDiag = r.number(key(0, "H_diag"));
-                s.prevFlatGrad = r.vector(key(0, "prev_flat_grad"), n);
-                s.prevLoss = r.number(key(0, "prev_loss"));
+                s.oldDirs.add(r.vector(key(0, "old_dirs." + i), n));
+                s.oldStps.add(r.vector(key(0, "old_stps." + i), n));
+                s.ro.add(r.number(key(0, "ro." + i)));
             }
+            s.hDiag = r.number(key(0, "H_diag"));
+            s.prevFlatGrad = r.vector(key(0, "prev_flat_grad"), n);
+            s.prevLoss = r.number(key(0, "prev_loss"));
         }
         return () -> {
-            maxIter = mi;
+            counters.run();
             maxEval = me;
-            toleranceGrad = tg;
             toleranceChange = tc;
             historySize = hs;
             strongWolfe = sw;

@@ -4,7 +4,7 @@ package io.chainrule.optim;
  * The strong-Wolfe line search of {@code torch.optim.lbfgs} ({@code _strong_wolfe} and
  * {@code _cubic_interpolate}, themselves ported from Torch7's {@code lswolfe.lua} and {@code polyinterp.lua}):
  * bracket an interval containing a point that satisfies the strong Wolfe conditions, then zoom in by cubic
- * interpolation. Shared by {@link LBFGS} and {@link ConjugateGradient}.
+ * interpolation. Used through {@link ClosureOptimizer#searchLine}.
  */
 final class LineSearch {
     private LineSearch() {}
@@ -17,9 +17,6 @@ final class LineSearch {
 
     /** A function value and its gradient. */
     record Point(double f, double[] g) {}
-
-    /** The accepted step: loss and gradient there, the step length, and how many evaluations it took. */
-    record Result(double f, double[] g, double t, int evals) {}
 
     /**
      * The minimizer of the cubic through (x1, f1) and (x2, f2) with slopes g1, g2, clamped to the bounds (by
@@ -48,7 +45,7 @@ final class LineSearch {
      * {@code gtd = g·d < 0}) starting with step {@code t}: sufficient decrease {@code f(t) ≤ f + c1·t·gtd} and
      * curvature {@code |g(t)·d| ≤ −c2·gtd}, at most {@code maxLs} evaluations past the first.
      */
-    static Result strongWolfe(Objective obj, double t, double[] d, double f, double[] g, double gtd,
+    static ClosureOptimizer.LineSearchResult strongWolfe(Objective obj, double t, double[] d, double f, double[] g, double gtd,
                               double c1, double c2, double toleranceChange, int maxLs) {
         double dNorm = FlatParams.maxAbs(d);
         Point p = obj.at(t);
@@ -164,6 +161,6 @@ final class LineSearch {
                 bracketGtd[low] = gtdNew;
             }
         }
-        return new Result(bracketF[low], bracketG[low], bracket[low], evals);
+        return new ClosureOptimizer.LineSearchResult(bracketF[low], bracketG[low], bracket[low], evals);
     }
 }

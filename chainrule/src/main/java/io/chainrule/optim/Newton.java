@@ -30,23 +30,17 @@ import java.util.function.Supplier;
  * for (int i = 0; i < 10; i++) opt.step(() -> loss(w, b));
  * }</pre>
  */
-public final class Newton extends Optimizer {
+public final class Newton extends ClosureOptimizer<Newton> {
     private static final double ARMIJO_C1 = 1e-4;
     private static final int MAX_HALVINGS = 20;
     private static final int MAX_DAMPING_TRIES = 12;
 
     private int maxParameters = 5000;
-    private int maxIter = 1;
-    private double toleranceGrad = 1e-10;
-
-    private final FlatParams flat;
     private double damping;
-    private long nIter;
-    private long funcEvals;
 
+    /** One iteration per step, stopping at a largest gradient entry of 1e-10 (see the setters). */
     public Newton(List<Tensor> params) {
-        super("Newton", params, 1);
-        this.flat = new FlatParams(this.params);
+        super("Newton", params, 1, 1, 1e-10);
     }
 
     /** The largest number of parameter elements accepted (default 5000); more fail at {@link #step(Supplier)}. */
@@ -55,27 +49,9 @@ public final class Newton extends Optimizer {
         return this;
     }
 
-    /** Newton iterations per {@link #step(Supplier)} (default 1). */
-    public Newton maxIter(int maxIter) {
-        this.maxIter = checkPositive("Newton.maxIter", "max iterations", maxIter);
-        return this;
-    }
-
-    /** Stop when the largest gradient entry is at most this (default 1e-10). */
-    public Newton toleranceGrad(double tolerance) {
-        this.toleranceGrad = checkRange("Newton.toleranceGrad", "tolerance", tolerance, 0, false, Double.MAX_VALUE, false);
-        return this;
-    }
-
-    /** Always fails: Newton's method needs the loss itself, to differentiate it twice. */
-    @Override
-    public void step() {
-        throw new IllegalStateException("Newton.step: needs a closure that returns the loss; call step(closure)");
-    }
-
     @Override
     public Tensor step(Supplier<Tensor> closure) {
-        int n = flat.numel;
+        int n = numel();
         if (n > maxParameters) {
             throw new IllegalArgumentException("Newton.step: the parameters hold " + n + " elements, more than "
                     + "maxParameters " + maxParameters + " (the exact Hessian costs n backward passes and n² doubles; "
@@ -92,12 +68,12 @@ public final class Newton extends Optimizer {
             }
         }
         Tensor origLoss = null;
-        for (int iter = 0; iter < maxIter; iter++) {
+        for (int iter = 0, maxIter = maxIter(); iter < maxIter; iter++) {
             Tensor loss;
             try (var keep = Autograd.retainGraphs()) {
                 loss = evaluate(closure);
             }
-            funcEvals++;
+            countEvaluations(1);
             double f = value(loss);
             if (origLoss == null) origLoss = loss;
             if (!loss.requiresGrad()) {
@@ -111,10 +87,10 @@ public final class Newton extends Optimizer {
                 Tensor anchor = zeroAnchor();
                 grads = Autograd.grad(List.of(loss.add(anchor)), params, null, true, true);
                 g = flatten(grads);
-                if (FlatParams.maxAbs(g) <= toleranceGrad) break;
+                if (maxAbs(g) <= toleranceGrad()) break;
                 h = hessian(grads, anchor, n);
             }
-            nIter++;
+            countIteration();
             if (!newtonStep(closure, f, g, h, n)) break;
         }
         return origLoss;
@@ -131,7 +107,7 @@ public final class Newton extends Optimizer {
     }
 
     private double[] flatten(List<Tensor> parts) {
-        double[] out = new double[flat.numel];
+        double[] out = new double[numel()];
         int off = 0;
         for (Tensor t : parts) {
             double[] v = t.toDoubleArray();
@@ -168,7 +144,7 @@ public final class Newton extends Optimizer {
         double maxDiag = 0;
         for (int i = 0; i < n; i++) maxDiag = Math.max(maxDiag, Math.abs(h[n * n + i]));
         double lambda = damping;
-        List<Tensor> x = flat.snapshot();
+        List<Tensor> x = snapshot();
         for (int attempt = 0; attempt < MAX_DAMPING_TRIES; attempt++) {
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < i; j++) h[i * n + j] = h[j * n + i];
@@ -180,19 +156,19 @@ public final class Newton extends Optimizer {
                 for (int i = 0; i < n; i++) delta[i] = -g[i];
                 Cholesky.solve(h, n, delta);
             }
-            double gtd = delta == null ? 0 : FlatParams.dot(g, delta);
+            double gtd = delta == null ? 0 : dot(g, delta);
             if (delta != null && gtd < 0) {
                 double t = lr;
                 for (int k = 0; k <= MAX_HALVINGS; k++, t *= 0.5) {
-                    flat.addScaled(t, delta);
+                    addScaled(t, delta);
                     double fTry = value(evaluate(closure));
-                    funcEvals++;
+                    countEvaluations(1);
                     // A few ulps of slack: near the minimum the decrease is below the rounding of f.
                     if (fTry <= f + ARMIJO_C1 * t * gtd + 4 * Math.ulp(f)) {
                         damping = t == lr ? (lambda * 0.1 < 1e-12 * Math.max(1, maxDiag) ? 0 : lambda * 0.1) : lambda;
                         return true;
                     }
-                    flat.restore(x);
+                    restore(x);
                 }
             }
             lambda = lambda == 0 ? 1e-6 * Math.max(1, maxDiag) : lambda * 10;
@@ -202,42 +178,27 @@ public final class Newton extends Optimizer {
     }
 
     @Override
-    void writeState(Map<String, Tensor> out) {
-        if (funcEvals == 0) return;
-        out.put(key(0, "func_evals"), StateReader.scalar(funcEvals));
-        out.put(key(0, "n_iter"), StateReader.scalar(nIter));
-        out.put(key(0, "damping"), StateReader.scalar(damping));
+    protected void writeState(Map<String, Tensor> out) {
+        super.writeState(out);
+        if (evaluations() > 0) out.put(key(0, "damping"), StateReader.scalar(damping));
     }
 
     @Override
-    void writeHyper(Map<String, Tensor> out) {
-        out.put("param_groups.max_iter", StateReader.scalar(maxIter));
+    protected void writeHyper(Map<String, Tensor> out) {
+        super.writeHyper(out);
         out.put("param_groups.max_parameters", StateReader.scalar(maxParameters));
-        out.put("param_groups.tolerance_grad", StateReader.scalar(toleranceGrad));
     }
 
     @Override
-    Runnable read(StateReader r) {
-        int mi = (int) r.integer("param_groups.max_iter", 1, Integer.MAX_VALUE);
+    protected Runnable read(StateReader r) {
+        Runnable base = super.read(r);
         int mp = (int) r.integer("param_groups.max_parameters", 1, Integer.MAX_VALUE);
-        double tg = checkRange("Newton.loadStateDict", "tolerance", r.number("param_groups.tolerance_grad"), 0, false,
-                Double.MAX_VALUE, false);
-        long fe = 0, ni = 0;
-        double damp = 0;
-        if (r.has(key(0, "func_evals"))) {
-            fe = r.integer(key(0, "func_evals"), 0, Long.MAX_VALUE >> 11);
-            ni = r.integer(key(0, "n_iter"), 0, Long.MAX_VALUE >> 11);
-            damp = checkRange("Newton.loadStateDict", "damping", r.number(key(0, "damping")), 0, false, Double.MAX_VALUE, false);
-        }
-        long feF = fe, niF = ni;
-        double dampF = damp;
+        double damp = !r.has(key(0, "func_evals")) ? 0 : checkRange("Newton.loadStateDict", "damping",
+                r.number(key(0, "damping")), 0, false, Double.MAX_VALUE, false);
         return () -> {
-            maxIter = mi;
+            base.run();
             maxParameters = mp;
-            toleranceGrad = tg;
-            funcEvals = feF;
-            nIter = niF;
-            damping = dampF;
+            damping = damp;
         };
     }
 }

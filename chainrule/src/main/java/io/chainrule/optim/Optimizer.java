@@ -28,13 +28,36 @@ import java.util.function.Supplier;
  * fresh optimizer over the same parameters continues bit for bit as the original would have.
  *
  * <p>All parameters form one group (PyTorch's {@code param_groups[0]}).
+ *
+ * <p><b>Writing your own.</b> Subclass it (or {@link ClosureOptimizer} for a method that re-evaluates the loss
+ * within a step), pass a name for messages to the constructor and implement {@link #step()}. An optimizer with
+ * state overrides {@link #writeState}, {@link #writeHyper} and {@link #read} so that checkpoints carry it;
+ * {@link #checkRange} and {@link #checkPositive} give the library's messages for bad settings. A sign-SGD:
+ * <pre>{@code
+ * public final class SignSgd extends Optimizer {
+ *     public SignSgd(List<Tensor> params, double lr) { super("SignSgd", params, lr); }
+ *
+ *     @Override
+ *     public void step() {
+ *         try (var off = Autograd.noGrad()) {   // an update is not part of any graph
+ *             for (Tensor p : params()) if (p.grad() != null) p.subi(p.grad().sign().mul(lr()));
+ *         }
+ *     }
+ * }
+ * }</pre>
  */
 public abstract class Optimizer {
     final String name;
     final List<Tensor> params;
     double lr;
 
-    Optimizer(String name, List<Tensor> params, double lr) {
+    /**
+     * @param name   the optimizer's name, as error messages start ({@code "SGD: invalid learning rate -1.0"})
+     * @param params the parameters to update: floating-point leaf tensors, each once
+     * @throws IllegalArgumentException when the list is empty, holds null, a non-leaf, a non-float tensor or the
+     *                                  same tensor twice, or lr is negative or not finite
+     */
+    protected Optimizer(String name, List<Tensor> params, double lr) {
         this.name = name;
         this.params = checkParams(name, params);
         this.lr = checkLr(name, lr);
@@ -66,15 +89,18 @@ public abstract class Optimizer {
         return Collections.unmodifiableList(copy);
     }
 
-    static double checkLr(String name, double lr) {
+    protected static double checkLr(String name, double lr) {
         if (!(lr >= 0) || Double.isInfinite(lr)) {
             throw new IllegalArgumentException(name + ": invalid learning rate " + lr + " (must be finite and >= 0)");
         }
         return lr;
     }
 
-    /** Checks that a hyperparameter is finite and in {@code [min, max]} (inclusive unless the bound is exclusive). */
-    static double checkRange(String op, String what, double v, double min, boolean minOpen, double max, boolean maxOpen) {
+    /**
+     * Checks that a hyperparameter is finite and in {@code [min, max]} (inclusive unless the bound is exclusive);
+     * returns it, or throws an {@link IllegalArgumentException} naming {@code op} and {@code what}.
+     */
+    protected static double checkRange(String op, String what, double v, double min, boolean minOpen, double max, boolean maxOpen) {
         boolean ok = Double.isFinite(v) && (minOpen ? v > min : v >= min) && (maxOpen ? v < max : v <= max);
         if (!ok) {
             throw new IllegalArgumentException(op + ": invalid " + what + " " + v + " (must be in " + (minOpen ? "(" : "[")
@@ -83,7 +109,8 @@ public abstract class Optimizer {
         return v;
     }
 
-    static int checkPositive(String op, String what, int v) {
+    /** Returns {@code v}, or throws an {@link IllegalArgumentException} naming {@code op} when it is below 1. */
+    protected static int checkPositive(String op, String what, int v) {
         if (v < 1) throw new IllegalArgumentException(op + ": " + what + " must be >= 1, got " + v);
         return v;
     }
@@ -103,7 +130,7 @@ public abstract class Optimizer {
     }
 
     /** Runs the closure with grad mode on (a step itself records nothing) and checks what it returned. */
-    final Tensor evaluate(Supplier<Tensor> closure) {
+    protected final Tensor evaluate(Supplier<Tensor> closure) {
         if (closure == null) throw new IllegalArgumentException(name + ".step: the closure is null");
         Tensor loss;
         try (var g = Autograd.enableGrad()) {
@@ -114,12 +141,17 @@ public abstract class Optimizer {
     }
 
     /** The closure's loss as a number (it must have one element). */
-    final double value(Tensor loss) {
+    protected final double value(Tensor loss) {
         if (loss.numel() != 1) {
             throw new IllegalArgumentException(name + ".step: the closure must return a one-element loss, got shape "
                     + Arrays.toString(loss.shape()));
         }
         return loss.item();
+    }
+
+    /** The name given to the constructor, which error messages start with. */
+    protected final String name() {
+        return name;
     }
 
     /** Sets every parameter's {@code grad()} to null. */
@@ -168,16 +200,26 @@ public abstract class Optimizer {
         lr = newLr;
     }
 
-    /** Adds {@code state.<i>.*} entries. */
-    abstract void writeState(Map<String, Tensor> out);
+    /**
+     * Adds {@code state.<i>.*} entries ({@link #key}; numbers as {@link StateReader#scalar}, tensors as copies).
+     * None by default: a stateless optimizer.
+     */
+    protected void writeState(Map<String, Tensor> out) {}
 
-    /** Adds {@code param_groups.*} entries other than lr. */
-    abstract void writeHyper(Map<String, Tensor> out);
+    /** Adds {@code param_groups.*} entries other than lr. None by default. */
+    protected void writeHyper(Map<String, Tensor> out) {}
 
-    /** Reads and validates everything but lr; returns the action that installs it (run only if all is valid). */
-    abstract Runnable read(StateReader r);
+    /**
+     * Reads and validates everything {@link #writeState} and {@link #writeHyper} wrote; returns the action that
+     * installs it, run only once the whole map is known to be valid. Reads nothing by default. Entries nobody read
+     * make {@link #loadStateDict} fail.
+     */
+    protected Runnable read(StateReader r) {
+        return () -> {};
+    }
 
-    static String key(int i, String name) {
+    /** The state-dict key of parameter {@code i}'s state {@code name}: {@code state.<i>.<name>}. */
+    protected static String key(int i, String name) {
         return "state." + i + "." + name;
     }
 }

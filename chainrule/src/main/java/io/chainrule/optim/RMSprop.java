@@ -107,7 +107,7 @@ public final class RMSprop extends ElementwiseOptimizer {
     }
 
     @Override
-    void writeState(Map<String, Tensor> out) {
+    protected void writeState(Map<String, Tensor> out) {
         for (int i = 0; i < params.size(); i++) {
             if (squareAvg[i] == null) continue;
             out.put(key(i, "step"), StateReader.scalar(steps[i]));
@@ -118,7 +118,7 @@ public final class RMSprop extends ElementwiseOptimizer {
     }
 
     @Override
-    void writeHyper(Map<String, Tensor> out) {
+    protected void writeHyper(Map<String, Tensor> out) {
         out.put("param_groups.alpha", StateReader.scalar(alpha));
         out.put("param_groups.eps", StateReader.scalar(eps));
         out.put("param_groups.momentum", StateReader.scalar(momentum));
@@ -127,7 +127,7 @@ public final class RMSprop extends ElementwiseOptimizer {
     }
 
     @Override
-    Runnable read(StateReader r) {
+    protected Runnable read(StateReader r) {
         String op = "RMSprop.loadStateDict";
         double al = checkRange(op, "alpha", r.number("param_groups.alpha"), 0, false, 1, false);
         double e = checkRange(op, "eps", r.number("param_groups.eps"), 0, false, Double.MAX_VALUE, false);

@@ -79,14 +79,14 @@ public final class SGD extends ElementwiseOptimizer {
     }
 
     @Override
-    void writeState(Map<String, Tensor> out) {
+    protected void writeState(Map<String, Tensor> out) {
         for (int i = 0; i < params.size(); i++) {
             if (momentumBuffer[i] != null) out.put(key(i, "momentum_buffer"), StateReader.snapshot(momentumBuffer[i]));
         }
     }
 
     @Override
-    void writeHyper(Map<String, Tensor> out) {
+    protected void writeHyper(Map<String, Tensor> out) {
         out.put("param_groups.momentum", StateReader.scalar(momentum));
         out.put("param_groups.dampening", StateReader.scalar(dampening));
         out.put("param_groups.nesterov", StateReader.scalar(nesterov));
@@ -94,7 +94,7 @@ public final class SGD extends ElementwiseOptimizer {
     }
 
     @Override
-    Runnable read(StateReader r) {
+    protected Runnable read(StateReader r) {
         double mu = checkRange("SGD.loadStateDict", "momentum", r.number("param_groups.momentum"), 0, false, Double.MAX_VALUE, false);
         double tau = checkRange("SGD.loadStateDict", "dampening", r.number("param_groups.dampening"), -Double.MAX_VALUE,
                 false, Double.MAX_VALUE, false);

@@ -11,11 +11,11 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Reads an optimizer's state dict: every value is checked (shape, finiteness where it matters) and copied, and
- * {@link #finish()} rejects keys nobody asked for, so a state dict of another optimizer fails loudly instead of
- * being half applied.
+ * Reads an optimizer's state dict, for {@link Optimizer#read}: every value is checked (shape, whole numbers, range)
+ * and copied, and keys nobody asked for are rejected afterwards, so a state dict of another optimizer fails loudly
+ * instead of being half applied. Messages name the optimizer and the key.
  */
-final class StateReader {
+public final class StateReader {
     private final String op;
     private final Map<String, Tensor> dict;
     private final Set<String> used = new HashSet<>();
@@ -31,7 +31,8 @@ final class StateReader {
         this.dict = dict;
     }
 
-    boolean has(String key) {
+    /** Whether the state dict has {@code key}. */
+    public boolean has(String key) {
         return dict.containsKey(key);
     }
 
@@ -46,7 +47,7 @@ final class StateReader {
     }
 
     /** A one-element entry as a number. */
-    double number(String key) {
+    public double number(String key) {
         Tensor t = get(key);
         if (t.numel() != 1) {
             throw new IllegalArgumentException(op + ": entry '" + key + "' should hold one number, got shape "
@@ -56,7 +57,7 @@ final class StateReader {
     }
 
     /** A one-element entry holding a whole number in {@code [min, max]}. */
-    long integer(String key, long min, long max) {
+    public long integer(String key, long min, long max) {
         double v = number(key);
         if (v != Math.rint(v) || v < min || v > max) {
             throw new IllegalArgumentException(op + ": entry '" + key + "' should be a whole number in [" + min + ", "
@@ -65,12 +66,13 @@ final class StateReader {
         return (long) v;
     }
 
-    boolean flag(String key) {
+    /** A one-element entry holding 0 or 1. */
+    public boolean flag(String key) {
         return integer(key, 0, 1) == 1;
     }
 
     /** A copy of the entry, converted to {@code like}'s dtype; its shape must be {@code like}'s. */
-    Tensor tensorLike(String key, Tensor like) {
+    public Tensor tensorLike(String key, Tensor like) {
         Tensor t = get(key);
         if (!Arrays.equals(t.shape(), like.shape())) {
             throw new IllegalArgumentException(op + ": entry '" + key + "' has shape " + Arrays.toString(t.shape())
@@ -85,7 +87,7 @@ final class StateReader {
     }
 
     /** A 1-D entry of length {@code n} as doubles. */
-    double[] vector(String key, int n) {
+    public double[] vector(String key, int n) {
         Tensor t = get(key);
         if (t.dim() != 1 || t.numel() != n) {
             throw new IllegalArgumentException(op + ": entry '" + key + "' should have shape [" + n + "], got "
@@ -105,16 +107,17 @@ final class StateReader {
     }
 
     /** A number as a state-dict entry (a 0-d float64 tensor, exact for counts below 2^53). */
-    static Tensor scalar(double v) {
+    public static Tensor scalar(double v) {
         return Tensor.scalar(v, DType.FLOAT64);
     }
 
-    static Tensor scalar(boolean v) {
+    /** A flag as a state-dict entry: 1 or 0. */
+    public static Tensor scalar(boolean v) {
         return scalar(v ? 1 : 0);
     }
 
     /** A snapshot of a state tensor: the optimizer keeps updating its own in place. */
-    static Tensor snapshot(Tensor t) {
+    public static Tensor snapshot(Tensor t) {
         try (var g = Autograd.noGrad()) {
             return t.detach().clone();
         }

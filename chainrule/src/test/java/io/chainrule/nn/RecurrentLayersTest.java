@@ -2,6 +2,7 @@ package io.chainrule.nn;
 
 import io.chainrule.DType;
 import io.chainrule.Generator;
+import io.chainrule.RecurrentCellKind;
 import io.chainrule.Tensor;
 import io.chainrule.autograd.Autograd;
 import io.chainrule.autograd.GradCheck;
@@ -185,12 +186,12 @@ class RecurrentLayersTest {
         return Tensor.cat(parts, 0);
     }
 
-    private static Recurrence.Kind kindOf(String kind) {
+    private static RecurrentCellKind kindOf(String kind) {
         return switch (kind) {
-            case "tanh" -> Recurrence.Kind.RNN_TANH;
-            case "relu" -> Recurrence.Kind.RNN_RELU;
-            case "lstm" -> Recurrence.Kind.LSTM;
-            default -> Recurrence.Kind.GRU;
+            case "tanh" -> RecurrentCellKind.RNN_TANH;
+            case "relu" -> RecurrentCellKind.RNN_RELU;
+            case "lstm" -> RecurrentCellKind.LSTM;
+            default -> RecurrentCellKind.GRU;
         };
     }
 

@@ -3,15 +3,10 @@ package io.chainrule.cli.train;
 import io.chainrule.cli.CliException;
 import io.chainrule.nn.Conv2d;
 import io.chainrule.nn.Flatten;
-import io.chainrule.nn.GELU;
-import io.chainrule.nn.LeakyReLU;
 import io.chainrule.nn.Linear;
 import io.chainrule.nn.MaxPool2d;
 import io.chainrule.nn.Module;
-import io.chainrule.nn.ReLU;
 import io.chainrule.nn.Sequential;
-import io.chainrule.nn.Sigmoid;
-import io.chainrule.nn.Tanh;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -47,11 +42,10 @@ public final class Models {
     }
 
     private static Module layers(TrainConfig c, Tuning t, int[] inputShape, int classes) {
-        return switch (c.model()) {
-            case "mlp" -> mlp(c, t.dropout(), inputShape, classes);
-            case "cnn" -> cnn(c, t.dropout(), inputShape, classes);
-            case "rnn", "lstm", "gru" -> recurrent(c, t.dropout(), inputShape, classes);
-            default -> throw new CliException("unknown --model '" + c.model() + "' (mlp or cnn)");
+        return switch (ModelChoice.of(c.model())) {
+            case MLP -> mlp(c, t.dropout(), inputShape, classes);
+            case CNN -> cnn(c, t.dropout(), inputShape, classes);
+            case RNN, LSTM, GRU -> recurrent(c, t.dropout(), inputShape, classes);
         };
     }
 
@@ -114,19 +108,11 @@ public final class Models {
             }
         }
         if (dropout > 0) throw new CliException("--dropout is for --model mlp and cnn, not " + c.model());
-        return new RowSequenceModel(c.model(), c.activation(), inputShape[1], inputShape[2], h[0], h.length, classes);
+        return new RowSequenceModel(ModelChoice.of(c.model()), c.activation(), inputShape[1], inputShape[2], h[0], h.length, classes);
     }
 
     static Module activation(String name) {
-        return switch (name) {
-            case "relu" -> new ReLU();
-            case "tanh" -> new Tanh();
-            case "sigmoid" -> new Sigmoid();
-            case "gelu" -> new GELU();
-            case "leaky-relu" -> new LeakyReLU();
-            default -> throw new CliException("unknown --activation '" + name + "' (one of "
-                    + String.join(", ", TrainConfig.ACTIVATIONS) + ")");
-        };
+        return ActivationChoice.of(name).layer();
     }
 
     /** Number of scalar parameters. */

@@ -1,11 +1,8 @@
 package io.chainrule.cli.train;
 
 import io.chainrule.Tensor;
-import io.chainrule.nn.GRU;
-import io.chainrule.nn.LSTM;
 import io.chainrule.nn.Linear;
 import io.chainrule.nn.Module;
-import io.chainrule.nn.RNN;
 import io.chainrule.nn.RecurrentLayer;
 
 /**
@@ -20,19 +17,14 @@ final class RowSequenceModel extends Module {
     private final Linear fc;
 
     /**
-     * @param kind         rnn, lstm or gru
+     * @param kind         a recurrent model: rnn, lstm or gru
      * @param nonlinearity the plain RNN's: tanh or relu
      * @param layers       stacked recurrent layers, each of {@code hidden} units
      */
-    RowSequenceModel(String kind, String nonlinearity, int height, int width, int hidden, int layers, int classes) {
+    RowSequenceModel(ModelChoice kind, String nonlinearity, int height, int width, int hidden, int layers, int classes) {
         // Children in the order forward runs them (the training-step graph and the summary walk them so).
         this.rows = register("rows", new Rows(height, width));
-        this.rnn = register("rnn", switch (kind) {
-            case "rnn" -> new RNN(width, hidden, layers, true, nonlinearity);
-            case "lstm" -> new LSTM(width, hidden, layers, true);
-            case "gru" -> new GRU(width, hidden, layers, true);
-            default -> throw new IllegalArgumentException("unknown recurrent model '" + kind + "'");
-        });
+        this.rnn = register("rnn", kind.recurrentLayers(width, hidden, layers, nonlinearity));
         this.last = register("last", new LastStep());
         this.fc = register("fc", new Linear(hidden, classes));
     }

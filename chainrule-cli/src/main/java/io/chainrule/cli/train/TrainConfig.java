@@ -22,27 +22,9 @@ public record TrainConfig(String data, int samples, double noise, int limit, Str
                           String activation, String optimizer, double lr, int epochs, int batchSize, boolean dropLast,
                           long seed) {
 
-    public static final String[] ACTIVATIONS = {"relu", "tanh", "sigmoid", "gelu", "leaky-relu"};
-    public static final String[] OPTIMIZERS = {"sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad",
-            "lbfgs", "cg", "newton"};
-    public static final String[] MODELS = {"mlp", "cnn", "rnn", "lstm", "gru"};
-
-    /** True for the models that read images row by row. */
-    public static boolean isRecurrent(String model) {
-        return model.equals("rnn") || model.equals("lstm") || model.equals("gru");
-    }
-
-    /** The learning rate each optimizer gets when --lr is not given. */
-    public static double defaultLr(String optimizer, boolean images) {
-        return switch (optimizer) {
-            case "sgd" -> 0.1;
-            case "momentum", "nesterov" -> 0.05;
-            case "adam", "adamw" -> images ? 0.001 : 0.01;
-            case "rmsprop" -> images ? 0.001 : 0.01;
-            case "adagrad" -> 0.05;
-            case "lbfgs", "cg", "newton" -> 1.0;
-            default -> throw new CliException("unknown optimizer '" + optimizer + "'");
-        };
+    /** The optimizer this run names ({@link OptimizerChoice#of}: an unknown name is a clear error). */
+    public OptimizerChoice optimizerChoice() {
+        return OptimizerChoice.of(optimizer);
     }
 
     /** Writes the fields into {@code p} under {@code config.*} keys. */

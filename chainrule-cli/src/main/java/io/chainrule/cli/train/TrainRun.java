@@ -164,7 +164,7 @@ public final class TrainRun {
                     if (tuning.dropout() > 0) SeededDropout.reseedAll(model, config.seed(), step);
                     long stepStart = System.nanoTime();
                     StepResult r = sharded != null ? sharded.step(epoch, b) : step(batch.x(), batch.y());
-                    if (batchesThisRun == 0 && config.optimizer().equals("newton")) {
+                    if (batchesThisRun == 0 && config.optimizerChoice() == OptimizerChoice.NEWTON) {
                         newtonEstimate((System.nanoTime() - stepStart) / 1e9, stepsLeft(epoch, b, n, bs));
                     }
                     if (!Double.isFinite(r.loss)) {
@@ -296,7 +296,7 @@ public final class TrainRun {
         Tensor[] firstLogits = new Tensor[1];
         double[] firstLoss = {Double.NaN};
         // Newton builds its own gradient graph from the loss (double backward), so its closure must not run backward.
-        boolean backwardInClosure = !config.optimizer().equals("newton");
+        boolean backwardInClosure = config.optimizerChoice().closure() != OptimizerChoice.Closure.LOSS;
         Supplier<Tensor> closure = () -> {
             optimizer.zeroGrad();
             Tensor logits = model.forward(x);
@@ -327,7 +327,7 @@ public final class TrainRun {
             valAcc = ev.accuracy();
         }
         EpochMetrics m = new EpochMetrics(epoch + 1, lossSum / Math.max(1, seen), (double) correct / Math.max(1, seen),
-                valLoss, valAcc, Optimizers.takesNoLr(config.optimizer()) ? Double.NaN : optimizer.lr(), seconds,
+                valLoss, valAcc, !config.optimizerChoice().takesLr() ? Double.NaN : optimizer.lr(), seconds,
                 processed / Math.max(seconds, 1e-9), step);
         history.add(m);
         if (observer != null) observer.epoch(m.epoch(), step, m.trainLoss(), m.trainAcc(), m.valLoss(), m.valAcc(),
@@ -353,7 +353,7 @@ public final class TrainRun {
             str(sb, "hidden", config.hiddenString());
             str(sb, "activation", config.activation());
             str(sb, "optimizer", config.optimizer());
-            EpochMetrics.num(sb, "lr", Optimizers.takesNoLr(config.optimizer()) ? Double.NaN : config.lr());
+            EpochMetrics.num(sb, "lr", !config.optimizerChoice().takesLr() ? Double.NaN : config.lr());
             sb.append(",\"epochs\":").append(config.epochs());
             sb.append(",\"batch_size\":").append(bs);
             sb.append(",\"dropped_per_epoch\":").append(config.dropLast() ? n % bs : 0);
@@ -373,14 +373,14 @@ public final class TrainRun {
                 data.val() == null ? "" : String.format(Locale.ROOT, " (+%,d validation)", data.val().size()),
                 data.test() == null ? "" : String.format(Locale.ROOT, " (+%,d test, evaluated at the end)", data.test().size()),
                 data.classes(), Fmt.shape(data.inputShape()));
-        String layers = (config.model().equals("cnn") ? Fmt.shape(data.inputShape()) + "-conv16-pool-conv32-pool"
-                : TrainConfig.isRecurrent(config.model()) ? data.inputShape()[1] + "×" + data.inputShape()[2] + " rows"
+        String layers = (ModelChoice.of(config.model()) == ModelChoice.CNN ? Fmt.shape(data.inputShape()) + "-conv16-pool-conv32-pool"
+                : ModelChoice.of(config.model()).isRecurrent() ? data.inputShape()[1] + "×" + data.inputShape()[2] + " rows"
                 : Integer.toString(data.features())) + "-"
                 + (config.hidden().length == 0 ? "" : config.hiddenString().replace(',', '-') + "-") + data.classes();
         out.printf(Locale.ROOT, "model     %s %s (%s), %,d parameters%n", config.model(), layers, config.activation(),
                 params);
         out.printf(Locale.ROOT, "training  %s %s%s, %d epoch%s, batch %s%s, seed %d, %d thread%s%n", config.optimizer(),
-                Optimizers.takesNoLr(config.optimizer()) ? "(no lr: it finds its own step)" : "lr " + Fmt.num(config.lr()),
+                !config.optimizerChoice().takesLr() ? "(no lr: it finds its own step)" : "lr " + Fmt.num(config.lr()),
                 tuning.describe(), config.epochs(), config.epochs() == 1 ? "" : "s", bs == n ? "full (" + n + ")" : Integer.toString(bs),
                 config.dropLast() ? String.format(Locale.ROOT, " (drop last: %,d of %,d examples unused each epoch)",
                         n % bs, n) : "", config.seed(), io.chainrule.Threads.get(),

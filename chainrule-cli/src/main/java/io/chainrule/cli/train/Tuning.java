@@ -109,26 +109,26 @@ public record Tuning(double weightDecay, double momentum, double dropout, double
     }
 
     /**
-     * Refuses the settings {@code optimizer} has no use for, so that no option is silently ignored: momentum is for
-     * sgd, momentum, nesterov and rmsprop; weight decay for the first-order optimizers; a schedule and clipping for
-     * those that take a learning rate per step (not cg or newton, which choose their own step).
+     * Refuses the settings {@code choice} has no use for, so that no option is silently ignored: momentum is for
+     * the optimizers that take it; weight decay and clipping for the first-order optimizers; a schedule for those
+     * that take a learning rate (not those that choose their own step).
      */
-    public void checkFor(String optimizer) {
-        boolean secondOrder = optimizer.equals("cg") || optimizer.equals("newton") || optimizer.equals("lbfgs");
-        if (!Double.isNaN(momentum) && !List.of("sgd", "momentum", "nesterov", "rmsprop").contains(optimizer)) {
-            throw new CliException("--momentum is for sgd, momentum, nesterov and rmsprop, not " + optimizer
-                    + (optimizer.startsWith("adam") ? " (its momentum is beta1)" : ""));
+    public void checkFor(OptimizerChoice choice) {
+        String optimizer = choice.cliName();
+        if (!Double.isNaN(momentum) && !choice.takesMomentum()) {
+            throw new CliException("--momentum is for " + OptimizerChoice.listing(OptimizerChoice::takesMomentum)
+                    + ", not " + optimizer + (optimizer.startsWith("adam") ? " (its momentum is beta1)" : ""));
         }
-        if (optimizer.equals("nesterov") && !Double.isNaN(momentum) && momentum == 0) {
+        if (choice == OptimizerChoice.NESTEROV && !Double.isNaN(momentum) && momentum == 0) {
             throw new CliException("--optimizer nesterov needs --momentum above 0");
         }
-        if (weightDecay > 0 && secondOrder) {
+        if (weightDecay > 0 && choice.usesClosure()) {
             throw new CliException("--weight-decay is for the first-order optimizers, not " + optimizer);
         }
-        if (!lrSchedule.equals("none") && (optimizer.equals("cg") || optimizer.equals("newton"))) {
+        if (!lrSchedule.equals("none") && !choice.takesLr()) {
             throw new CliException("--lr-schedule: " + optimizer + " takes no learning rate (it finds its own step)");
         }
-        if (clipGradNorm > 0 && secondOrder) {
+        if (clipGradNorm > 0 && choice.usesClosure()) {
             throw new CliException("--clip-grad-norm is for the first-order optimizers, not " + optimizer
                     + " (it evaluates the loss several times per step)");
         }

@@ -1,0 +1,67 @@
+package io.chainrule.cli.train;
+
+import io.chainrule.cli.CliException;
+import io.chainrule.nn.GRU;
+import io.chainrule.nn.LSTM;
+import io.chainrule.nn.RNN;
+import io.chainrule.nn.RecurrentLayer;
+
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * The model families {@code --model} names: the one list that the option's help and completion, its validation and
+ * the model builder ({@link Models}) read. The recurrent ones read gray images row by row ({@link RowSequenceModel}).
+ */
+public enum ModelChoice {
+    MLP("mlp"), CNN("cnn"), RNN("rnn"), LSTM("lstm"), GRU("gru");
+
+    private final String cliName;
+
+    ModelChoice(String cliName) {
+        this.cliName = cliName;
+    }
+
+    /** The choice {@code --model name} means. */
+    public static ModelChoice of(String name) {
+        for (ModelChoice c : values()) if (c.cliName.equals(name)) return c;
+        throw new CliException("unknown --model '" + name + "' (one of " + String.join(", ", names()) + ")");
+    }
+
+    /** Every name {@code --model} accepts, in the order of the help. */
+    public static List<String> names() {
+        return Arrays.stream(values()).map(ModelChoice::cliName).toList();
+    }
+
+    /** The names, for picocli's completion candidates and {@code ${COMPLETION-CANDIDATES}} in the help. */
+    public static final class Names implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return names().iterator();
+        }
+    }
+
+    public String cliName() {
+        return cliName;
+    }
+
+    /** True for the models that read images row by row. */
+    public boolean isRecurrent() {
+        return this == RNN || this == LSTM || this == GRU;
+    }
+
+    /**
+     * The batch-first recurrent layers of a recurrent model, {@code layers} deep, over rows of {@code width}.
+     *
+     * @param nonlinearity the plain RNN's, tanh or relu (the gated cells have their own)
+     */
+    RecurrentLayer recurrentLayers(int width, int hidden, int layers, String nonlinearity) {
+        return switch (this) {
+            case RNN -> new RNN(width, hidden, layers, true, nonlinearity);
+            case LSTM -> new LSTM(width, hidden, layers, true);
+            case GRU -> new GRU(width, hidden, layers, true);
+            default -> throw new IllegalStateException(cliName + " is not a recurrent model");
+        };
+    }
+}
