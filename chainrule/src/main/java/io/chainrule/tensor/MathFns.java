@@ -25,9 +25,9 @@ public final class MathFns {
     private MathFns() {}
 
     /**
-     * The error function. |x| < 3: the series erf(x) = 2/√π·e^(−x²)·Σ 2ⁿx^(2n+1)/(1·3·…·(2n+1)), whose terms are
-     * all positive (no cancellation); 3 ≤ |x| < 6: erfc by its continued fraction (Lentz); beyond: ±1, since
-     * erfc(6) < 2.2e-17.
+     * The error function. |x| &lt; 3: the series erf(x) = 2/√π·e^(−x²)·Σ 2ⁿx^(2n+1)/(1·3·…·(2n+1)), whose terms are
+     * all positive (no cancellation); 3 ≤ |x| &lt; 6: erfc by its continued fraction (Lentz); beyond: ±1, since
+     * erfc(6) &lt; 2.2e-17.
      */
     public static double erf(double x) {
         if (Double.isNaN(x)) return x;

@@ -7,7 +7,6 @@ import io.chainrule.cli.Fmt;
 import io.chainrule.cli.graph.GraphModel;
 import io.chainrule.cli.graph.Trace;
 import io.chainrule.nn.F;
-import io.chainrule.nn.ManualMlp;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * A graph of one step as the browser view shows it: per vertex its DOT id (as in graph.dot and graph.svg), op,
  * name, shape, local backward rule, value and gradient (formatted, at most {@link #ELEMENTS} numbers each), and
- * the edges. Written as a JSON object by {@link #json}.
+ * the edges. {@code LiveState} writes them into the page data as JSON.
  */
 public final class GraphJson {
     /** Numbers shown per value and gradient. */

@@ -1,4 +1,4 @@
-package io.chainrule.nn;
+package io.chainrule.cli.demo;
 
 import io.chainrule.Generator;
 
@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * Backpropagation by hand: an L-layer perceptron on plain {@code double[][]} arrays, trained with the gradient
  * equations the tutorials derive — no autograd — so the numbers can be read next to what the engine computes
- * (the tests check they agree to 1e-10).
+ * (the tests check they agree to 1e-10). It is the reference implementation of the tutorials, which the
+ * {@code layer-recurrence} demo prints next to autograd; it is not library API, so it lives with the demos.
  *
  * <h2>Notation</h2>
  * Layers are numbered from 0 here (the CMU 10-714 notes count from 1). For a batch X of m rows:
@@ -52,7 +53,7 @@ import java.util.List;
  * net.step(0.5);                                     // W_i -= 0.5 · ∇W_i
  * }</pre>
  */
-public final class ManualMlp {
+final class ManualMlp {
     /** The loss and activations the network is trained with; see the class documentation. */
     public enum Objective {
         /** ReLU hidden layers, linear output logits, softmax cross-entropy averaged over the batch. */

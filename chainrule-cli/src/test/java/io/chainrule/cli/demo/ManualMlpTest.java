@@ -1,7 +1,8 @@
-package io.chainrule.nn;
+package io.chainrule.cli.demo;
 
 import io.chainrule.Generator;
 import io.chainrule.Tensor;
+import io.chainrule.nn.F;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
