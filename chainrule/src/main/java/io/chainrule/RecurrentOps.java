@@ -129,26 +129,12 @@ final class RecurrentOps {
         int a = (t * batch + r0) * gw, s = (t * batch + r0) * hidden, hp = hpo + r0 * hidden, next = s + batch * hidden;
         if (cell == Cell.RNN_TANH || cell == Cell.RNN_RELU) {
             RnnKernels.forward(cell == Cell.RNN_RELU, acts.data(), a, bias.data(), out.data(), s, rows, hidden);
-        } else if (acts.data() instanceof float[] g) {
-            float[] b = (float[]) bias.data(), o = (float[]) out.data();
-            switch (cell) {
-                case LSTM -> {
-                    float[] c = (float[]) states.data();
-                    RecurrentKernels.lstmForward(g, a, b, c, s, c, next, (float[]) tanhC.data(), s, o, s, rows, hidden);
-                }
-                case GRU -> GruKernels.forward(g, a, b, (float[]) gh.data(), r0 * gw, (float[]) biasHh.data(), (float[]) hPrev, hp,
-                        (float[]) states.data(), s, o, s, rows, hidden);
-            }
+        } else if (cell == Cell.LSTM) {
+            Object c = states.data();
+            RecurrentKernels.lstmForward(acts.data(), a, bias.data(), c, s, c, next, tanhC.data(), s, out.data(), s, rows, hidden);
         } else {
-            double[] g = (double[]) acts.data(), b = (double[]) bias.data(), o = (double[]) out.data();
-            switch (cell) {
-                case LSTM -> {
-                    double[] c = (double[]) states.data();
-                    RecurrentKernels.lstmForward(g, a, b, c, s, c, next, (double[]) tanhC.data(), s, o, s, rows, hidden);
-                }
-                case GRU -> GruKernels.forward(g, a, b, (double[]) gh.data(), r0 * gw, (double[]) biasHh.data(), (double[]) hPrev,
-                        hp, (double[]) states.data(), s, o, s, rows, hidden);
-            }
+            GruKernels.forward(acts.data(), a, bias.data(), gh.data(), r0 * gw, biasHh.data(), hPrev, hp, states.data(), s,
+                    out.data(), s, rows, hidden);
         }
     }
 
@@ -276,29 +262,12 @@ final class RecurrentOps {
         if (cell == Cell.RNN_TANH || cell == Cell.RNN_RELU) {
             RnnKernels.backward(cell == Cell.RNN_RELU, sv.out().data(), s, gy.data(), g, dh.data(), d, dGi.data(), a, rows,
                     hidden);
-        } else if (dGi.data() instanceof float[] di) {
-            float[] acts = (float[]) sv.acts().data(), y = (float[]) gy.data(), carry = (float[]) dh.data();
-            switch (cell) {
-                case LSTM -> {
-                    float[] c = (float[]) sv.states().data();
-                    RecurrentKernels.lstmBackward(acts, a, c, s, (float[]) sv.tanhC().data(), s, y, g, carry, d,
-                            (float[]) dc.data(), d, di, a, rows, hidden);
-                }
-                case GRU -> GruKernels.backward(acts, a, (float[]) sv.states().data(), s, (float[]) hPrev, hp, y, g, carry, d,
-                        di, (float[]) dGh.data(), a, rows, hidden);
-            }
+        } else if (cell == Cell.LSTM) {
+            RecurrentKernels.lstmBackward(sv.acts().data(), a, sv.states().data(), s, sv.tanhC().data(), s, gy.data(), g,
+                    dh.data(), d, dc.data(), d, dGi.data(), a, rows, hidden);
         } else {
-            double[] di = (double[]) dGi.data(), acts = (double[]) sv.acts().data(), y = (double[]) gy.data();
-            double[] carry = (double[]) dh.data();
-            switch (cell) {
-                case LSTM -> {
-                    double[] c = (double[]) sv.states().data();
-                    RecurrentKernels.lstmBackward(acts, a, c, s, (double[]) sv.tanhC().data(), s, y, g, carry, d,
-                            (double[]) dc.data(), d, di, a, rows, hidden);
-                }
-                case GRU -> GruKernels.backward(acts, a, (double[]) sv.states().data(), s, (double[]) hPrev, hp, y, g, carry, d,
-                        di, (double[]) dGh.data(), a, rows, hidden);
-            }
+            GruKernels.backward(sv.acts().data(), a, sv.states().data(), s, hPrev, hp, gy.data(), g, dh.data(), d,
+                    dGi.data(), dGh.data(), a, rows, hidden);
         }
     }
 
@@ -311,8 +280,7 @@ final class RecurrentOps {
     }
 
     private static void addColumnSums(Tensor m, int offset, int rows, int cols, double[] total) {
-        if (m.data() instanceof float[] f) RecurrentKernels.addColumnSums(f, offset, rows, cols, total);
-        else RecurrentKernels.addColumnSums((double[]) m.data(), offset, rows, cols, total);
+        RecurrentKernels.addColumnSums(m.data(), offset, rows, cols, total);
     }
 
     private static Tensor vector(DType type, double[] values) {
