@@ -23,6 +23,7 @@ import java.util.stream.Stream;
  * <pre>
  * // twin: float -> FloatPointwise          the twin's class (required; the source's class is DoublePointwise)
  * // twin: replace dgemm => sgemm           an extra literal replacement, applied after the rules (optional)
+ * // twin: keep double acc, sum             names declared double that stay double (accumulators; optional)
  * // twin: note ...                         a remark for readers of the source, left out of the twin
  * </pre>
  * Rules, outside string literals: {@code double} → {@code float}, {@code Double} → {@code Float} (in any name:
@@ -40,6 +41,9 @@ public final class TwinGenerator {
     private static final Pattern TWIN = Pattern.compile("// twin: float -> (\\w+)");
     private static final Pattern REPLACE = Pattern.compile("// twin: replace (.+?) => (.*)");
     private static final Pattern NOTE = Pattern.compile("// twin: note .*");
+    private static final Pattern KEEP = Pattern.compile("// twin: keep double (\\w+(?:, \\w+)*)");
+    /** Stands for a kept {@code double} while the rules run; no Java source contains it. */
+    private static final String KEPT = "\u0000kept\u0000";
     private static final Pattern LITERAL = Pattern.compile(
             "(?<![\\w$.])((?:\\d[\\d_]*\\.[\\d_]*|\\.\\d[\\d_]*|\\d[\\d_]*)(?:[eE][+-]?\\d+)?)([dDfFlL]?)(?![\\w$.])");
 
@@ -84,13 +88,17 @@ public final class TwinGenerator {
         String[] lines = source.split("\n", -1);
         String className = null;
         List<String[]> replacements = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
         int i = 0;
         for (; i < lines.length && lines[i].startsWith(TAG); i++) {
-            Matcher t = TWIN.matcher(lines[i].strip()), r = REPLACE.matcher(lines[i].strip());
+            String h = lines[i].strip();
+            Matcher t = TWIN.matcher(h), r = REPLACE.matcher(h), k = KEEP.matcher(h);
             if (t.matches()) className = t.group(1);
             else if (r.matches()) replacements.add(new String[] {r.group(1), r.group(2)});
-            else if (NOTE.matcher(lines[i].strip()).matches()) continue;
-            else throw new IllegalArgumentException(origin + ":" + (i + 1) + ": unknown twin header: " + lines[i]);
+            else if (k.matches()) kept.addAll(List.of(k.group(1).split(", ")));
+            else if (!NOTE.matcher(h).matches()) {
+                throw new IllegalArgumentException(origin + ":" + (i + 1) + ": unknown twin header: " + lines[i]);
+            }
         }
         if (className == null) throw new IllegalArgumentException(origin + ": no '// twin: float -> ClassName' header");
         StringBuilder out = new StringBuilder();
@@ -121,7 +129,13 @@ public final class TwinGenerator {
             if (i < lines.length - 1) out.append('\n');
         }
         if (skipping) throw new IllegalArgumentException(origin + ":" + blockStart + ": 'double only' block without '// twin: end'");
-        String text = convert(out.toString());
+        String body = out.toString();
+        for (String name : kept) {
+            Matcher k = Pattern.compile("\\bdouble(\\s*\\[\\]\\s*|\\s+)" + name + "\\b").matcher(body);
+            if (!k.find()) throw new IllegalArgumentException(origin + ": 'keep double " + name + "' matches no declaration");
+            body = k.replaceAll(m -> Matcher.quoteReplacement(KEPT + m.group(1) + name));
+        }
+        String text = convert(body).replace(KEPT, "double");
         for (String[] r : replacements) {
             if (!text.contains(r[0])) throw new IllegalArgumentException(origin + ": replacement '" + r[0] + "' matches nothing");
             text = text.replace(r[0], r[1]);

@@ -19,6 +19,7 @@ class TwinGeneratorTest {
     private static final String SAMPLE = String.join("\n",
             "// twin: float -> FloatSample",
             "// twin: replace float scale => double scale",
+            "// twin: keep double total, sums",
             "// twin: note only readers of the source see this",
             "package p;",
             "",
@@ -27,6 +28,7 @@ class TwinGeneratorTest {
             "    static double f(double[] x, double scale) {",
             "        double a = 0.5 * x[0] + 1e-3 + 2d + 1.0e5 + .25 - 3 + 10L + 0x7FD + 4f + x.length;",
             "        String s = \"double 1.5\"; char c = 'd';",
+            "        double total = a; double other = a; double[] sums = {total};",
             "        a = Math.max(a, Double.MAX_VALUE); // twin: double only",
             "        // twin: float only: a = Math.min(a, 7.5f);",
             "        // twin: double only begin",
@@ -46,6 +48,7 @@ class TwinGeneratorTest {
             "    static float f(float[] x, double scale) {",
             "        float a = 0.5f * x[0] + 1e-3f + 2f + 1.0e5f + .25f - 3 + 10L + 0x7FD + 4f + x.length;",
             "        String s = \"double 1.5\"; char c = 'd';",
+            "        double total = a; float other = a; double[] sums = {total};",
             "        a = Math.min(a, 7.5f);",
             "        return (float) (a * scale); /* 2.5 float */",
             "    }",
@@ -71,6 +74,8 @@ class TwinGeneratorTest {
                 () -> TwinGenerator.generate("// twin: float -> FloatX\n// twin: replace nowhere => x\n" + body, "X.java"));
         assertThrows(IllegalArgumentException.class,
                 () -> TwinGenerator.generate("// twin: float -> FloatX\n" + body + "// twin: double only begin\n", "X.java"));
+        assertThrows(IllegalArgumentException.class,
+                () -> TwinGenerator.generate("// twin: float -> FloatX\n// twin: keep double gone\n" + body, "X.java"));
         assertThrows(IllegalArgumentException.class,
                 () -> TwinGenerator.generate("// twin: float -> FloatX\n" + body + "// twin: end\n", "X.java"));
         var e = assertThrows(IllegalArgumentException.class,
