@@ -61,9 +61,12 @@ public final class TwinGenerator {
         for (Path src : sources) {
             String text = Files.readString(src, StandardCharsets.UTF_8);
             if (!text.startsWith(TAG)) continue;
-            Twin twin = generate(text, Path.of("").toAbsolutePath().relativize(src.toAbsolutePath()).toString().replace('\\', '/'));
+            String origin = Path.of("").toAbsolutePath().relativize(src.toAbsolutePath()).toString().replace('\\', '/');
+            Twin twin = generate(text, origin);
             Path target = out.resolve(in.relativize(src)).resolveSibling(twin.className() + ".java");
-            written.add(target.toAbsolutePath().normalize());
+            if (!written.add(target.toAbsolutePath().normalize())) {
+                throw new IllegalArgumentException(origin + ": another source already generates " + target);
+            }
             if (!Files.exists(target) || !Files.readString(target, StandardCharsets.UTF_8).equals(twin.text())) {
                 Files.createDirectories(target.getParent());
                 Files.writeString(target, twin.text(), StandardCharsets.UTF_8);
