@@ -1,6 +1,9 @@
 package io.chainrule;
 
 import io.chainrule.autograd.OpTracer;
+import io.chainrule.tensor.ConvGemm;
+import io.chainrule.tensor.ConvWindow;
+import io.chainrule.tensor.Im2Col;
 import io.chainrule.tensor.Loops;
 import io.chainrule.tensor.Parallel;
 
@@ -27,7 +30,7 @@ final class ConvOps {
     private ConvOps() {}
 
     /** A 2-D sliding window (kernel, stride, padding, dilation for height and width), validated when made. */
-    record Window(int kH, int kW, int sH, int sW, int pH, int pW, int dH, int dW) {
+    record Window(int kH, int kW, int sH, int sW, int pH, int pW, int dH, int dW) implements ConvWindow {
         /** Each array holds one value (used for both dimensions) or two (height, width). */
         static Window of(String op, int[] kernel, int[] stride, int[] padding, int[] dilation) {
             int[] k = pair(op, "kernel", kernel), s = pair(op, "stride", stride);
@@ -171,8 +174,7 @@ final class ConvOps {
         int xOff = x.offset;
         Parallel.forChunks(n * c, planeGrain((long) kk * l), (from, to) -> {
             for (int plane = from; plane < to; plane++) {
-                if (src instanceof float[] f) Im2Col.col2im(f, xOff + plane * kk * l, (float[]) dst, plane * h * wd, h, wd, w, ow, 0, oh);
-                else Im2Col.col2im((double[]) src, xOff + plane * kk * l, (double[]) dst, plane * h * wd, h, wd, w, ow, 0, oh);
+                Im2Col.col2im(src, xOff + plane * kk * l, dst, plane * h * wd, h, wd, w, ow, 0, oh);
             }
         });
         return record(out, "Col2ImBackward0", (g, need) -> one(unfold(g, w)), inputs(cols));
@@ -203,14 +205,17 @@ final class ConvOps {
     /** conv2d as {@code shown.op()} was called: errors name that op and the caller's shapes. */
     static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Window w, int groups, Shown shown) {
         if (input.shape.length == 3) return conv2d(input.unsqueeze(0), weight, bias, w, groups, shown).squeeze(0);
-        ConvGemm.Geometry g = geometry(input, weight, bias, w, groups, shown);
+        ConvGemm.Geometry<Window> g = geometry(input, weight, bias, w, groups, shown);
         DType type = DType.promote(DType.promote(input.dtype, weight.dtype), bias == null ? weight.dtype : bias.dtype);
         if (!type.isFloatingPoint()) {
             throw new IllegalArgumentException(shown.op() + ": expects floating-point tensors, got input " + input.dtype
                     + ", weight " + weight.dtype + (bias == null ? "" : ", bias " + bias.dtype));
         }
         Tensor x = input.to(type), wt = weight.to(type), b = bias == null ? null : bias.to(type);
-        Tensor out = ConvGemm.forward(x.contiguousRaw(), wt.contiguousRaw(), b == null ? null : b.contiguousRaw(), g);
+        Tensor xc = x.contiguousRaw(), wc = wt.contiguousRaw(), bc = b == null ? null : b.contiguousRaw();
+        Tensor out = Tensor.allocate(type, g.outputShape());
+        ConvGemm.forward(xc.data(), xc.offset, wc.data(), wc.offset, bc == null ? null : bc.data(), bc == null ? 0 : bc.offset,
+                out.data(), g);
         Tensor r = record(out, "ConvolutionBackward0", (grad, need) -> {
             Tensor dy = grad.contiguous(); // once for both kernels (a gradient from sum() is a stride-0 expansion)
             return new Tensor[] {
@@ -226,9 +231,10 @@ final class ConvOps {
      * The gradient of ⟨conv(x, W), dy⟩ in x: [N, O, oh, ow] → [N, C, H, W], a transposed convolution. Linear in dy and
      * in W: its gradient in dy is conv2d(·, W), in W it is convWeightGrad(·, dy).
      */
-    private static Tensor convInputGrad(Tensor dy, Tensor weight, ConvGemm.Geometry g) {
+    private static Tensor convInputGrad(Tensor dy, Tensor weight, ConvGemm.Geometry<Window> g) {
         Tensor d = dy.to(weight.dtype);
-        Tensor dx = ConvGemm.inputGrad(d.contiguousRaw(), weight.contiguousRaw(), g);
+        Tensor dc = d.contiguousRaw(), wc = weight.contiguousRaw(), dx = Tensor.allocate(d.dtype, g.inputShape()); // zeros
+        ConvGemm.inputGrad(dc.data(), dc.offset, wc.data(), wc.offset, dx.data(), g);
         return record(dx, "ConvolutionBackwardInput", (gg, need) -> new Tensor[] {
                 need[0] ? conv2d(gg, weight, null, g.win(), g.groups()) : null,
                 need[1] ? convWeightGrad(gg, d, g) : null}, inputs(d, weight), d, weight);
@@ -238,9 +244,10 @@ final class ConvOps {
      * The gradient of ⟨conv(x, W), dy⟩ in W: [O, C/groups, kH, kW]. Linear in x and in dy: its gradient in x is
      * convInputGrad(dy, ·), in dy it is conv2d(x, ·).
      */
-    private static Tensor convWeightGrad(Tensor x, Tensor dy, ConvGemm.Geometry g) {
+    private static Tensor convWeightGrad(Tensor x, Tensor dy, ConvGemm.Geometry<Window> g) {
         Tensor d = dy.to(x.dtype);
-        Tensor dw = ConvGemm.weightGrad(x.contiguousRaw(), d.contiguousRaw(), g);
+        Tensor xc = x.contiguousRaw(), dc = d.contiguousRaw(), dw = Tensor.allocate(x.dtype, g.weightShape());
+        ConvGemm.weightGrad(xc.data(), xc.offset, dc.data(), dc.offset, dw.data(), g);
         return record(dw, "ConvolutionBackwardWeight", (gg, need) -> new Tensor[] {
                 need[0] ? convInputGrad(d, gg, g) : null,
                 need[1] ? conv2d(x, gg, null, g.win(), g.groups()) : null}, inputs(x, d), x, d);
@@ -249,13 +256,14 @@ final class ConvOps {
     /** Σ dy over batch and positions, [N, O, oh, ow] → [O]; its gradient spreads g back over those positions. */
     private static Tensor convBiasGrad(Tensor dy) {
         int[] shape = dy.shape;
-        Tensor db = ConvGemm.biasGrad(dy.contiguousRaw(), shape[0], shape[1], shape[2] * shape[3]);
+        Tensor dc = dy.contiguousRaw(), db = Tensor.allocate(dy.dtype, new int[] {shape[1]});
+        ConvGemm.biasGrad(dc.data(), dc.offset, shape[0], shape[1], shape[2] * shape[3], db.data());
         return record(db, "ConvolutionBackwardBias", (g, need) -> one(g.reshape(1, shape[1], 1, 1).expand(shape)),
                 inputs(dy));
     }
 
     /** Checks the operands of conv2d and derives its sizes. */
-    private static ConvGemm.Geometry geometry(Tensor input, Tensor weight, Tensor bias, Window w, int groups, Shown shown) {
+    private static ConvGemm.Geometry<Window> geometry(Tensor input, Tensor weight, Tensor bias, Window w, int groups, Shown shown) {
         String op = shown.op();
         if (input.shape.length != 4) {
             throw new IllegalArgumentException("conv2d: expects a 3-D [C, H, W] or 4-D [N, C, H, W] input, got shape "
@@ -284,7 +292,7 @@ final class ConvOps {
         }
         int oh = w.outH(op, h, shown.input()), ow = w.out(op, wd, w.kW, w.sW, w.pW, w.dW, shown.width(), shown.input());
         Shapes.check(op, new int[] {n, o, oh, ow}); // padding can make the output far larger than the input
-        return new ConvGemm.Geometry(n, c, h, wd, o, groups, oh, ow, w);
+        return new ConvGemm.Geometry<>(n, c, h, wd, o, groups, oh, ow, w);
     }
 
     // ------------------------------------------------------------------------------------------------------ pad

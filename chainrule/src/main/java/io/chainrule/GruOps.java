@@ -30,28 +30,16 @@ final class GruOps implements CellOps {
     @Override
     public void forwardRows(RecurrentOps.Buffers b, int t, int r0, int r1) {
         int a = b.gateRow(t, r0), s = b.stateRow(t, r0), hp = b.hPrevRow(t, r0), gho = r0 * 3 * b.hidden(), rows = r1 - r0;
-        if (b.acts().data() instanceof float[] g) {
-            GruKernels.forward(g, a, (float[]) b.biasIn().data(), (float[]) b.gh().data(), gho, (float[]) b.biasHh().data(),
-                    (float[]) b.hPrev(t), hp, (float[]) b.states().data(), s, (float[]) b.out().data(), s, rows, b.hidden());
-        } else {
-            GruKernels.forward((double[]) b.acts().data(), a, (double[]) b.biasIn().data(), (double[]) b.gh().data(), gho,
-                    (double[]) b.biasHh().data(), (double[]) b.hPrev(t), hp, (double[]) b.states().data(), s,
-                    (double[]) b.out().data(), s, rows, b.hidden());
-        }
+        GruKernels.forward(b.acts().data(), a, b.biasIn().data(), b.gh().data(), gho, b.biasHh().data(), b.hPrev(t), hp,
+                b.states().data(), s, b.out().data(), s, rows, b.hidden());
     }
 
     @Override
     public void backwardRows(RecurrentOps.Buffers b, RecurrentOps.Grads g, int t, int r0, int r1) {
         int a = b.gateRow(t, r0), s = b.stateRow(t, r0), hp = b.hPrevRow(t, r0), d = r0 * b.hidden();
         int y = g.gy().offset + s, rows = r1 - r0;
-        if (g.dGi().data() instanceof float[] di) {
-            GruKernels.backward((float[]) b.acts().data(), a, (float[]) b.states().data(), s, (float[]) b.hPrev(t), hp,
-                    (float[]) g.gy().data(), y, (float[]) g.dh().data(), d, di, (float[]) g.dGh().data(), a, rows, b.hidden());
-        } else {
-            GruKernels.backward((double[]) b.acts().data(), a, (double[]) b.states().data(), s, (double[]) b.hPrev(t), hp,
-                    (double[]) g.gy().data(), y, (double[]) g.dh().data(), d, (double[]) g.dGi().data(),
-                    (double[]) g.dGh().data(), a, rows, b.hidden());
-        }
+        GruKernels.backward(b.acts().data(), a, b.states().data(), s, b.hPrev(t), hp, g.gy().data(), y, g.dh().data(), d,
+                g.dGi().data(), g.dGh().data(), a, rows, b.hidden());
     }
 
     @Override

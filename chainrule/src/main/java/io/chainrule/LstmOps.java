@@ -34,29 +34,16 @@ final class LstmOps implements CellOps {
     @Override
     public void forwardRows(RecurrentOps.Buffers b, int t, int r0, int r1) {
         int a = b.gateRow(t, r0), s = b.stateRow(t, r0), next = s + b.batch() * b.hidden(), rows = r1 - r0;
-        if (b.acts().data() instanceof float[] g) {
-            float[] c = (float[]) b.states().data();
-            RecurrentKernels.lstmForward(g, a, (float[]) b.biasIn().data(), c, s, c, next, (float[]) b.tanhC().data(), s,
-                    (float[]) b.out().data(), s, rows, b.hidden());
-        } else {
-            double[] c = (double[]) b.states().data();
-            RecurrentKernels.lstmForward((double[]) b.acts().data(), a, (double[]) b.biasIn().data(), c, s, c, next,
-                    (double[]) b.tanhC().data(), s, (double[]) b.out().data(), s, rows, b.hidden());
-        }
+        Object c = b.states().data();
+        RecurrentKernels.lstmForward(b.acts().data(), a, b.biasIn().data(), c, s, c, next, b.tanhC().data(), s,
+                b.out().data(), s, rows, b.hidden());
     }
 
     @Override
     public void backwardRows(RecurrentOps.Buffers b, RecurrentOps.Grads g, int t, int r0, int r1) {
         int a = b.gateRow(t, r0), s = b.stateRow(t, r0), d = r0 * b.hidden(), y = g.gy().offset + s, rows = r1 - r0;
-        if (g.dGi().data() instanceof float[] di) {
-            RecurrentKernels.lstmBackward((float[]) b.acts().data(), a, (float[]) b.states().data(), s,
-                    (float[]) b.tanhC().data(), s, (float[]) g.gy().data(), y, (float[]) g.dh().data(), d,
-                    (float[]) g.dc().data(), d, di, a, rows, b.hidden());
-        } else {
-            RecurrentKernels.lstmBackward((double[]) b.acts().data(), a, (double[]) b.states().data(), s,
-                    (double[]) b.tanhC().data(), s, (double[]) g.gy().data(), y, (double[]) g.dh().data(), d,
-                    (double[]) g.dc().data(), d, (double[]) g.dGi().data(), a, rows, b.hidden());
-        }
+        RecurrentKernels.lstmBackward(b.acts().data(), a, b.states().data(), s, b.tanhC().data(), s, g.gy().data(), y,
+                g.dh().data(), d, g.dc().data(), d, g.dGi().data(), a, rows, b.hidden());
     }
 
     @Override

@@ -290,8 +290,7 @@ final class RecurrentOps {
     }
 
     private static void addColumnSums(Tensor m, int offset, int rows, int cols, double[] total) {
-        if (m.data() instanceof float[] f) RecurrentKernels.addColumnSums(f, offset, rows, cols, total);
-        else RecurrentKernels.addColumnSums((double[]) m.data(), offset, rows, cols, total);
+        RecurrentKernels.addColumnSums(m.data(), offset, rows, cols, total);
     }
 
     private static Tensor vector(DType type, double[] values) {

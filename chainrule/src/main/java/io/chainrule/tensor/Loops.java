@@ -121,10 +121,10 @@ public final class Loops {
         if (so != 1 && sp.rank() > 0) throw new IllegalStateException("binary: output rows must be contiguous");
         if (out instanceof float[] of) {
             float[] af = (float[]) a, bf = (float[]) b;
-            forEachRow(sp, new int[] {ao, bo, oo}, (off, n) -> Pointwise.binaryRow(op, af, off[0], sa, bf, off[1], sb, of, off[2], n));
+            forEachRow(sp, new int[] {ao, bo, oo}, (off, n) -> FloatPointwise.binaryRow(op, af, off[0], sa, bf, off[1], sb, of, off[2], n));
         } else {
             double[] ad = (double[]) a, bd = (double[]) b, od = (double[]) out;
-            forEachRow(sp, new int[] {ao, bo, oo}, (off, n) -> Pointwise.binaryRow(op, ad, off[0], sa, bd, off[1], sb, od, off[2], n));
+            forEachRow(sp, new int[] {ao, bo, oo}, (off, n) -> DoublePointwise.binaryRow(op, ad, off[0], sa, bd, off[1], sb, od, off[2], n));
         }
     }
 
@@ -135,10 +135,10 @@ public final class Loops {
         int sa = sp.rowStride(0), sb = sp.rowStride(1);
         if (a instanceof float[] af) {
             float[] bf = (float[]) b;
-            forEachRow(sp, new int[] {ao, bo, 0}, (off, n) -> Pointwise.compareRow(op, af, off[0], sa, bf, off[1], sb, out, off[2], n));
+            forEachRow(sp, new int[] {ao, bo, 0}, (off, n) -> FloatPointwise.compareRow(op, af, off[0], sa, bf, off[1], sb, out, off[2], n));
         } else {
             double[] ad = (double[]) a, bd = (double[]) b;
-            forEachRow(sp, new int[] {ao, bo, 0}, (off, n) -> Pointwise.compareRow(op, ad, off[0], sa, bd, off[1], sb, out, off[2], n));
+            forEachRow(sp, new int[] {ao, bo, 0}, (off, n) -> DoublePointwise.compareRow(op, ad, off[0], sa, bd, off[1], sb, out, off[2], n));
         }
     }
 

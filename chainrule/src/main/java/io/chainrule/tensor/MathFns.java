@@ -114,6 +114,11 @@ public final class MathFns {
         return p * Float.intBitsToFloat((n1 + 127) << 23) * Float.intBitsToFloat((n2 + 127) << 23);
     }
 
+    /** {@link Math#tanh}: the float64 overload of {@link #tanh(float)}, so one kernel source serves both types. */
+    public static double tanh(double x) {
+        return Math.tanh(x);
+    }
+
     public static double sigmoid(double x) {
         // Split by sign so exp never overflows.
         if (x >= 0) return 1.0 / (1.0 + Math.exp(-x));

@@ -53,28 +53,8 @@ public final class Reduce {
         };
         java.util.Arrays.fill(acc, 0, len, init);
         if (arg != null) java.util.Arrays.fill(arg, 0, len, 0L);
-        if (x instanceof float[] f) {
-            for (int k = 0; k < n; k++) {
-                int row = base + k * inner;
-                switch (kind) {
-                    case SUM -> { for (int i = 0; i < len; i++) acc[i] += f[row + i]; }
-                    case PROD -> { for (int i = 0; i < len; i++) acc[i] *= f[row + i]; }
-                    case MAX -> { for (int i = 0; i < len; i++) { double v = f[row + i]; if (v > acc[i] || (v != v && acc[i] == acc[i])) { acc[i] = v; if (arg != null) arg[i] = k; } } }
-                    case MIN -> { for (int i = 0; i < len; i++) { double v = f[row + i]; if (v < acc[i] || (v != v && acc[i] == acc[i])) { acc[i] = v; if (arg != null) arg[i] = k; } } }
-                }
-            }
-        } else {
-            double[] d = (double[]) x;
-            for (int k = 0; k < n; k++) {
-                int row = base + k * inner;
-                switch (kind) {
-                    case SUM -> { for (int i = 0; i < len; i++) acc[i] += d[row + i]; }
-                    case PROD -> { for (int i = 0; i < len; i++) acc[i] *= d[row + i]; }
-                    case MAX -> { for (int i = 0; i < len; i++) { double v = d[row + i]; if (v > acc[i] || (v != v && acc[i] == acc[i])) { acc[i] = v; if (arg != null) arg[i] = k; } } }
-                    case MIN -> { for (int i = 0; i < len; i++) { double v = d[row + i]; if (v < acc[i] || (v != v && acc[i] == acc[i])) { acc[i] = v; if (arg != null) arg[i] = k; } } }
-                }
-            }
-        }
+        if (x instanceof float[] f) FloatReduceRows.reduceRows(kind, f, base, n, inner, len, acc, arg);
+        else DoubleReduceRows.reduceRows(kind, (double[]) x, base, n, inner, len, acc, arg);
     }
 
     /** Sum of x[xo..xo+n) as fixed chunks of {@link Loops#GRAIN} summed in parallel, then added in order. */
@@ -84,27 +64,12 @@ public final class Reduce {
         Parallel.forChunks(chunks, 1, (start, end) -> {
             for (int c = start; c < end; c++) {
                 int s = xo + c * Loops.GRAIN, e = xo + Math.min(n, (c + 1) * Loops.GRAIN);
-                partial[c] = sumRange(x, s, e);
+                partial[c] = x instanceof float[] f ? FloatReduceRows.sumRange(f, s, e) : DoubleReduceRows.sumRange((double[]) x, s, e);
             }
         });
         double total = 0;
         for (double p : partial) total += p;
         return total;
-    }
-
-    /** Four independent accumulators: faster than one (no add latency chain), and still a fixed order. */
-    private static double sumRange(Object x, int s, int e) {
-        double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-        int i = s;
-        if (x instanceof float[] f) {
-            for (; i + 3 < e; i += 4) { a0 += f[i]; a1 += f[i + 1]; a2 += f[i + 2]; a3 += f[i + 3]; }
-            for (; i < e; i++) a0 += f[i];
-        } else {
-            double[] d = (double[]) x;
-            for (; i + 3 < e; i += 4) { a0 += d[i]; a1 += d[i + 1]; a2 += d[i + 2]; a3 += d[i + 3]; }
-            for (; i < e; i++) a0 += d[i];
-        }
-        return (a0 + a1) + (a2 + a3);
     }
 
     /**
@@ -118,39 +83,9 @@ public final class Reduce {
             for (int r = start; r < end; r++) {
                 int o = r / inner, i = r % inner;
                 int base = o * n * inner + i;
-                if (x instanceof float[] f) softmaxRow(f, xo + base, (float[]) y, base, n, inner, log);
-                else softmaxRow((double[]) x, xo + base, (double[]) y, base, n, inner, log);
+                if (x instanceof float[] f) FloatReduceRows.softmaxRow(f, xo + base, (float[]) y, base, n, inner, log);
+                else DoubleReduceRows.softmaxRow((double[]) x, xo + base, (double[]) y, base, n, inner, log);
             }
         });
-    }
-
-    private static void softmaxRow(float[] x, int xb, float[] y, int yb, int n, int stride, boolean log) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int k = 0; k < n; k++) max = Math.max(max, x[xb + k * stride]);
-        if (max == Double.NEGATIVE_INFINITY) max = 0; // all -inf: avoid inf - inf
-        double sum = 0;
-        for (int k = 0; k < n; k++) sum += Math.exp(x[xb + k * stride] - max);
-        if (log) {
-            double lse = max + Math.log(sum);
-            for (int k = 0; k < n; k++) y[yb + k * stride] = (float) (x[xb + k * stride] - lse);
-        } else {
-            double inv = 1.0 / sum;
-            for (int k = 0; k < n; k++) y[yb + k * stride] = (float) (Math.exp(x[xb + k * stride] - max) * inv);
-        }
-    }
-
-    private static void softmaxRow(double[] x, int xb, double[] y, int yb, int n, int stride, boolean log) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int k = 0; k < n; k++) max = Math.max(max, x[xb + k * stride]);
-        if (max == Double.NEGATIVE_INFINITY) max = 0;
-        double sum = 0;
-        for (int k = 0; k < n; k++) sum += Math.exp(x[xb + k * stride] - max);
-        if (log) {
-            double lse = max + Math.log(sum);
-            for (int k = 0; k < n; k++) y[yb + k * stride] = x[xb + k * stride] - lse;
-        } else {
-            double inv = 1.0 / sum;
-            for (int k = 0; k < n; k++) y[yb + k * stride] = Math.exp(x[xb + k * stride] - max) * inv;
-        }
     }
 }

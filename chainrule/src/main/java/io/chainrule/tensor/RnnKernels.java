@@ -3,7 +3,7 @@ package io.chainrule.tensor;
 /**
  * The elementwise part of one Elman RNN step, h' = act(x·W_ihᵀ + h·W_hhᵀ + b), act tanh or relu, forward and
  * backward over rows of a batch. Built from {@link Pointwise} rows, so float rows are vectorized and every element
- * gets the same numbers whatever the split; the formulas are those of {@code RecurrentOps}' backward in tensor ops.
+ * gets the same numbers whatever the split; the formulas are those of {@code RnnOps}' backward in tensor ops.
  */
 public final class RnnKernels {
     private RnnKernels() {}

@@ -1,7 +1,4 @@
-package io.chainrule;
-
-import io.chainrule.tensor.Gemm;
-import io.chainrule.tensor.Parallel;
+package io.chainrule.tensor;
 
 /**
  * The raw kernels of 2-D convolution (no graph), PyTorch's CPU path: one sample at a time, its windows laid out as
@@ -15,9 +12,10 @@ import io.chainrule.tensor.Parallel;
  *
  * <p>Samples are split over threads in chunks whose size depends only on the problem; each sample's result is
  * computed by one thread, and the weight gradient sums per-chunk partials in chunk order, so results are
- * bit-identical on any thread count. Operands must be contiguous and of one floating dtype.
+ * bit-identical on any thread count. Operands are contiguous arrays, all float[] or all double[]; results go into
+ * arrays the caller allocates (zero-filled, as {@code new float[]} leaves them).
  */
-final class ConvGemm {
+public final class ConvGemm {
     /** Multiply-adds that pay for a parallel task. */
     private static final long TASK_WORK = 1L << 18;
     /** Column-buffer elements worth building at once; larger samples are processed in bands of output rows. */
@@ -31,8 +29,11 @@ final class ConvGemm {
 
     private ConvGemm() {}
 
-    /** The sizes of one convolution: input [n, c, h, w], weight [o, c/groups, kH, kW], output [n, o, oh, ow]. */
-    record Geometry(int n, int c, int h, int w, int o, int groups, int oh, int ow, ConvOps.Window win) {
+    /**
+     * The sizes of one convolution: input [n, c, h, w], weight [o, c/groups, kH, kW], output [n, o, oh, ow]; {@code W}
+     * is the caller's window type, handed back by {@link #win()}.
+     */
+    public record Geometry<W extends ConvWindow>(int n, int c, int h, int w, int o, int groups, int oh, int ow, W win) {
         int cg() {
             return c / groups;
         }
@@ -73,15 +74,15 @@ final class ConvGemm {
             return (int) Math.max(1, TASK_WORK / Math.max(1, workPerSample()));
         }
 
-        int[] inputShape() {
+        public int[] inputShape() {
             return new int[] {n, c, h, w};
         }
 
-        int[] weightShape() {
+        public int[] weightShape() {
             return new int[] {o, cg(), win.kH(), win.kW()};
         }
 
-        int[] outputShape() {
+        public int[] outputShape() {
             return new int[] {n, o, oh, ow};
         }
     }
@@ -95,9 +96,10 @@ final class ConvGemm {
         float[] f0 = new float[0], f1 = new float[0];
         double[] d0 = new double[0], d1 = new double[0];
 
-        static Object get(DType type, int slot, int size) {
+        /** Slot {@code slot}'s buffer of at least {@code size} elements, float[] when {@code like} is. */
+        static Object get(Object like, int slot, int size) {
             Scratch s = LOCAL.get();
-            if (type == DType.FLOAT32) {
+            if (like instanceof float[]) {
                 if (slot == 0) return s.f0.length >= size ? s.f0 : (s.f0 = new float[size]);
                 return s.f1.length >= size ? s.f1 : (s.f1 = new float[size]);
             }
@@ -108,14 +110,11 @@ final class ConvGemm {
 
     // ------------------------------------------------------------------------------------------------ forward
 
-    /** y = conv(x, W) + b for contiguous x [n, c, h, w], W [o, c/g, kH, kW], b [o] or null. */
-    static Tensor forward(Tensor x, Tensor wt, Tensor b, Geometry g) {
-        Tensor out = Tensor.allocate(x.dtype, g.outputShape());
-        Object xd = x.data(), wd = wt.data(), bd = b == null ? null : b.data(), od = out.data();
-        int xOff = x.offset, wOff = wt.offset, bOff = b == null ? 0 : b.offset;
+    /** y = conv(x, W) + b into {@code od} [n, o, oh, ow], for x [n, c, h, w], W [o, c/g, kH, kW], b [o] or null. */
+    public static void forward(Object xd, int xOff, Object wd, int wOff, Object bd, int bOff, Object od, Geometry<?> g) {
         int c = g.c, hw = g.h * g.w, l = g.l(), og = g.og(), rows = g.rows(), band = g.bandRows();
         Parallel.forChunks(g.n, g.samplesPerTask(), (from, to) -> {
-            Object cols = g.pointwise() ? null : Scratch.get(x.dtype, 0, c * g.kk() * band * g.ow);
+            Object cols = g.pointwise() ? null : Scratch.get(xd, 0, c * g.kk() * band * g.ow);
             for (int i = from; i < to; i++) {
                 int xi = xOff + i * c * hw, oi = i * g.o * l;
                 for (int y0 = 0; y0 < g.oh; y0 += band) {
@@ -137,7 +136,6 @@ final class ConvGemm {
                 }
             }
         });
-        return out;
     }
 
     /** c[ci + r·ldc + j] = bias[bo + r] for r < m, j < cols. */
@@ -151,14 +149,14 @@ final class ConvGemm {
 
     // ------------------------------------------------------------------------------------------- input gradient
 
-    /** dx = convᵀ(dy, W): for contiguous dy [n, o, oh, ow] and W, the gradient [n, c, h, w] of conv(x, W)·dy in x. */
-    static Tensor inputGrad(Tensor dy, Tensor wt, Geometry g) {
-        Tensor dx = Tensor.allocate(dy.dtype, g.inputShape()); // zeros: col2im adds into it
-        Object dyd = dy.data(), wd = wt.data(), xd = dx.data();
-        int dyOff = dy.offset, wOff = wt.offset;
+    /**
+     * dx = convᵀ(dy, W): for dy [n, o, oh, ow] and W, the gradient [n, c, h, w] of conv(x, W)·dy in x, into the
+     * zero-filled {@code xd} (col2im adds into it).
+     */
+    public static void inputGrad(Object dyd, int dyOff, Object wd, int wOff, Object xd, Geometry<?> g) {
         int c = g.c, hw = g.h * g.w, l = g.l(), og = g.og(), rows = g.rows(), band = g.bandRows();
         Parallel.forChunks(g.n, g.samplesPerTask(), (from, to) -> {
-            Object cols = g.pointwise() ? null : Scratch.get(dy.dtype, 0, c * g.kk() * band * g.ow);
+            Object cols = g.pointwise() ? null : Scratch.get(xd, 0, c * g.kk() * band * g.ow);
             for (int i = from; i < to; i++) {
                 int xi = i * c * hw, di = dyOff + i * g.o * l;
                 for (int y0 = 0; y0 < g.oh; y0 += band) {
@@ -174,22 +172,22 @@ final class ConvGemm {
                 }
             }
         });
-        return dx;
     }
 
     // ------------------------------------------------------------------------------------------ weight gradient
 
     /**
-     * dW = Σ_n dy[n] · cols(x[n])ᵀ: for contiguous x and dy, the gradient [o, c/g, kH, kW] of conv(x, W)·dy in W.
+     * dW = Σ_n dy[n] · cols(x[n])ᵀ: for x and dy, the gradient [o, c/g, kH, kW] of conv(x, W)·dy in W, into
+     * {@code dwd}.
      *
      * <p>The GEMM wants its right operand with contiguous rows, so the columns are built transposed, one window per
      * row, from a channels-last copy of the sample. When a group's window is narrower than a vector tile (a one- or
      * two-channel input), dWᵀ = cols · dyᵀ is computed instead, so that the output channels fill the tile.
      */
-    static Tensor weightGrad(Tensor x, Tensor dy, Geometry g) {
+    public static void weightGrad(Object xd, int xOff, Object dyd, int dyOff, Object dwd, Geometry<?> g) {
         int c = g.c, hw = g.h * g.w, l = g.l(), og = g.og(), rows = g.rows(), band = g.bandRows(), kk = g.kk();
         int per = g.o * rows;
-        if (g.n == 0) return Tensor.allocate(x.dtype, g.weightShape());
+        if (g.n == 0) return;
         // Fixed-size chunks of samples, each summed into its own partial: the split depends on sizes only.
         long byWork = (TASK_WORK + g.workPerSample() - 1) / Math.max(1, g.workPerSample());
         long byCount = (g.n + MAX_PARTIALS - 1) / MAX_PARTIALS;
@@ -197,13 +195,10 @@ final class ConvGemm {
         int chunkSize = (int) Math.max(1, Math.max(byWork, Math.max(byCount, byMemory)));
         int chunks = (g.n + chunkSize - 1) / chunkSize;
         boolean narrow = rows < NARROW_ROWS;
-        DType type = x.dtype;
-        Object parts = type == DType.FLOAT32 ? new float[chunks * per] : new double[chunks * per];
-        Object xd = x.data(), dyd = dy.data();
-        int xOff = x.offset, dyOff = dy.offset;
+        Object parts = xd instanceof float[] ? new float[chunks * per] : new double[chunks * per];
         Parallel.forChunks(chunks, 1, (k0, k1) -> {
-            Object xt = narrow ? null : Scratch.get(type, 1, c * hw);
-            Object cols = g.pointwise() ? null : Scratch.get(type, 0, band * g.ow * c * kk);
+            Object xt = narrow ? null : Scratch.get(xd, 1, c * hw);
+            Object cols = g.pointwise() ? null : Scratch.get(xd, 0, band * g.ow * c * kk);
             for (int k = k0; k < k1; k++) {
                 boolean first = true;
                 for (int i = k * chunkSize; i < Math.min(g.n, (k + 1) * chunkSize); i++) {
@@ -245,7 +240,6 @@ final class ConvGemm {
             }
         });
         // Sum the partials in chunk order, from their layout into the weight's [o][(channel, ki, kj)].
-        Tensor dw = Tensor.allocate(type, g.weightShape());
         int cg = g.cg();
         for (int oc = 0; oc < g.o; oc++) {
             for (int r = 0; r < rows; r++) {
@@ -253,28 +247,24 @@ final class ConvGemm {
                 if (parts instanceof float[] p) {
                     float s = p[src];
                     for (int k = 1; k < chunks; k++) s += p[k * per + src];
-                    ((float[]) dw.data())[oc * rows + r] = s;
+                    ((float[]) dwd)[oc * rows + r] = s;
                 } else {
                     double[] p = (double[]) parts;
                     double s = p[src];
                     for (int k = 1; k < chunks; k++) s += p[k * per + src];
-                    ((double[]) dw.data())[oc * rows + r] = s;
+                    ((double[]) dwd)[oc * rows + r] = s;
                 }
             }
         }
-        return dw;
     }
 
     // -------------------------------------------------------------------------------------------- bias gradient
 
     /**
-     * db[oc] = Σ_{i, p} dy[i, oc, p] for contiguous dy [n, o, l]: one channel per task, summed in a fixed order
-     * (float in double, as {@code Tensor.sum} does).
+     * db[oc] = Σ_{i, p} dy[i, oc, p] for dy [n, o, l], into {@code out} [o]: one channel per task, summed in a fixed
+     * order (float in double, as {@code Tensor.sum} does).
      */
-    static Tensor biasGrad(Tensor dy, int n, int o, int l) {
-        Tensor db = Tensor.allocate(dy.dtype, new int[] {o});
-        Object d = dy.data(), out = db.data();
-        int off = dy.offset;
+    public static void biasGrad(Object d, int off, int n, int o, int l, Object out) {
         int grain = (int) Math.max(1, TASK_WORK / Math.max(1L, (long) n * l));
         Parallel.forChunks(o, grain, (from, to) -> {
             for (int oc = from; oc < to; oc++) {
@@ -295,7 +285,6 @@ final class ConvGemm {
                 else ((double[]) out)[oc] = sum;
             }
         });
-        return db;
     }
 
     // ------------------------------------------------------------------------------------- dtype dispatch
@@ -309,13 +298,12 @@ final class ConvGemm {
         }
     }
 
-    private static void im2col(Object x, int xo, Object cols, int co, Geometry g, int y0, int y1) {
+    private static void im2col(Object x, int xo, Object cols, int co, Geometry<?> g, int y0, int y1) {
         Im2Col.im2col(x, xo, cols, co, g.h, g.w, g.win, g.ow, y0, y1);
     }
 
-    private static void col2im(Object cols, int co, Object x, int xo, Geometry g, int y0, int y1) {
-        if (x instanceof float[] f) Im2Col.col2im((float[]) cols, co, f, xo, g.h, g.w, g.win, g.ow, y0, y1);
-        else Im2Col.col2im((double[]) cols, co, (double[]) x, xo, g.h, g.w, g.win, g.ow, y0, y1);
+    private static void col2im(Object cols, int co, Object x, int xo, Geometry<?> g, int y0, int y1) {
+        Im2Col.col2im(cols, co, x, xo, g.h, g.w, g.win, g.ow, y0, y1);
     }
 
 }

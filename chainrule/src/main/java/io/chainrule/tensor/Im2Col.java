@@ -1,6 +1,4 @@
-package io.chainrule;
-
-import io.chainrule.tensor.Pointwise;
+package io.chainrule.tensor;
 
 import java.util.Arrays;
 
@@ -9,11 +7,10 @@ import java.util.Arrays;
  * sample, over a band of output rows {@code [y0, y1)} so callers can bound their buffers. Every position of the
  * destination is written (padding as zero), so buffers may be reused without clearing; {@code col2im} adds.
  *
- * <p>The kernels that only copy have one body over float[] or double[] (System.arraycopy, {@link #copy}); col2im,
- * which adds, exists for float and double: Java has no generic primitive arrays, and boxing would cost more than
- * the kernel itself.
+ * <p>Arrays are float[] or double[], the same type in one call. The kernels have one body for both and pick the type
+ * per run of elements (System.arraycopy, {@link #copy}, {@link Pointwise#accumulateRow}, {@link #addStrided}).
  */
-final class Im2Col {
+public final class Im2Col {
     private Im2Col() {}
 
     /** First output column whose input column {@code base + x·s} is ≥ 0, at most {@code count}. */
@@ -33,7 +30,7 @@ final class Im2Col {
      * Plane {@code x[xo …]} of size h × wd → its kH·kW column rows at {@code cols[co …]}, each holding output rows
      * {@code [y0, y1)} ({@code (y1 − y0)·ow} values), rows ordered (ki, kj).
      */
-    static void im2col(Object x, int xo, Object cols, int co, int h, int wd, ConvOps.Window w, int ow, int y0, int y1) {
+    public static void im2col(Object x, int xo, Object cols, int co, int h, int wd, ConvWindow w, int ow, int y0, int y1) {
         int lb = (y1 - y0) * ow;
         for (int ki = 0; ki < w.kH(); ki++) {
             for (int kj = 0; kj < w.kW(); kj++) {
@@ -59,7 +56,7 @@ final class Im2Col {
     // ------------------------------------------------------------------------------------------------- col2im
 
     /** The adjoint of {@link #im2col}: adds the rows back into the plane. */
-    static void col2im(float[] cols, int co, float[] x, int xo, int h, int wd, ConvOps.Window w, int ow, int y0, int y1) {
+    public static void col2im(Object cols, int co, Object x, int xo, int h, int wd, ConvWindow w, int ow, int y0, int y1) {
         int lb = (y1 - y0) * ow;
         for (int ki = 0; ki < w.kH(); ki++) {
             for (int kj = 0; kj < w.kW(); kj++) {
@@ -71,25 +68,7 @@ final class Im2Col {
                     if (ih < 0 || ih >= h) continue; // a padding position: its gradient has nowhere to go
                     int d = xo + ih * wd + iw0, s = row + (y - y0) * ow;
                     if (w.sW() == 1) Pointwise.accumulateRow(x, d + lo, cols, s + lo, hi - lo);
-                    else for (int i = lo; i < hi; i++) x[d + i * w.sW()] += cols[s + i];
-                }
-            }
-        }
-    }
-
-    static void col2im(double[] cols, int co, double[] x, int xo, int h, int wd, ConvOps.Window w, int ow, int y0, int y1) {
-        int lb = (y1 - y0) * ow;
-        for (int ki = 0; ki < w.kH(); ki++) {
-            for (int kj = 0; kj < w.kW(); kj++) {
-                int row = co + (ki * w.kW() + kj) * lb;
-                int iw0 = kj * w.dW() - w.pW();
-                int lo = firstValid(iw0, w.sW(), ow), hi = endValid(iw0, w.sW(), wd, ow, lo);
-                for (int y = y0; y < y1; y++) {
-                    int ih = y * w.sH() - w.pH() + ki * w.dH();
-                    if (ih < 0 || ih >= h) continue;
-                    int d = xo + ih * wd + iw0, s = row + (y - y0) * ow;
-                    if (w.sW() == 1) Pointwise.accumulateRow(x, d + lo, cols, s + lo, hi - lo);
-                    else for (int i = lo; i < hi; i++) x[d + i * w.sW()] += cols[s + i];
+                    else addStrided(x, d + lo * w.sW(), w.sW(), cols, s + lo, hi - lo);
                 }
             }
         }
@@ -114,7 +93,7 @@ final class Im2Col {
      * {@code (y − y0)·ow + x} holds, for each group g of {@code cg} channels, the window in (ki, kj, channel) order at
      * column {@code g·kH·kW·cg + (ki·kW + kj)·cg + channel}. Channels-last makes each (ki, kj) one contiguous copy.
      */
-    static void im2colT(Object xt, Object out, int c, int cg, int h, int wd, ConvOps.Window w, int ow, int y0, int y1) {
+    static void im2colT(Object xt, Object out, int c, int cg, int h, int wd, ConvWindow w, int ow, int y0, int y1) {
         int kk = w.kH() * w.kW(), ld = c * kk, groups = c / cg;
         if (groups == 1 && w.dW() == 1) {
             // A kernel row's kW pixels are adjacent in xt and in the output row: one copy of kW·c values.
@@ -167,6 +146,17 @@ final class Im2Col {
         } else {
             double[] x = (double[]) src, o = (double[]) dst;
             for (int i = 0; i < n; i++) o[d + i * ds] = x[s + i * ss];
+        }
+    }
+
+    /** {@code dst[d + i·ds] += src[s + i]} for i in [0, n), both float[] or both double[]. */
+    private static void addStrided(Object dst, int d, int ds, Object src, int s, int n) {
+        if (dst instanceof float[] o) {
+            float[] f = (float[]) src;
+            for (int i = 0; i < n; i++) o[d + i * ds] += f[s + i];
+        } else {
+            double[] o = (double[]) dst, x = (double[]) src;
+            for (int i = 0; i < n; i++) o[d + i * ds] += x[s + i];
         }
     }
 

@@ -1,0 +1,77 @@
+// twin: float -> FloatSimdRecurrent
+package io.chainrule.tensor;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector bodies of {@link DoubleRecurrentRows}: the same operations in the same order as the scalar loops there, so
+ * each lane equals the scalar result bit for bit. Each method covers whole vectors of one row and returns how many
+ * columns it did; the caller finishes the row.
+ *
+ * <p>Only loaded after {@link Simd#ENABLED} confirmed that {@code jdk.incubator.vector} is resolvable.
+ */
+final class DoubleSimdRecurrent {
+    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+
+    private DoubleSimdRecurrent() {}
+
+    /** c = f·cPrev + i·g from one row of activations (i, f, g, o). */
+    static int cellState(double[] acts, int a, double[] cPrev, int cp, double[] c, int co, int hidden) {
+        int end = S.loopBound(hidden), step = S.length();
+        for (int j = 0; j < end; j += step) {
+            DoubleVector i = DoubleVector.fromArray(S, acts, a + j);
+            DoubleVector f = DoubleVector.fromArray(S, acts, a + hidden + j);
+            DoubleVector u = DoubleVector.fromArray(S, acts, a + 2 * hidden + j);
+            f.mul(DoubleVector.fromArray(S, cPrev, cp + j)).add(i.mul(u)).intoArray(c, co + j);
+        }
+        return end;
+    }
+
+    /** The backward of one LSTM row ({@link DoubleRecurrentRows#lstmBackward}). */
+    static int lstmBackward(double[] acts, int a, double[] cPrev, int cp, double[] tcs, int tco, double[] dhOut, int dho,
+                            double[] dhNext, int dhn, double[] dc, int dco, double[] dGates, int d, int hidden) {
+        int end = S.loopBound(hidden), step = S.length();
+        DoubleVector one = DoubleVector.broadcast(S, 1d);
+        for (int j = 0; j < end; j += step) {
+            DoubleVector i = DoubleVector.fromArray(S, acts, a + j);
+            DoubleVector f = DoubleVector.fromArray(S, acts, a + hidden + j);
+            DoubleVector u = DoubleVector.fromArray(S, acts, a + 2 * hidden + j);
+            DoubleVector o = DoubleVector.fromArray(S, acts, a + 3 * hidden + j);
+            DoubleVector tc = DoubleVector.fromArray(S, tcs, tco + j);
+            DoubleVector dh = DoubleVector.fromArray(S, dhOut, dho + j).add(DoubleVector.fromArray(S, dhNext, dhn + j));
+            DoubleVector dct = DoubleVector.fromArray(S, dc, dco + j).add(dh.mul(o).mul(one.sub(tc.mul(tc))));
+            dct.mul(u).mul(i.mul(one.sub(i))).intoArray(dGates, d + j);
+            dct.mul(DoubleVector.fromArray(S, cPrev, cp + j)).mul(f.mul(one.sub(f))).intoArray(dGates, d + hidden + j);
+            dct.mul(i).mul(one.sub(u.mul(u))).intoArray(dGates, d + 2 * hidden + j);
+            dh.mul(tc).mul(o.mul(one.sub(o))).intoArray(dGates, d + 3 * hidden + j);
+            dct.mul(f).intoArray(dc, dco + j);
+        }
+        return end;
+    }
+
+    /** The backward of one GRU row ({@link DoubleRecurrentRows#gruBackward}); {@code dh} becomes the direct part dh'·z. */
+    static int gruBackward(double[] acts, int a, double[] ghn, int gn, double[] hPrev, int hp, double[] dhOut, int dho,
+                           double[] dh, int dhn, double[] dGi, double[] dGh, int d, int hidden) {
+        int end = S.loopBound(hidden), step = S.length();
+        DoubleVector one = DoubleVector.broadcast(S, 1d);
+        for (int j = 0; j < end; j += step) {
+            DoubleVector r = DoubleVector.fromArray(S, acts, a + j);
+            DoubleVector z = DoubleVector.fromArray(S, acts, a + hidden + j);
+            DoubleVector n = DoubleVector.fromArray(S, acts, a + 2 * hidden + j);
+            DoubleVector dht = DoubleVector.fromArray(S, dhOut, dho + j).add(DoubleVector.fromArray(S, dh, dhn + j));
+            DoubleVector dn = dht.mul(one.sub(z)), dz = dht.mul(DoubleVector.fromArray(S, hPrev, hp + j).sub(n));
+            dht.mul(z).intoArray(dh, dhn + j);
+            DoubleVector dnp = dn.mul(one.sub(n.mul(n)));
+            DoubleVector drp = dnp.mul(DoubleVector.fromArray(S, ghn, gn + j)).mul(r.mul(one.sub(r)));
+            DoubleVector dzp = dz.mul(z.mul(one.sub(z)));
+            drp.intoArray(dGi, d + j);
+            dzp.intoArray(dGi, d + hidden + j);
+            dnp.intoArray(dGi, d + 2 * hidden + j);
+            drp.intoArray(dGh, d + j);
+            dzp.intoArray(dGh, d + hidden + j);
+            dnp.mul(r).intoArray(dGh, d + 2 * hidden + j);
+        }
+        return end;
+    }
+}
