@@ -138,7 +138,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         Evaluation ev = Evaluation.of(model, set, ck.classes(), topK(ck.classes()));
 
-        Path dir = Files2.prepareOutputDir(out != null ? out : ck.dir());
+        Path dir = FileChecks.prepareOutputDir(out != null ? out : ck.dir());
         Path png = dir.resolve("confusion.png");
         String title = String.format(Locale.ROOT, "%s (%s): accuracy %.2f%% on %,d examples", loaded.name(), which,
                 100 * ev.accuracy(), ev.examples());

@@ -51,14 +51,14 @@ final class ExportCommand implements Callable<Integer> {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new CliException("cannot create " + dir + ": " + Files2.describe(e));
+            throw new CliException("cannot create " + dir + ": " + FileChecks.describe(e));
         }
         long start = System.nanoTime();
         try {
             Onnx.export(model, Tensor.zeros(shape), target);
             OnnxRunInfo.addMetadata(target, OnnxRunInfo.of(ck));
         } catch (IOException e) {
-            throw new CliException("cannot write " + onnx + ": " + Files2.describe(e));
+            throw new CliException("cannot write " + onnx + ": " + FileChecks.describe(e));
         }
         double ms = (System.nanoTime() - start) / 1e6;
         PrintWriter o = spec.commandLine().getOut();

@@ -61,7 +61,7 @@ final class OnnxEval {
         Evaluation ev = Evaluation.of(model, set, classes, c.topK(classes));
         String[] names = info.classNames() != null && info.classNames().length == classes ? info.classNames()
                 : classes == loaded.classes() ? loaded.classNames() : numbered(classes);
-        Path dir = Files2.prepareOutputDir(c.out != null ? c.out : file.toAbsolutePath().getParent());
+        Path dir = FileChecks.prepareOutputDir(c.out != null ? c.out : file.toAbsolutePath().getParent());
         Path png = dir.resolve("confusion.png");
         String title = String.format(Locale.ROOT, "%s (%s): accuracy %.2f%% on %,d examples", loaded.name(), which,
                 100 * ev.accuracy(), ev.examples());

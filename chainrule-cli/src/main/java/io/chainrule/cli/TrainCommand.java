@@ -261,7 +261,7 @@ final class TrainCommand implements Callable<Integer> {
         boolean interactive = System.console() != null && !quiet && !json;
         int every = logEvery != null ? Math.max(1, logEvery) : config.epochs() <= 30 ? 1 : (config.epochs() + 19) / 20;
         // The output folder is made (or a run in it replaced) only once the data and the model are known to be fine.
-        Files2.prepareOutputDir(dir);
+        FileChecks.prepareOutputDir(dir);
         java.io.Closeable folderLock = RunFolder.lock(dir); // held until this command returns
         TrainRun run;
         io.chainrule.cli.live.TrainObserver observer;

@@ -5,7 +5,7 @@ import io.chainrule.Generator;
 import io.chainrule.Tensor;
 import io.chainrule.autograd.Autograd;
 import io.chainrule.cli.CliException;
-import io.chainrule.cli.Files2;
+import io.chainrule.cli.FileChecks;
 import io.chainrule.cli.Fmt;
 import io.chainrule.cli.graph.Graphviz;
 import io.chainrule.data.Batch;
