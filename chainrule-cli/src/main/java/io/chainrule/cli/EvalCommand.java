@@ -108,8 +108,8 @@ final class EvalCommand implements Callable<Integer> {
             throw new CliException("the run in " + ck.dir() + " held no validation examples out (--val-split 0)");
         }
         if (!Arrays.equals(loaded.inputShape(), ck.inputShape())) {
-            throw new CliException("the checkpoint's model takes inputs of shape " + Fmt.shape(ck.inputShape()) + " ("
-                    + tc.data() + ") but " + loaded.name() + " has " + Fmt.shape(loaded.inputShape()));
+            throw new CliException("the checkpoint's model takes inputs of shape " + HumanFormat.shape(ck.inputShape()) + " ("
+                    + tc.data() + ") but " + loaded.name() + " has " + HumanFormat.shape(loaded.inputShape()));
         }
         boolean file = !DataSource.NAMED.contains(d);
         if (file ? loaded.classes() > ck.classes() : loaded.classes() != ck.classes()) {

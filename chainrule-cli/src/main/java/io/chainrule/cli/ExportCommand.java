@@ -64,7 +64,7 @@ final class ExportCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         o.printf(java.util.Locale.ROOT, "wrote %s (%,d bytes, opset %d, %.0f ms): input [batch, %s] float32, output "
                         + "[batch, %d] logits (%s)%n", onnx, Files.size(target), Onnx.OPSET, ms,
-                Fmt.shape(ck.inputShape()).replaceAll("^\\[|\\]$", ""), ck.classes(), ck.config().model());
+                HumanFormat.shape(ck.inputShape()).replaceAll("^\\[|\\]$", ""), ck.classes(), ck.config().model());
         o.flush();
         return 0;
     }

@@ -43,8 +43,8 @@ final class OnnxEval {
                 new int[0], "relu", "adam", 0.01, 1, 0, false, s);
         LoadedData loaded = DataSource.load(dc, sameData ? info.mean() : null, sameData ? info.std() : null);
         if (info.inputShape() != null && !Arrays.equals(info.inputShape(), loaded.inputShape())) {
-            throw new CliException(file + " takes examples of shape " + Fmt.shape(info.inputShape()) + " but "
-                    + loaded.name() + " has " + Fmt.shape(loaded.inputShape()));
+            throw new CliException(file + " takes examples of shape " + HumanFormat.shape(info.inputShape()) + " but "
+                    + loaded.name() + " has " + HumanFormat.shape(loaded.inputShape()));
         }
         int classes = info.classes() > 0 ? info.classes() : loaded.classes();
         if (loaded.classes() > classes) {

@@ -235,8 +235,8 @@ final class TrainCommand implements Callable<Integer> {
         LoadedData loaded = (ckpt == null ? DataSource.load(config, standardize) : DataSource.load(config, ckpt.mean(), ckpt.std()))
                 .splitValidation(validation.split(), config.seed()).to(tuning.elementType());
         if (ckpt != null && (!Arrays.equals(loaded.inputShape(), ckpt.inputShape()) || loaded.classes() != ckpt.classes())) {
-            throw new CliException("the data " + config.data() + " now has input " + Fmt.shape(loaded.inputShape()) + " and "
-                    + loaded.classes() + " classes, but the checkpoint was trained on " + Fmt.shape(ckpt.inputShape())
+            throw new CliException("the data " + config.data() + " now has input " + HumanFormat.shape(loaded.inputShape()) + " and "
+                    + loaded.classes() + " classes, but the checkpoint was trained on " + HumanFormat.shape(ckpt.inputShape())
                     + " and " + ckpt.classes());
         }
         tuning.checkFor(loaded);
