@@ -1,7 +1,7 @@
 package io.chainrule.nn;
 
 import io.chainrule.DType;
-import io.chainrule.NnOps;
+import io.chainrule.LayerPrimitives;
 import io.chainrule.Tensor;
 
 import java.util.ArrayList;
@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * What the recurrent layers and cells share: argument checks, initial states and the layer stack, with each layer's
- * recurrence one fused op ({@link NnOps#rnn}, {@link NnOps#lstm}, {@link NnOps#gru}; a cell is a sequence of one
+ * recurrence one fused op ({@link LayerPrimitives#rnn}, {@link LayerPrimitives#lstm}, {@link LayerPrimitives#gru}; a cell is a sequence of one
  * step). Gate order and equations are PyTorch's:
  * <pre>
  * RNN:  h' = act(W_ih x + b_ih + W_hh h + b_hh)                                  act = tanh or relu
@@ -69,10 +69,10 @@ final class Recurrence {
      */
     private static Tensor layer(Kind kind, Weights w, Tensor x, Tensor h, Tensor c) {
         return switch (kind) {
-            case LSTM -> NnOps.lstm(x, h, c, w.wIh(), w.wHh(), w.bIh(), w.bHh());
-            case GRU -> NnOps.gru(x, h, w.wIh(), w.wHh(), w.bIh(), w.bHh());
-            case RNN_TANH -> NnOps.rnn(x, h, w.wIh(), w.wHh(), w.bIh(), w.bHh(), "tanh");
-            case RNN_RELU -> NnOps.rnn(x, h, w.wIh(), w.wHh(), w.bIh(), w.bHh(), "relu");
+            case LSTM -> LayerPrimitives.lstm(x, h, c, w.wIh(), w.wHh(), w.bIh(), w.bHh());
+            case GRU -> LayerPrimitives.gru(x, h, w.wIh(), w.wHh(), w.bIh(), w.bHh());
+            case RNN_TANH -> LayerPrimitives.rnn(x, h, w.wIh(), w.wHh(), w.bIh(), w.bHh(), "tanh");
+            case RNN_RELU -> LayerPrimitives.rnn(x, h, w.wIh(), w.wHh(), w.bIh(), w.bHh(), "relu");
         };
     }
 
