@@ -7,9 +7,9 @@ import io.chainrule.tensor.Shapes;
 
 import java.util.Arrays;
 
-import static io.chainrule.Graph.inputs;
-import static io.chainrule.Graph.record;
-import static io.chainrule.Graph.traced;
+import static io.chainrule.Recorder.inputs;
+import static io.chainrule.Recorder.record;
+import static io.chainrule.Recorder.traced;
 
 /**
  * Indexing ops, each forward next to its derivative. They come in adjoint pairs — indexSelect/indexAdd and

@@ -24,7 +24,7 @@ public final class LayerPrimitives {
      * its inputs returned as is. Returns {@code out}.
      */
     public static Tensor named(Tensor out, String name) {
-        return Graph.named(out, name);
+        return Recorder.named(out, name);
     }
 
     /**

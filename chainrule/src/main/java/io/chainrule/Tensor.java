@@ -35,7 +35,7 @@ public final class Tensor {
     // Autograd state. A tensor that requires grad is a leaf (no gradFn) or the output of a recorded op.
     private boolean requiresGrad;
     private Node gradFn;
-    private Graph.AccumulateGrad accumulator;
+    private Recorder.AccumulateGrad accumulator;
     private Tensor grad;
     /** Set by {@link #retainGrad()}: fills {@link #grad} from the gradient reaching {@link #gradFn}. */
     private java.util.function.Consumer<Tensor> retainGradHook;
@@ -420,7 +420,7 @@ public final class Tensor {
             throw new IllegalArgumentException("t: expects a tensor with <= 2 dimensions, got shape " + Arrays.toString(shape)
                     + "; use transpose(dim0, dim1)");
         }
-        return shape.length < 2 ? ShapeOps.alias(this, "TBackward0") : Graph.named(transpose(0, 1), "TBackward0");
+        return shape.length < 2 ? ShapeOps.alias(this, "TBackward0") : Recorder.named(transpose(0, 1), "TBackward0");
     }
 
     // ---------------------------------------------------------------------------------------------------- shape
@@ -479,8 +479,8 @@ public final class Tensor {
     public Tensor var() { return ReduceOps.var(this); }
     public Tensor var(int dim, boolean keepDim) { return ReduceOps.var(this, dim, keepDim); }
     /** Unbiased standard deviation, as PyTorch. */
-    public Tensor std() { return Graph.named(var().sqrt(), "StdBackward0"); }
-    public Tensor std(int dim, boolean keepDim) { return Graph.named(var(dim, keepDim).sqrt(), "StdBackward0"); }
+    public Tensor std() { return Recorder.named(var().sqrt(), "StdBackward0"); }
+    public Tensor std(int dim, boolean keepDim) { return Recorder.named(var(dim, keepDim).sqrt(), "StdBackward0"); }
     /** log(Σ exp(x)), computed without overflow. */
     public Tensor logSumExp() { return ReduceOps.logSumExp(this); }
     public Tensor logSumExp(int dim, boolean keepDim) { return ReduceOps.logSumExp(this, dim, keepDim); }
@@ -553,7 +553,7 @@ public final class Tensor {
     public Node gradNode() {
         if (!requiresGrad) return null;
         if (gradFn != null) return gradFn;
-        if (accumulator == null) accumulator = new Graph.AccumulateGrad(this);
+        if (accumulator == null) accumulator = new Recorder.AccumulateGrad(this);
         return accumulator;
     }
 

@@ -7,8 +7,8 @@ import io.chainrule.autograd.OpTracer;
 import java.util.Arrays;
 
 /** Records ops into the graph: the one place where a forward result gets its {@code grad_fn}. */
-final class Graph {
-    private Graph() {}
+final class Recorder {
+    private Recorder() {}
 
     /**
      * A backward rule written in tensor ops (so it is itself differentiable): the input gradients given the output
