@@ -1,7 +1,6 @@
 package io.chainrule;
 
 import io.chainrule.autograd.GradMode;
-import io.chainrule.autograd.OpTracer;
 import io.chainrule.tensor.Loops;
 import io.chainrule.tensor.Pointwise.Binary;
 import io.chainrule.tensor.Shapes;

@@ -1,6 +1,5 @@
 package io.chainrule;
 
-import io.chainrule.autograd.OpTracer;
 import io.chainrule.autograd.Autograd;
 import io.chainrule.tensor.Loops;
 import io.chainrule.tensor.Shapes;

@@ -1,6 +1,5 @@
 package io.chainrule;
 
-import io.chainrule.autograd.OpTracer;
 import io.chainrule.tensor.Reduce;
 import io.chainrule.tensor.Shapes;
 

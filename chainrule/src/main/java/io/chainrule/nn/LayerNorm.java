@@ -2,7 +2,7 @@ package io.chainrule.nn;
 
 import io.chainrule.LayerPrimitives;
 import io.chainrule.Tensor;
-import io.chainrule.autograd.OpTracer;
+import io.chainrule.OpTracer;
 
 import java.util.Arrays;
 
