@@ -137,7 +137,10 @@ class ModuleBoundaryTest {
         try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
             Iterable<? extends JavaFileObject> units = files.getJavaFileObjects(src.resolve("module-info.java"),
                     src.resolve("app/Main.java"));
-            List<String> options = List.of("--module-path", moduleLocation().toString(), "-d", dir.resolve("out").toString());
+            // An empty class path: javac would otherwise take this JVM's, where the kernels lie in the unnamed module.
+            Path empty = Files.createDirectories(dir.resolve("empty"));
+            List<String> options = List.of("--module-path", moduleLocation().toString(), "--class-path", empty.toString(),
+                    "-d", dir.resolve("out").toString());
             javac.getTask(null, files, diagnostics, options, null, units).call();
         } catch (IOException e) {
             throw new AssertionError("javac's file manager failed", e);
