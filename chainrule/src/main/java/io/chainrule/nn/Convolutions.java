@@ -2,8 +2,8 @@ package io.chainrule.nn;
 
 import io.chainrule.DType;
 import io.chainrule.LayerPrimitives;
-import io.chainrule.Tensor;
 import io.chainrule.OpTracer;
+import io.chainrule.Tensor;
 
 import java.util.Arrays;
 

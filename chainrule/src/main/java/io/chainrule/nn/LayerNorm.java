@@ -1,8 +1,8 @@
 package io.chainrule.nn;
 
 import io.chainrule.LayerPrimitives;
-import io.chainrule.Tensor;
 import io.chainrule.OpTracer;
+import io.chainrule.Tensor;
 
 import java.util.Arrays;
 
