@@ -1,6 +1,5 @@
 package io.chainrule;
 
-import io.chainrule.autograd.OpTracer;
 import io.chainrule.tensor.ConvGemm;
 import io.chainrule.tensor.ConvWindow;
 import io.chainrule.tensor.Im2Col;
@@ -11,9 +10,9 @@ import io.chainrule.tensor.Shapes;
 
 import java.util.Arrays;
 
-import static io.chainrule.Graph.inputs;
-import static io.chainrule.Graph.record;
-import static io.chainrule.Graph.traced;
+import static io.chainrule.Recorder.inputs;
+import static io.chainrule.Recorder.record;
+import static io.chainrule.Recorder.traced;
 
 /**
  * The primitives behind convolution and pooling, each forward next to its derivative. They come in adjoint pairs —

@@ -13,6 +13,7 @@ import java.util.Arrays;
  * contiguous (a non-contiguous gradient is copied first).
  * <pre>{@code FusedUpdates.sgd(p, p.grad(), null, new Updates.Sgd(0.01, 0, 0, 1, false, false));}</pre>
  */
+@SuppressWarnings("exports") // the settings are the kernels' own type, not exported: only the library calls these
 public final class FusedUpdates {
     private FusedUpdates() {}
 

@@ -1,15 +1,14 @@
 package io.chainrule;
 
 import io.chainrule.autograd.GradMode;
-import io.chainrule.autograd.OpTracer;
 import io.chainrule.tensor.Loops;
 import io.chainrule.tensor.Pointwise.Binary;
 import io.chainrule.tensor.Shapes;
 
 import java.util.Arrays;
 
-import static io.chainrule.Graph.inputs;
-import static io.chainrule.Graph.record;
+import static io.chainrule.Recorder.inputs;
+import static io.chainrule.Recorder.record;
 
 /**
  * In-place ops ({@code addi}, {@code muli}, {@code copyFrom}, ...). Each bumps the storage's version, so a backward
@@ -88,7 +87,7 @@ final class InPlaceOps {
     static Tensor binary(Tensor self, Tensor other, Kind kind) {
         checkTarget(kind, self, other);
         checkWritable(kind.op, self, other);
-        boolean recording = Graph.recording(self, other);
+        boolean recording = Recorder.recording(self, other);
         Tensor old = recording && kind != Kind.ADD && kind != Kind.SUB ? self.cloneRaw() : null;
         Tensor src = other.castRaw(self.dtype);
         boolean direct = self.dtype.isFloatingPoint() && self.isContiguous() && src.storage != self.storage;
@@ -132,7 +131,7 @@ final class InPlaceOps {
         checkWritable("fill", self, null);
         self.fillRaw(v);
         self.storage.bumpVersion();
-        if (Graph.recording(self)) {
+        if (Recorder.recording(self)) {
             // Constant now: gradients stop here.
             return record(self, "FillBackward0", (g, need) -> new Tensor[] {null}, inputs(self));
         }
@@ -144,7 +143,7 @@ final class InPlaceOps {
     /** Refuses a write that autograd would have to record: these ops have no backward. */
     private static void checkNotRecorded(String op, Tensor self, Tensor other) {
         checkWritable(op, self, other);
-        if (Graph.recording(self, other)) {
+        if (Recorder.recording(self, other)) {
             throw new IllegalStateException(op + ": has no derivative and cannot be recorded (the tensor of shape "
                     + Arrays.toString(self.shape) + " requires grad); use it inside Autograd.noGrad() on tensors that "
                     + "don't require grad, or the out-of-place op");

@@ -1,15 +1,14 @@
 package io.chainrule;
 
-import io.chainrule.autograd.OpTracer;
 import io.chainrule.autograd.Autograd;
 import io.chainrule.tensor.Loops;
 import io.chainrule.tensor.Shapes;
 
 import java.util.Arrays;
 
-import static io.chainrule.Graph.inputs;
-import static io.chainrule.Graph.record;
-import static io.chainrule.Graph.traced;
+import static io.chainrule.Recorder.inputs;
+import static io.chainrule.Recorder.record;
+import static io.chainrule.Recorder.traced;
 
 /**
  * Indexing ops, each forward next to its derivative. They come in adjoint pairs — indexSelect/indexAdd and

@@ -6,8 +6,8 @@ import io.chainrule.tensor.Shapes;
 
 import java.util.Arrays;
 
-import static io.chainrule.Graph.inputs;
-import static io.chainrule.Graph.record;
+import static io.chainrule.Recorder.inputs;
+import static io.chainrule.Recorder.record;
 
 /**
  * Matrix products, forward next to derivative: for Y = X·W, dX = dY·Wᵀ and dW = Xᵀ·dY. Every product goes through
@@ -27,13 +27,13 @@ final class LinalgOps {
         int[] as = a.shape, bs = b.shape;
         if (ra == 1 && rb == 1) {
             checkInner(as, bs, a.shape[0], b.shape[0]);
-            return Graph.named(batched(a.unsqueeze(0), b.unsqueeze(1), as, bs).reshape().ownsStorage(), "DotBackward0");
+            return Recorder.named(batched(a.unsqueeze(0), b.unsqueeze(1), as, bs).reshape().ownsStorage(), "DotBackward0");
         }
         // views of a fresh product: the result is the only handle on that storage
         if (ra == 1) return batched(a.unsqueeze(0), b, as, bs).squeeze(-2).ownsStorage();
         if (rb == 1) {
             Tensor product = batched(a, b.unsqueeze(1), as, bs).squeeze(-1).ownsStorage();
-            return ra == 2 ? Graph.named(product, "MvBackward0") : product;
+            return ra == 2 ? Recorder.named(product, "MvBackward0") : product;
         }
         return batched(a, b, as, bs);
     }

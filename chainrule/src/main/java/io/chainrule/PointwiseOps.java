@@ -1,15 +1,14 @@
 package io.chainrule;
 
-import io.chainrule.autograd.OpTracer;
 import io.chainrule.tensor.Loops;
 import io.chainrule.tensor.Pointwise.Binary;
 import io.chainrule.tensor.Pointwise.Compare;
 import io.chainrule.tensor.Pointwise.Unary;
 import io.chainrule.tensor.Shapes;
 
-import static io.chainrule.Graph.inputs;
-import static io.chainrule.Graph.record;
-import static io.chainrule.Graph.traced;
+import static io.chainrule.Recorder.inputs;
+import static io.chainrule.Recorder.record;
+import static io.chainrule.Recorder.traced;
 
 /**
  * Elementwise ops, each forward next to its derivative. Backward rules are written in tensor ops, so they are

@@ -11,8 +11,8 @@ import io.chainrule.tensor.RnnKernels;
 
 import java.util.Arrays;
 
-import static io.chainrule.Graph.inputs;
-import static io.chainrule.Graph.record;
+import static io.chainrule.Recorder.inputs;
+import static io.chainrule.Recorder.record;
 
 /**
  * A recurrent layer over a whole sequence as one op (PyTorch's fused RNN, LSTM and GRU, gate orders as there), forward

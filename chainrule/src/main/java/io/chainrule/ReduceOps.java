@@ -1,14 +1,13 @@
 package io.chainrule;
 
-import io.chainrule.autograd.OpTracer;
 import io.chainrule.tensor.Reduce;
 import io.chainrule.tensor.Shapes;
 
 import java.util.Arrays;
 
-import static io.chainrule.Graph.inputs;
-import static io.chainrule.Graph.record;
-import static io.chainrule.Graph.traced;
+import static io.chainrule.Recorder.inputs;
+import static io.chainrule.Recorder.record;
+import static io.chainrule.Recorder.traced;
 
 /**
  * Reductions and softmax, each forward next to its derivative. Gradients of a reduction are broadcast back with
@@ -84,14 +83,14 @@ final class ReduceOps {
 
     static Tensor mean(Tensor x) {
         requireFloat("mean", x);
-        return Graph.named(x.sum().div(Math.max(x.numel(), 0)), "MeanBackward0");
+        return Recorder.named(x.sum().div(Math.max(x.numel(), 0)), "MeanBackward0");
     }
 
     static Tensor mean(Tensor x, int dim, boolean keepDim) {
         requireFloat("mean", x);
         int d = Shapes.normalizeDim("mean", dim, x.shape.length);
         int n = x.shape.length == 0 ? 1 : x.shape[d];
-        return Graph.named(x.sum(d, keepDim).div(n), "MeanBackward1");
+        return Recorder.named(x.sum(d, keepDim).div(n), "MeanBackward1");
     }
 
     /** Sums a broadcast tensor down to {@code target} (the adjoint of broadcasting). */
@@ -216,7 +215,7 @@ final class ReduceOps {
     static Tensor var(Tensor x) {
         requireFloat("var", x);
         Tensor centered = x.sub(x.mean());
-        return Graph.named(centered.square().sum().div(x.numel() - 1), "VarBackward0");
+        return Recorder.named(centered.square().sum().div(x.numel() - 1), "VarBackward0");
     }
 
     static Tensor var(Tensor x, int dim, boolean keepDim) {
@@ -224,14 +223,14 @@ final class ReduceOps {
         int d = Shapes.normalizeDim("var", dim, x.shape.length);
         int n = x.shape.length == 0 ? 1 : x.shape[d];
         Tensor centered = x.sub(x.mean(d, true));
-        return Graph.named(centered.square().sum(d, keepDim).div(n - 1), "VarBackward0");
+        return Recorder.named(centered.square().sum(d, keepDim).div(n - 1), "VarBackward0");
     }
 
     /** m + log Σ exp(x − m) with m the (detached) max; an all −inf slice gives −inf, not NaN. */
     static Tensor logSumExp(Tensor x) {
         requireFloat("logSumExp", x);
         Tensor m = finiteOrZero(x.detach().max());
-        return Graph.named(x.sub(m).exp().sum().log().add(m), "LogsumexpBackward0");
+        return Recorder.named(x.sub(m).exp().sum().log().add(m), "LogsumexpBackward0");
     }
 
     static Tensor logSumExp(Tensor x, int dim, boolean keepDim) {
@@ -239,7 +238,7 @@ final class ReduceOps {
         int d = Shapes.normalizeDim("logSumExp", dim, x.shape.length);
         Tensor m = finiteOrZero(x.detach().max(d, true));
         Tensor lse = x.sub(m).exp().sum(d, true).log().add(m);
-        return Graph.named(keepDim ? lse : lse.squeeze(d).ownsStorage(), "LogsumexpBackward0");
+        return Recorder.named(keepDim ? lse : lse.squeeze(d).ownsStorage(), "LogsumexpBackward0");
     }
 
     private static Tensor finiteOrZero(Tensor m) {

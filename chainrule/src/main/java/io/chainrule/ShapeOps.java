@@ -1,6 +1,5 @@
 package io.chainrule;
 
-import io.chainrule.autograd.OpTracer;
 import io.chainrule.tensor.Loops;
 import io.chainrule.tensor.Shapes;
 
@@ -8,9 +7,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import static io.chainrule.Graph.inputs;
-import static io.chainrule.Graph.record;
-import static io.chainrule.Graph.traced;
+import static io.chainrule.Recorder.inputs;
+import static io.chainrule.Recorder.record;
+import static io.chainrule.Recorder.traced;
 
 /**
  * Shape ops, each forward next to its derivative. Most are views (shared storage, new strides); the gradient of a
@@ -296,7 +295,7 @@ final class ShapeOps {
             throw new IllegalArgumentException("select: index " + index + " is out of range for dimension " + d
                     + " of size " + x.shape[d] + " (shape " + Arrays.toString(x.shape) + ")");
         }
-        return Graph.named(x.narrow(d, i, 1).squeeze(d), "SelectBackward0");
+        return Recorder.named(x.narrow(d, i, 1).squeeze(d), "SelectBackward0");
     }
 
     static List<Tensor> split(Tensor x, int size, int dim) {
@@ -305,7 +304,7 @@ final class ShapeOps {
         if (size <= 0) throw new IllegalArgumentException("split: size must be positive, got " + size);
         List<Tensor> parts = new ArrayList<>();
         for (int s = 0; s < x.shape[d]; s += size) {
-            parts.add(Graph.named(x.narrow(d, s, Math.min(size, x.shape[d] - s)), "SplitBackward0"));
+            parts.add(Recorder.named(x.narrow(d, s, Math.min(size, x.shape[d] - s)), "SplitBackward0"));
         }
         if (parts.isEmpty()) parts.add(x);
         return parts;
@@ -369,6 +368,6 @@ final class ShapeOps {
             }
             expanded.add(t.unsqueeze(d));
         }
-        return Graph.named(cat(expanded, d), "StackBackward0");
+        return Recorder.named(cat(expanded, d), "StackBackward0");
     }
 }

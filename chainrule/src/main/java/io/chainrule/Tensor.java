@@ -1,6 +1,8 @@
 package io.chainrule;
 
+import io.chainrule.autograd.AccumulateGrad;
 import io.chainrule.autograd.Autograd;
+import io.chainrule.autograd.Differentiable;
 import io.chainrule.autograd.GradMode;
 import io.chainrule.autograd.Node;
 import io.chainrule.tensor.Loops;
@@ -25,7 +27,7 @@ import java.util.List;
  * through one is seen by the other. Every op takes NumPy broadcasting and PyTorch's type promotion; every bad
  * argument fails with an {@link IllegalArgumentException} naming the op and the shapes.
  */
-public final class Tensor {
+public final class Tensor extends Differentiable<Tensor> {
     final Storage storage;
     final DType dtype;
     final int[] shape;
@@ -34,8 +36,8 @@ public final class Tensor {
 
     // Autograd state. A tensor that requires grad is a leaf (no gradFn) or the output of a recorded op.
     private boolean requiresGrad;
-    private Node gradFn;
-    private Graph.AccumulateGrad accumulator;
+    private Node<Tensor> gradFn;
+    private AccumulateGrad<Tensor> accumulator;
     private Tensor grad;
     /** Set by {@link #retainGrad()}: fills {@link #grad} from the gradient reaching {@link #gradFn}. */
     private java.util.function.Consumer<Tensor> retainGradHook;
@@ -420,7 +422,7 @@ public final class Tensor {
             throw new IllegalArgumentException("t: expects a tensor with <= 2 dimensions, got shape " + Arrays.toString(shape)
                     + "; use transpose(dim0, dim1)");
         }
-        return shape.length < 2 ? ShapeOps.alias(this, "TBackward0") : Graph.named(transpose(0, 1), "TBackward0");
+        return shape.length < 2 ? ShapeOps.alias(this, "TBackward0") : Recorder.named(transpose(0, 1), "TBackward0");
     }
 
     // ---------------------------------------------------------------------------------------------------- shape
@@ -479,8 +481,8 @@ public final class Tensor {
     public Tensor var() { return ReduceOps.var(this); }
     public Tensor var(int dim, boolean keepDim) { return ReduceOps.var(this, dim, keepDim); }
     /** Unbiased standard deviation, as PyTorch. */
-    public Tensor std() { return Graph.named(var().sqrt(), "StdBackward0"); }
-    public Tensor std(int dim, boolean keepDim) { return Graph.named(var(dim, keepDim).sqrt(), "StdBackward0"); }
+    public Tensor std() { return Recorder.named(var().sqrt(), "StdBackward0"); }
+    public Tensor std(int dim, boolean keepDim) { return Recorder.named(var(dim, keepDim).sqrt(), "StdBackward0"); }
     /** log(Σ exp(x)), computed without overflow. */
     public Tensor logSumExp() { return ReduceOps.logSumExp(this); }
     public Tensor logSumExp(int dim, boolean keepDim) { return ReduceOps.logSumExp(this, dim, keepDim); }
@@ -550,20 +552,17 @@ public final class Tensor {
      * The graph node gradients of this tensor flow into: its grad_fn, or for a leaf that requires grad the node
      * that accumulates into {@link #grad()}; null when it does not require grad. For tools that walk the graph.
      */
-    public Node gradNode() {
+    @Override
+    public Node<Tensor> gradNode() {
         if (!requiresGrad) return null;
         if (gradFn != null) return gradFn;
-        if (accumulator == null) accumulator = new Graph.AccumulateGrad(this);
+        if (accumulator == null) accumulator = new AccumulateGrad<>(this);
         return accumulator;
     }
 
     /** The accumulated gradient (same shape and dtype), or null. */
     public Tensor grad() {
         return grad;
-    }
-
-    void setGrad(Tensor g) {
-        grad = g;
     }
 
     /** Forgets the accumulated gradient ({@link #grad()} becomes null). */
@@ -610,13 +609,80 @@ public final class Tensor {
     }
 
     /** Makes this tensor the output of {@code node} (again, after an in-place op: a retainGrad hook moves along). */
-    void attach(Node node) {
+    void attach(Node<Tensor> node) {
         if (retainGradHook != null) {
             gradFn.removeGradHook(retainGradHook);
             node.addGradHook(retainGradHook);
         }
         this.gradFn = node;
         this.requiresGrad = true;
+    }
+
+    // ------------------------------------------------------------------------- the autograd engine's hooks
+
+    @Override
+    protected Tensor fitTo(int[] shape, Object dtype) {
+        Tensor g = Arrays.equals(this.shape, shape) ? this : sumToSize(shape);
+        return g.dtype == dtype ? g : g.to((DType) dtype);
+    }
+
+    @Override
+    protected boolean hasNaN() {
+        return isNan().any().item() != 0;
+    }
+
+    @Override
+    protected int version() {
+        return storage.version();
+    }
+
+    @Override
+    protected void accumulateGrad(Tensor g, boolean createGraph, boolean exclusive) {
+        Tensor current = grad;
+        if (createGraph) {
+            // clone, not g itself: the incoming gradient may be shared (as below), and must stay differentiable.
+            grad = current == null ? g.clone() : current.add(g);
+        } else if (current == null) {
+            // Kept as is only when nothing else can see it, since later backwards add into it in place: an add
+            // passes one tensor to both inputs, a view shares storage, a root seed is the caller's.
+            boolean keep = exclusive && !g.isView && g.offset == 0 && g.isContiguous() && g.dtype == dtype
+                    && g.storage.length() == g.numel();
+            grad = keep ? g.detach() : g.detach().cloneRaw();
+        } else {
+            current.accumulateRaw(g);
+        }
+    }
+
+    @Override
+    protected Tensor float64Copy() {
+        return dtype.isFloatingPoint() ? detach().to(DType.FLOAT64).clone().requiresGrad(requiresGrad) : this;
+    }
+
+    @Override
+    protected Tensor withValues(double[] values) {
+        return of(values).reshape(shape).to(dtype);
+    }
+
+    @Override
+    protected Tensor randomNormal(long seed) {
+        return randn(new Generator(seed), shape).to(dtype);
+    }
+
+    @Override
+    protected double element(int i) {
+        return detach().reshape(-1).narrow(0, i, 1).item();
+    }
+
+    @Override
+    protected void setElement(int i, double value) {
+        detach().reshape(-1).narrow(0, i, 1).fill(value);
+    }
+
+    @Override
+    protected Tensor flatJoin(List<Tensor> parts) {
+        List<Tensor> flat = new java.util.ArrayList<>(parts.size());
+        for (Tensor p : parts) flat.add(p.reshape(-1));
+        return cat(flat, 0);
     }
 
     // --------------------------------------------------------------------------------- raw helpers (no graph)

@@ -43,26 +43,26 @@ class ConvOpsTest {
         Tensor x = randn(1, 2, 3, 6, 7);
         int[][] configs = {{3, 3, 1, 1, 1, 1, 1, 1}, {2, 3, 2, 1, 0, 1, 1, 2}, {3, 2, 2, 3, 1, 0, 2, 1}, {1, 1, 1, 1, 0, 0, 1, 1}};
         for (int[] k : configs) {
-            Tensor cols = NnOps.unfold(x, a(k[0], k[1]), a(k[2], k[3]), a(k[4], k[5]), a(k[6], k[7]));
+            Tensor cols = LayerPrimitives.unfold(x, a(k[0], k[1]), a(k[2], k[3]), a(k[4], k[5]), a(k[6], k[7]));
             assertArrayEquals(naiveUnfold(x, k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7]), cols.toDoubleArray(), 0.0);
             assertEquals(3, cols.dim());
             assertEquals(3 * k[0] * k[1], cols.size(1));
         }
         // float32 runs the same loops on floats
         Tensor xf = x.to(DType.FLOAT32);
-        assertArrayEquals(NnOps.unfold(x, a(3), a(2), a(1), a(1)).to(DType.FLOAT32).toFloatArray(),
-                NnOps.unfold(xf, a(3), a(2), a(1), a(1)).toFloatArray(), 0f);
+        assertArrayEquals(LayerPrimitives.unfold(x, a(3), a(2), a(1), a(1)).to(DType.FLOAT32).toFloatArray(),
+                LayerPrimitives.unfold(xf, a(3), a(2), a(1), a(1)).toFloatArray(), 0f);
     }
 
     @Test
     void unfoldKnownValues() {
         // torch.nn.functional.unfold(torch.arange(9.).reshape(1, 1, 3, 3), 2) is [[0,1,3,4],[1,2,4,5],[3,4,6,7],[4,5,7,8]]
         Tensor x = Tensor.arange(0, 9, 1).reshape(1, 1, 3, 3);
-        Tensor cols = NnOps.unfold(x, a(2), a(1), a(0), a(1));
+        Tensor cols = LayerPrimitives.unfold(x, a(2), a(1), a(0), a(1));
         assertArrayEquals(new int[] {1, 4, 4}, cols.shape());
         assertArrayEquals(new float[] {0, 1, 3, 4, 1, 2, 4, 5, 3, 4, 6, 7, 4, 5, 7, 8}, cols.toFloatArray(), 0f);
         // fold of those columns counts each pixel once per window covering it: torch gives [[0,2,2],[6,16,10],[6,14,8]]
-        Tensor back = NnOps.fold(cols, a(3, 3), a(2), a(1), a(0), a(1));
+        Tensor back = LayerPrimitives.fold(cols, a(3, 3), a(2), a(1), a(0), a(1));
         assertArrayEquals(new float[] {0, 2, 2, 6, 16, 10, 6, 14, 8}, back.toFloatArray(), 0f);
     }
 
@@ -71,47 +71,47 @@ class ConvOpsTest {
         // <unfold(x), y> = <x, fold(y)> for every x, y: the defining property of the adjoint.
         int[] k = {2, 3}, s = {2, 1}, p = {1, 1}, d = {1, 2};
         Tensor x = randn(2, 2, 3, 5, 6);
-        Tensor cols = NnOps.unfold(x, k, s, p, d);
+        Tensor cols = LayerPrimitives.unfold(x, k, s, p, d);
         Tensor y = randn(3, cols.shape());
         double left = cols.mul(y).sum().item();
-        double right = x.mul(NnOps.fold(y, a(5, 6), k, s, p, d)).sum().item();
+        double right = x.mul(LayerPrimitives.fold(y, a(5, 6), k, s, p, d)).sum().item();
         assertEquals(left, right, 1e-10);
     }
 
     @Test
     void unbatchedInputsWork() {
         Tensor x = randn(4, 2, 4, 4);
-        Tensor cols = NnOps.unfold(x, a(2), a(2), a(0), a(1));
+        Tensor cols = LayerPrimitives.unfold(x, a(2), a(2), a(0), a(1));
         assertArrayEquals(new int[] {8, 4}, cols.shape());
-        assertArrayEquals(NnOps.unfold(x.unsqueeze(0), a(2), a(2), a(0), a(1)).toDoubleArray(), cols.toDoubleArray(), 0.0);
-        assertArrayEquals(new int[] {2, 4, 4}, NnOps.fold(cols, a(4, 4), a(2), a(2), a(0), a(1)).shape());
+        assertArrayEquals(LayerPrimitives.unfold(x.unsqueeze(0), a(2), a(2), a(0), a(1)).toDoubleArray(), cols.toDoubleArray(), 0.0);
+        assertArrayEquals(new int[] {2, 4, 4}, LayerPrimitives.fold(cols, a(4, 4), a(2), a(2), a(0), a(1)).shape());
     }
 
     @Test
     void unfoldAndFoldGradients() {
         Tensor x = randn(5, 1, 2, 4, 5).requiresGrad(true);
-        assertTrue(GradCheck.check(in -> NnOps.unfold(in.get(0), a(2, 3), a(1, 2), a(1, 0), a(2, 1)), List.of(x)));
-        assertTrue(GradCheck.gradGradCheck(in -> NnOps.unfold(in.get(0), a(2), a(1), a(1), a(1)).square(), List.of(x)));
+        assertTrue(GradCheck.check(in -> LayerPrimitives.unfold(in.get(0), a(2, 3), a(1, 2), a(1, 0), a(2, 1)), List.of(x)));
+        assertTrue(GradCheck.gradGradCheck(in -> LayerPrimitives.unfold(in.get(0), a(2), a(1), a(1), a(1)).square(), List.of(x)));
         Tensor cols = randn(6, 1, 8, 6).requiresGrad(true); // C=2, k=2x2, output 3x4 with stride 1, padding 0 → 2x3=6 windows
-        assertTrue(GradCheck.check(in -> NnOps.fold(in.get(0), a(3, 4), a(2), a(1), a(0), a(1)), List.of(cols)));
-        assertTrue(GradCheck.gradGradCheck(in -> NnOps.fold(in.get(0), a(3, 4), a(2), a(1), a(0), a(1)).square(), List.of(cols)));
-        assertEquals("Im2ColBackward0", NnOps.unfold(x, a(2), a(1), a(0), a(1)).gradFn());
-        assertEquals("Col2ImBackward0", NnOps.fold(cols, a(3, 4), a(2), a(1), a(0), a(1)).gradFn());
+        assertTrue(GradCheck.check(in -> LayerPrimitives.fold(in.get(0), a(3, 4), a(2), a(1), a(0), a(1)), List.of(cols)));
+        assertTrue(GradCheck.gradGradCheck(in -> LayerPrimitives.fold(in.get(0), a(3, 4), a(2), a(1), a(0), a(1)).square(), List.of(cols)));
+        assertEquals("Im2ColBackward0", LayerPrimitives.unfold(x, a(2), a(1), a(0), a(1)).gradFn());
+        assertEquals("Col2ImBackward0", LayerPrimitives.fold(cols, a(3, 4), a(2), a(1), a(0), a(1)).gradFn());
     }
 
     @Test
     void unfoldAndFoldRejectBadShapes() {
         Tensor x = Tensor.zeros(1, 1, 3, 3);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> NnOps.unfold(x, a(4), a(1), a(0), a(1)));
+                () -> LayerPrimitives.unfold(x, a(4), a(1), a(0), a(1)));
         assertTrue(e.getMessage().startsWith("unfold:") && e.getMessage().contains("[1, 1, 3, 3]"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> NnOps.unfold(x, a(2), a(0), a(0), a(1)));
-        assertThrows(IllegalArgumentException.class, () -> NnOps.unfold(x, a(2, 2, 2), a(1), a(0), a(1)));
-        assertThrows(IllegalArgumentException.class, () -> NnOps.unfold(Tensor.zeros(3, 3), a(2), a(1), a(0), a(1)));
-        assertThrows(IllegalArgumentException.class, () -> NnOps.unfold(Tensor.zeros(DType.INT64, 1, 1, 3, 3), a(2), a(1), a(0), a(1)));
-        e = assertThrows(IllegalArgumentException.class, () -> NnOps.fold(Tensor.zeros(1, 5, 4), a(3, 3), a(2), a(1), a(0), a(1)));
+        assertThrows(IllegalArgumentException.class, () -> LayerPrimitives.unfold(x, a(2), a(0), a(0), a(1)));
+        assertThrows(IllegalArgumentException.class, () -> LayerPrimitives.unfold(x, a(2, 2, 2), a(1), a(0), a(1)));
+        assertThrows(IllegalArgumentException.class, () -> LayerPrimitives.unfold(Tensor.zeros(3, 3), a(2), a(1), a(0), a(1)));
+        assertThrows(IllegalArgumentException.class, () -> LayerPrimitives.unfold(Tensor.zeros(DType.INT64, 1, 1, 3, 3), a(2), a(1), a(0), a(1)));
+        e = assertThrows(IllegalArgumentException.class, () -> LayerPrimitives.fold(Tensor.zeros(1, 5, 4), a(3, 3), a(2), a(1), a(0), a(1)));
         assertTrue(e.getMessage().startsWith("fold:") && e.getMessage().contains("[1, 5, 4]"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> NnOps.fold(Tensor.zeros(1, 4, 5), a(3, 3), a(2), a(1), a(0), a(1)));
+        assertThrows(IllegalArgumentException.class, () -> LayerPrimitives.fold(Tensor.zeros(1, 4, 5), a(3, 3), a(2), a(1), a(0), a(1)));
     }
 
     // ------------------------------------------------------------------------------------------------------ pad
@@ -120,30 +120,30 @@ class ConvOpsTest {
     void padFollowsPyTorchOrder() {
         Tensor x = Tensor.arange(1, 7, 1).reshape(2, 3);
         // F.pad(x, (1, 2)) pads the last dimension: one zero left, two right.
-        Tensor p = NnOps.pad(x, 1, 2);
+        Tensor p = LayerPrimitives.pad(x, 1, 2);
         assertArrayEquals(new int[] {2, 6}, p.shape());
         assertArrayEquals(new float[] {0, 1, 2, 3, 0, 0, 0, 4, 5, 6, 0, 0}, p.toFloatArray(), 0f);
         // F.pad(x, (0, 0, 1, 0)) adds one row on top.
-        Tensor q = NnOps.pad(x, 0, 0, 1, 0);
+        Tensor q = LayerPrimitives.pad(x, 0, 0, 1, 0);
         assertArrayEquals(new float[] {0, 0, 0, 1, 2, 3, 4, 5, 6}, q.toFloatArray(), 0f);
         // Negative widths crop: F.pad(x, (-1, 1, 0, -1)) → [[2, 3, 0]].
-        Tensor r = NnOps.pad(x, -1, 1, 0, -1);
+        Tensor r = LayerPrimitives.pad(x, -1, 1, 0, -1);
         assertArrayEquals(new int[] {1, 3}, r.shape());
         assertArrayEquals(new float[] {2, 3, 0}, r.toFloatArray(), 0f);
         // Integer tensors and views pad too.
         Tensor ints = Tensor.of(new long[] {1, 2, 3, 4}, 2, 2).t();
-        assertArrayEquals(new long[] {0, 1, 3, 0, 0, 2, 4, 0}, NnOps.pad(ints, 1, 1).toLongArray());
+        assertArrayEquals(new long[] {0, 1, 3, 0, 0, 2, 4, 0}, LayerPrimitives.pad(ints, 1, 1).toLongArray());
         // Everything cropped away leaves an empty tensor of the right shape.
-        assertArrayEquals(new int[] {2, 0}, NnOps.pad(x, -2, -1).shape());
+        assertArrayEquals(new int[] {2, 0}, LayerPrimitives.pad(x, -2, -1).shape());
     }
 
     @Test
     void padGradients() {
         Tensor x = randn(7, 2, 3, 4).requiresGrad(true);
-        assertTrue(GradCheck.check(in -> NnOps.pad(in.get(0), 1, 2, 0, 1), List.of(x)));
-        assertTrue(GradCheck.check(in -> NnOps.pad(in.get(0), -1, 2, 1, -1, 0, 1), List.of(x)));
-        assertTrue(GradCheck.gradGradCheck(in -> NnOps.pad(in.get(0), -1, 1, 2, 0).square(), List.of(x)));
-        Tensor y = NnOps.pad(x, 1, -1);
+        assertTrue(GradCheck.check(in -> LayerPrimitives.pad(in.get(0), 1, 2, 0, 1), List.of(x)));
+        assertTrue(GradCheck.check(in -> LayerPrimitives.pad(in.get(0), -1, 2, 1, -1, 0, 1), List.of(x)));
+        assertTrue(GradCheck.gradGradCheck(in -> LayerPrimitives.pad(in.get(0), -1, 1, 2, 0).square(), List.of(x)));
+        Tensor y = LayerPrimitives.pad(x, 1, -1);
         y.backward(Tensor.ones(DType.FLOAT64, y.shape()));
         // The leftmost column of x is kept, the rightmost cropped: its gradient is zero.
         Tensor g = x.grad();
@@ -155,9 +155,9 @@ class ConvOpsTest {
     @Test
     void padRejectsBadWidths() {
         Tensor x = Tensor.zeros(2, 3);
-        assertThrows(IllegalArgumentException.class, () -> NnOps.pad(x, 1));
-        assertThrows(IllegalArgumentException.class, () -> NnOps.pad(x, 1, 1, 1, 1, 1, 1));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NnOps.pad(x, -2, -2));
+        assertThrows(IllegalArgumentException.class, () -> LayerPrimitives.pad(x, 1));
+        assertThrows(IllegalArgumentException.class, () -> LayerPrimitives.pad(x, 1, 1, 1, 1, 1, 1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LayerPrimitives.pad(x, -2, -2));
         assertTrue(e.getMessage().startsWith("pad:") && e.getMessage().contains("[2, 3]"), e.getMessage());
     }
 
@@ -189,7 +189,7 @@ class ConvOpsTest {
         Tensor x = randn(8, 2, 3, 7, 6).abs().neg().sub(0.1);
         int[][] configs = {{2, 2, 0}, {3, 2, 1}, {3, 1, 1}, {2, 1, 1}};
         for (int[] k : configs) {
-            Tensor y = NnOps.maxPool2d(x, a(k[0]), a(k[1]), a(k[2]), a(1));
+            Tensor y = LayerPrimitives.maxPool2d(x, a(k[0]), a(k[1]), a(k[2]), a(1));
             assertArrayEquals(naiveMaxPool(x, k[0], k[1], k[2]), y.toDoubleArray(), 0.0);
             assertTrue(y.max().item() < 0);
         }
@@ -199,7 +199,7 @@ class ConvOpsTest {
     void maxPoolTiesSendTheGradientToTheFirstMaximum() {
         // A 2x2 window of equal values: PyTorch gives the whole gradient to index 0 (row-major first).
         Tensor x = Tensor.of(new double[] {5, 5, 5, 5, 1, 2, 3, 3}, 1, 2, 2, 2).requiresGrad(true);
-        Tensor y = NnOps.maxPool2d(x, a(2), a(2), a(0), a(1));
+        Tensor y = LayerPrimitives.maxPool2d(x, a(2), a(2), a(0), a(1));
         assertArrayEquals(new double[] {5, 3}, y.toDoubleArray(), 0);
         y.sum().backward();
         assertArrayEquals(new double[] {1, 0, 0, 0, 0, 0, 1, 0}, x.grad().toDoubleArray(), 0);
@@ -213,7 +213,7 @@ class ConvOpsTest {
         for (DType type : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
             Tensor x = Tensor.of(new double[] {1, Double.NaN, Double.NaN, 3, -0.0, 0.0, -1, -2}, 1, 2, 2, 2).to(type)
                     .requiresGrad(true);
-            Tensor y = NnOps.maxPool2d(x, a(2), a(2), a(0), a(1));
+            Tensor y = LayerPrimitives.maxPool2d(x, a(2), a(2), a(0), a(1));
             assertTrue(Double.isNaN(y.toDoubleArray()[0]), type.toString());
             // a tie of -0 and +0 keeps the first, sign included
             assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(y.toDoubleArray()[1]), type.toString());
@@ -226,7 +226,7 @@ class ConvOpsTest {
     void maxPoolOverlappingWindowsAccumulate() {
         // Stride 1: the central 9 is the maximum of all four 2x2 windows, so it collects gradient 4.
         Tensor x = Tensor.of(new double[] {1, 2, 3, 4, 9, 5, 6, 7, 8}, 1, 1, 3, 3).requiresGrad(true);
-        NnOps.maxPool2d(x, a(2), a(1), a(0), a(1)).sum().backward();
+        LayerPrimitives.maxPool2d(x, a(2), a(1), a(0), a(1)).sum().backward();
         assertArrayEquals(new double[] {0, 0, 0, 0, 4, 0, 0, 0, 0}, x.grad().toDoubleArray(), 0);
     }
 
@@ -236,20 +236,20 @@ class ConvOpsTest {
         double[] v = new double[2 * 2 * 5 * 5];
         for (int i = 0; i < v.length; i++) v[i] = ((i * 37) % v.length) * 0.1;
         Tensor x = Tensor.of(v, 2, 2, 5, 5).requiresGrad(true);
-        assertTrue(GradCheck.check(in -> NnOps.maxPool2d(in.get(0), a(3), a(2), a(1), a(1)), List.of(x)));
-        assertTrue(GradCheck.check(in -> NnOps.maxPool2d(in.get(0), a(2, 3), a(1, 2), a(1, 0), a(2, 1)), List.of(x)));
-        assertTrue(GradCheck.gradGradCheck(in -> NnOps.maxPool2d(in.get(0), a(2), a(2), a(0), a(1)).square(), List.of(x)));
+        assertTrue(GradCheck.check(in -> LayerPrimitives.maxPool2d(in.get(0), a(3), a(2), a(1), a(1)), List.of(x)));
+        assertTrue(GradCheck.check(in -> LayerPrimitives.maxPool2d(in.get(0), a(2, 3), a(1, 2), a(1, 0), a(2, 1)), List.of(x)));
+        assertTrue(GradCheck.gradGradCheck(in -> LayerPrimitives.maxPool2d(in.get(0), a(2), a(2), a(0), a(1)).square(), List.of(x)));
     }
 
     @Test
     void maxPoolRejectsBadArguments() {
         Tensor x = Tensor.zeros(1, 1, 4, 4);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> NnOps.maxPool2d(x, a(2), a(2), a(2), a(1)));
+                () -> LayerPrimitives.maxPool2d(x, a(2), a(2), a(2), a(1)));
         assertTrue(e.getMessage().startsWith("maxPool2d:") && e.getMessage().contains("half"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> NnOps.maxPool2d(x, a(5), a(1), a(0), a(1)));
+        assertThrows(IllegalArgumentException.class, () -> LayerPrimitives.maxPool2d(x, a(5), a(1), a(0), a(1)));
         // A dilation so large that a window holds only padding.
-        e = assertThrows(IllegalArgumentException.class, () -> NnOps.maxPool2d(Tensor.zeros(1, 1, 3, 3), a(2), a(1), a(1), a(4)));
+        e = assertThrows(IllegalArgumentException.class, () -> LayerPrimitives.maxPool2d(Tensor.zeros(1, 1, 3, 3), a(2), a(1), a(1), a(4)));
         assertTrue(e.getMessage().contains("only padding"), e.getMessage());
     }
 }

@@ -29,12 +29,12 @@ class ConvolutionOpTest {
     record Case(String name, int n, int c, int h, int w, int o, int kh, int kw, int[] s, int[] p, int[] d, int groups,
                 boolean bias) {
         Tensor conv(Tensor x, Tensor wt, Tensor b) {
-            return NnOps.conv2d(x, wt, b, s, p, d, groups);
+            return LayerPrimitives.conv2d(x, wt, b, s, p, d, groups);
         }
 
         /** The unfold + matmul composition conv2d used to be. */
         Tensor reference(Tensor x, Tensor wt, Tensor b) {
-            Tensor cols = NnOps.unfold(x, a(kh, kw), s, p, d);
+            Tensor cols = LayerPrimitives.unfold(x, a(kh, kw), s, p, d);
             int l = cols.size(2);
             Tensor out = groups == 1 ? wt.reshape(o, -1).matmul(cols)
                     : wt.reshape(groups, o / groups, -1).matmul(cols.reshape(n, groups, -1, l));
@@ -94,7 +94,7 @@ class ConvolutionOpTest {
     @Test
     void oneNodePerPassAndNamedGradients() {
         Tensor x = randn(4, 1, 2, 5, 5).requiresGrad(true), wt = randn(5, 3, 2, 3, 3).requiresGrad(true);
-        Tensor y = NnOps.conv2d(x, wt, null, a(1), a(1), a(1), 1);
+        Tensor y = LayerPrimitives.conv2d(x, wt, null, a(1), a(1), a(1), 1);
         assertEquals("ConvolutionBackward0", y.gradFn());
         Tensor up = randn(6, y.shape()).requiresGrad(true);
         List<Tensor> g = Autograd.grad(List.of(y), List.of(x, wt), List.of(up), true, true);
@@ -154,8 +154,8 @@ class ConvolutionOpTest {
     @Test
     void unbatchedInput() {
         Tensor x = randn(40, 3, 6, 6), wt = randn(41, 2, 3, 3, 3), b = randn(42, 2);
-        Tensor single = NnOps.conv2d(x, wt, b, a(2), a(1), a(1), 1);
+        Tensor single = LayerPrimitives.conv2d(x, wt, b, a(2), a(1), a(1), 1);
         assertArrayEquals(new int[] {2, 3, 3}, single.shape());
-        assertArrayEquals(NnOps.conv2d(x.unsqueeze(0), wt, b, a(2), a(1), a(1), 1).toDoubleArray(), single.toDoubleArray(), 0.0);
+        assertArrayEquals(LayerPrimitives.conv2d(x.unsqueeze(0), wt, b, a(2), a(1), a(1), 1).toDoubleArray(), single.toDoubleArray(), 0.0);
     }
 }

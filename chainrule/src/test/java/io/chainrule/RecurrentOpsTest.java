@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link NnOps#lstm}, {@link NnOps#gru} and {@link NnOps#rnn}: the forward against the recurrence written in plain
+ * {@link LayerPrimitives#lstm}, {@link LayerPrimitives#gru} and {@link LayerPrimitives#rnn}: the forward against the recurrence written in plain
  * tensor ops, and the two backwards (fused, and in tensor ops for gradients of gradients) against each other and
  * against autograd through that plain recurrence. GradCheck covers the fused backward and gradGradCheck the second
  * derivatives ({@code OpGradCheckTest}), but only this comparison shows the tensor-op backward's first derivatives
@@ -40,9 +40,9 @@ class RecurrentOpsTest {
 
     private static Tensor op(String cell, List<Tensor> t) {
         return switch (cell) {
-            case "lstm" -> NnOps.lstm(t.get(0), t.get(1), t.get(2), t.get(3), t.get(4), t.get(5), t.get(6));
-            case "gru" -> NnOps.gru(t.get(0), t.get(1), t.get(3), t.get(4), t.get(5), t.get(6));
-            default -> NnOps.rnn(t.get(0), t.get(1), t.get(3), t.get(4), t.get(5), t.get(6), cell);
+            case "lstm" -> LayerPrimitives.lstm(t.get(0), t.get(1), t.get(2), t.get(3), t.get(4), t.get(5), t.get(6));
+            case "gru" -> LayerPrimitives.gru(t.get(0), t.get(1), t.get(3), t.get(4), t.get(5), t.get(6));
+            default -> LayerPrimitives.rnn(t.get(0), t.get(1), t.get(3), t.get(4), t.get(5), t.get(6), cell);
         };
     }
 
@@ -150,20 +150,20 @@ class RecurrentOpsTest {
     void badShapesAreClearErrors() {
         List<Tensor> t = inputs("lstm", DType.FLOAT32, 6);
         Tensor x = t.get(0), h = t.get(1), c = t.get(2), wi = t.get(3), wh = t.get(4), b = t.get(5);
-        var e = assertThrows(IllegalArgumentException.class, () -> NnOps.lstm(x, h, c, wi, wh.t(), b, null));
+        var e = assertThrows(IllegalArgumentException.class, () -> LayerPrimitives.lstm(x, h, c, wi, wh.t(), b, null));
         assertTrue(e.getMessage().contains("lstm") && e.getMessage().contains("[6, 24]"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> NnOps.lstm(x.select(0, 0), h, c, wi, wh, b, null));
+        e = assertThrows(IllegalArgumentException.class, () -> LayerPrimitives.lstm(x.select(0, 0), h, c, wi, wh, b, null));
         assertTrue(e.getMessage().contains("[3, 5]"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> NnOps.lstm(x.narrow(2, 0, 4), h, c, wi, wh, b, null));
+        e = assertThrows(IllegalArgumentException.class, () -> LayerPrimitives.lstm(x.narrow(2, 0, 4), h, c, wi, wh, b, null));
         assertTrue(e.getMessage().contains("weight_ih") && e.getMessage().contains("[24, 5]"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> NnOps.lstm(x, h.t(), c, wi, wh, b, null));
+        e = assertThrows(IllegalArgumentException.class, () -> LayerPrimitives.lstm(x, h.t(), c, wi, wh, b, null));
         assertTrue(e.getMessage().contains("h0") && e.getMessage().contains("[6, 3]"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> NnOps.lstm(x, h, c, wi, wh, b.narrow(0, 0, 4), null));
+        e = assertThrows(IllegalArgumentException.class, () -> LayerPrimitives.lstm(x, h, c, wi, wh, b.narrow(0, 0, 4), null));
         assertTrue(e.getMessage().contains("biases") && e.getMessage().contains("[4]"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> NnOps.gru(x, h, wi, wh, b, null));
+        e = assertThrows(IllegalArgumentException.class, () -> LayerPrimitives.gru(x, h, wi, wh, b, null));
         assertTrue(e.getMessage().contains("gru") && e.getMessage().contains("3·hidden"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> NnOps.rnn(x, h, wi, wh, b, null, "sigmoid"));
+        e = assertThrows(IllegalArgumentException.class, () -> LayerPrimitives.rnn(x, h, wi, wh, b, null, "sigmoid"));
         assertTrue(e.getMessage().contains("sigmoid"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> NnOps.lstm(x, h, null, wi, wh, b, null));
+        assertThrows(IllegalArgumentException.class, () -> LayerPrimitives.lstm(x, h, null, wi, wh, b, null));
     }
 }

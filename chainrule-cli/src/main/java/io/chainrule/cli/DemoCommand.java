@@ -74,7 +74,7 @@ final class DemoCommand implements Callable<Integer> {
                 new CommandLine.ParameterException(cmd, "Invalid value for NAME: '" + name + "' is not a demo (one of "
                         + String.join(", ", demos().stream().map(Demo::name).toList()) + ")"));
         Path dir = null;
-        if (!noPictures) dir = Files2.prepareOutputDir(out != null ? out : Path.of("runs", "demo-" + name));
+        if (!noPictures) dir = FileChecks.prepareOutputDir(out != null ? out : Path.of("runs", "demo-" + name));
         DemoContext ctx = new DemoContext(o, cmd.getErr(), dir);
         demo.run(ctx);
         if (!ctx.written().isEmpty()) {

@@ -74,7 +74,7 @@ final class Errors {
     /** The user-facing text of an exception: its message for expected kinds, the type too for bugs. */
     static String message(Throwable e) {
         if (e instanceof UncheckedIOException u && u.getCause() != null) e = u.getCause();
-        if (e instanceof IOException io) return oneLine(Files2.describe(io));
+        if (e instanceof IOException io) return oneLine(FileChecks.describe(io));
         if (e instanceof CliException || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
             return oneLine(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }

@@ -108,8 +108,8 @@ final class EvalCommand implements Callable<Integer> {
             throw new CliException("the run in " + ck.dir() + " held no validation examples out (--val-split 0)");
         }
         if (!Arrays.equals(loaded.inputShape(), ck.inputShape())) {
-            throw new CliException("the checkpoint's model takes inputs of shape " + Fmt.shape(ck.inputShape()) + " ("
-                    + tc.data() + ") but " + loaded.name() + " has " + Fmt.shape(loaded.inputShape()));
+            throw new CliException("the checkpoint's model takes inputs of shape " + HumanFormat.shape(ck.inputShape()) + " ("
+                    + tc.data() + ") but " + loaded.name() + " has " + HumanFormat.shape(loaded.inputShape()));
         }
         boolean file = !DataSource.NAMED.contains(d);
         if (file ? loaded.classes() > ck.classes() : loaded.classes() != ck.classes()) {
@@ -138,7 +138,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         Evaluation ev = Evaluation.of(model, set, ck.classes(), topK(ck.classes()));
 
-        Path dir = Files2.prepareOutputDir(out != null ? out : ck.dir());
+        Path dir = FileChecks.prepareOutputDir(out != null ? out : ck.dir());
         Path png = dir.resolve("confusion.png");
         String title = String.format(Locale.ROOT, "%s (%s): accuracy %.2f%% on %,d examples", loaded.name(), which,
                 100 * ev.accuracy(), ev.examples());

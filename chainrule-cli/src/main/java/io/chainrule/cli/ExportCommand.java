@@ -51,20 +51,20 @@ final class ExportCommand implements Callable<Integer> {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new CliException("cannot create " + dir + ": " + Files2.describe(e));
+            throw new CliException("cannot create " + dir + ": " + FileChecks.describe(e));
         }
         long start = System.nanoTime();
         try {
             Onnx.export(model, Tensor.zeros(shape), target);
             OnnxRunInfo.addMetadata(target, OnnxRunInfo.of(ck));
         } catch (IOException e) {
-            throw new CliException("cannot write " + onnx + ": " + Files2.describe(e));
+            throw new CliException("cannot write " + onnx + ": " + FileChecks.describe(e));
         }
         double ms = (System.nanoTime() - start) / 1e6;
         PrintWriter o = spec.commandLine().getOut();
         o.printf(java.util.Locale.ROOT, "wrote %s (%,d bytes, opset %d, %.0f ms): input [batch, %s] float32, output "
                         + "[batch, %d] logits (%s)%n", onnx, Files.size(target), Onnx.OPSET, ms,
-                Fmt.shape(ck.inputShape()).replaceAll("^\\[|\\]$", ""), ck.classes(), ck.config().model());
+                HumanFormat.shape(ck.inputShape()).replaceAll("^\\[|\\]$", ""), ck.classes(), ck.config().model());
         o.flush();
         return 0;
     }

@@ -87,7 +87,7 @@ final class GraphCommand implements Callable<Integer> {
                     ? "give an EXPRESSION or --expr NAME (one of " + String.join(", ", Examples.names()) + ")"
                     : "give either an EXPRESSION or --expr, not both");
         }
-        if (out != null) Files2.prepareOutputDir(out);
+        if (out != null) FileChecks.prepareOutputDir(out);
         Trace tr = new Trace();
         String title;
         String file;

@@ -43,8 +43,8 @@ final class OnnxEval {
                 new int[0], "relu", "adam", 0.01, 1, 0, false, s);
         LoadedData loaded = DataSource.load(dc, sameData ? info.mean() : null, sameData ? info.std() : null);
         if (info.inputShape() != null && !Arrays.equals(info.inputShape(), loaded.inputShape())) {
-            throw new CliException(file + " takes examples of shape " + Fmt.shape(info.inputShape()) + " but "
-                    + loaded.name() + " has " + Fmt.shape(loaded.inputShape()));
+            throw new CliException(file + " takes examples of shape " + HumanFormat.shape(info.inputShape()) + " but "
+                    + loaded.name() + " has " + HumanFormat.shape(loaded.inputShape()));
         }
         int classes = info.classes() > 0 ? info.classes() : loaded.classes();
         if (loaded.classes() > classes) {
@@ -61,7 +61,7 @@ final class OnnxEval {
         Evaluation ev = Evaluation.of(model, set, classes, c.topK(classes));
         String[] names = info.classNames() != null && info.classNames().length == classes ? info.classNames()
                 : classes == loaded.classes() ? loaded.classNames() : numbered(classes);
-        Path dir = Files2.prepareOutputDir(c.out != null ? c.out : file.toAbsolutePath().getParent());
+        Path dir = FileChecks.prepareOutputDir(c.out != null ? c.out : file.toAbsolutePath().getParent());
         Path png = dir.resolve("confusion.png");
         String title = String.format(Locale.ROOT, "%s (%s): accuracy %.2f%% on %,d examples", loaded.name(), which,
                 100 * ev.accuracy(), ev.examples());

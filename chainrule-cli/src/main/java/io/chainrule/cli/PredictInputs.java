@@ -45,7 +45,7 @@ record PredictInputs(Tensor x, List<String> labels) {
         int[] shape = ck.inputShape();
         if (shape.length != 3 || shape[0] != 1) {
             throw new CliException("--input " + file + " is an image, but the run's model takes inputs of shape "
-                    + Fmt.shape(shape) + " (" + ck.config().data() + "); give a CSV of rows instead");
+                    + HumanFormat.shape(shape) + " (" + ck.config().data() + "); give a CSV of rows instead");
         }
         BufferedImage img = ImageIO.read(file.toFile());
         if (img == null) throw new IOException(file + ": not an image ImageIO can read (PNG, JPEG, GIF, BMP)");
@@ -140,7 +140,7 @@ record PredictInputs(Tensor x, List<String> labels) {
             x = t.to(DType.FLOAT32);
         } else {
             throw new CliException(file + " holds a tensor of shape " + Arrays.toString(s) + "; the run's model takes "
-                    + "examples of shape " + Fmt.shape(want) + " (an IDX file of [N" + (want.length == 3
+                    + "examples of shape " + HumanFormat.shape(want) + " (an IDX file of [N" + (want.length == 3
                     ? ", " + want[1] + ", " + want[2] : ", " + want[0]) + "])");
         }
         return new PredictInputs(x.contiguous(), numbered(file, s[0]));

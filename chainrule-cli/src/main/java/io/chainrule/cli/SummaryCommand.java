@@ -31,7 +31,7 @@ final class SummaryCommand implements Callable<Integer> {
         o.println("progress  " + ck.epoch() + " epoch" + (ck.epoch() == 1 ? "" : "s") + " done, " + ck.step()
                 + " steps" + (ck.best() == null ? "" : ", best epoch " + ck.best().epoch() + " by "
                 + ck.validation().monitor()));
-        o.println("input     " + Fmt.shape(ck.inputShape()) + ", " + ck.classes() + " classes");
+        o.println("input     " + HumanFormat.shape(ck.inputShape()) + ", " + ck.classes() + " classes");
         o.println();
         o.print(ModelSummary.table(ModelSummary.of(Models.build(ck), ck.inputShape())));
         o.flush();

@@ -248,8 +248,8 @@ final class TrainCommand implements Callable<Integer> {
         LoadedData loaded = (ckpt == null ? DataSource.load(config, standardize) : DataSource.load(config, ckpt.mean(), ckpt.std()))
                 .splitValidation(validation.split(), config.seed()).to(tuning.elementType());
         if (ckpt != null && (!Arrays.equals(loaded.inputShape(), ckpt.inputShape()) || loaded.classes() != ckpt.classes())) {
-            throw new CliException("the data " + config.data() + " now has input " + Fmt.shape(loaded.inputShape()) + " and "
-                    + loaded.classes() + " classes, but the checkpoint was trained on " + Fmt.shape(ckpt.inputShape())
+            throw new CliException("the data " + config.data() + " now has input " + HumanFormat.shape(loaded.inputShape()) + " and "
+                    + loaded.classes() + " classes, but the checkpoint was trained on " + HumanFormat.shape(ckpt.inputShape())
                     + " and " + ckpt.classes());
         }
         tuning.checkFor(loaded);
@@ -274,7 +274,7 @@ final class TrainCommand implements Callable<Integer> {
         boolean interactive = System.console() != null && !quiet && !json;
         int every = logEvery != null ? Math.max(1, logEvery) : config.epochs() <= 30 ? 1 : (config.epochs() + 19) / 20;
         // The output folder is made (or a run in it replaced) only once the data and the model are known to be fine.
-        Files2.prepareOutputDir(dir);
+        FileChecks.prepareOutputDir(dir);
         java.io.Closeable folderLock = RunFolder.lock(dir); // held until this command returns
         TrainRun run;
         io.chainrule.cli.live.TrainObserver observer;

@@ -87,7 +87,7 @@ class GraphCommandTest {
         assertTrue(r.out().contains("used by 5 ops"), r.out());
         double want = 0;
         for (int k = 1; k <= 5; k++) want += k * (1 - Math.pow(Math.tanh(0.1 * k), 2));
-        assertTrue(r.out().contains("grad " + Fmt.num(want)), want + "\n" + r.out());
+        assertTrue(r.out().contains("grad " + HumanFormat.num(want)), want + "\n" + r.out());
         assertFalse(r.out().contains("label=\"+\""), "no '+' node for a split leaf");
     }
 

@@ -1,7 +1,7 @@
 package io.chainrule.onnx;
 
+import io.chainrule.OpTracer;
 import io.chainrule.Tensor;
-import io.chainrule.autograd.OpTracer;
 import io.chainrule.nn.Module;
 
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.chainrule.onnx;
 
 import io.chainrule.DType;
-import io.chainrule.NnOps;
+import io.chainrule.LayerPrimitives;
 import io.chainrule.Tensor;
 import io.chainrule.nn.F;
 
@@ -120,7 +120,7 @@ final class LayerOps {
         }
     }
 
-    /** NnOps.pad's order (last dimension first) for {begin, end} per spatial axis of a 4-D tensor. */
+    /** LayerPrimitives.pad's order (last dimension first) for {begin, end} per spatial axis of a 4-D tensor. */
     private static int[] torchOrder(int[][] pads) {
         return new int[] {pads[1][0], pads[1][1], pads[0][0], pads[0][1]};
     }
@@ -171,7 +171,7 @@ final class LayerOps {
         int[][] p = as2d(pads);
         int[] symmetric = {p[0][0], p[1][0]};
         if (p[0][0] != p[0][1] || p[1][0] != p[1][1]) { // asymmetric: pad explicitly, then convolve unpadded
-            x4 = NnOps.pad(x4, torchOrder(p));
+            x4 = LayerPrimitives.pad(x4, torchOrder(p));
             symmetric = new int[] {0, 0};
         }
         Tensor y = F.conv2d(x4, w4, bias, as2d(stride), symmetric, as2d(dilation), group);
@@ -226,10 +226,10 @@ final class LayerOps {
             Tensor xg = x4.narrow(1, g * inC, inC).reshape(n, inC, h * wd);
             Tensor wg = w4.narrow(0, g * inC, inC).reshape(inC, outC * k[0] * k[1]);
             Tensor cols = wg.t().matmul(xg); // [N, outC·kH·kW, H·W]
-            groups.add(NnOps.fold(cols, new int[] {fullH, fullW}, k, s, new int[] {0, 0}, d));
+            groups.add(LayerPrimitives.fold(cols, new int[] {fullH, fullW}, k, s, new int[] {0, 0}, d));
         }
         Tensor y = group == 1 ? groups.get(0) : Tensor.cat(groups, 1);
-        y = NnOps.pad(y, -pads[1][0], op[1] - pads[1][1], -pads[0][0], op[0] - pads[0][1]);
+        y = LayerPrimitives.pad(y, -pads[1][0], op[1] - pads[1][1], -pads[0][0], op[0] - pads[0][1]);
         if (bias != null) y = y.add(bias.reshape(1, bias.numel(), 1, 1));
         return r == 1 ? y.squeeze(2) : y;
     }
@@ -280,10 +280,10 @@ final class LayerOps {
 
     private static Tensor maxPool(Tensor x4, int[][] p, int[] k, int[] s, int[] d) {
         boolean symmetric = p[0][0] == p[0][1] && p[1][0] == p[1][1] && p[0][0] <= k[0] / 2 && p[1][0] <= k[1] / 2;
-        if (symmetric) return NnOps.maxPool2d(x4, k, s, new int[] {p[0][0], p[1][0]}, d);
+        if (symmetric) return LayerPrimitives.maxPool2d(x4, k, s, new int[] {p[0][0], p[1][0]}, d);
         // padding counts as −∞ (it never wins): pad explicitly, then pool without padding
         Tensor padded = Values.padConstant(x4, torchOrder(p), Double.NEGATIVE_INFINITY);
-        return NnOps.maxPool2d(padded, k, s, new int[] {0, 0}, d);
+        return LayerPrimitives.maxPool2d(padded, k, s, new int[] {0, 0}, d);
     }
 
     /**
@@ -298,15 +298,15 @@ final class LayerOps {
             return F.avgPool2d(x4, k[0], s[0], p[0][0]);
         }
         int n = x4.size(0), c = x4.size(1);
-        Tensor padded = NnOps.pad(x4, torchOrder(p));
+        Tensor padded = LayerPrimitives.pad(x4, torchOrder(p));
         int[] zero = {0, 0};
         int oh = (padded.size(2) - ((k[0] - 1) * d[0] + 1)) / s[0] + 1, ow = (padded.size(3) - ((k[1] - 1) * d[1] + 1)) / s[1] + 1;
-        Tensor sums = NnOps.unfold(padded, k, s, zero, d).reshape(n, c, k[0] * k[1], oh * ow).sum(2, false).reshape(n, c, oh, ow);
+        Tensor sums = LayerPrimitives.unfold(padded, k, s, zero, d).reshape(n, c, k[0] * k[1], oh * ow).sum(2, false).reshape(n, c, oh, ow);
         int[][] counted = countPad ? declared : new int[][] {{0, 0}, {0, 0}};
         Tensor ones = Tensor.ones(x4.dtype(), 1, 1, x4.size(2) + counted[0][0] + counted[0][1], x4.size(3) + counted[1][0] + counted[1][1]);
-        Tensor mask = NnOps.pad(ones, torchOrder(new int[][] {
+        Tensor mask = LayerPrimitives.pad(ones, torchOrder(new int[][] {
                 {p[0][0] - counted[0][0], p[0][1] - counted[0][1]}, {p[1][0] - counted[1][0], p[1][1] - counted[1][1]}}));
-        Tensor counts = NnOps.unfold(mask, k, s, zero, d).sum(1, false).reshape(1, 1, oh, ow);
+        Tensor counts = LayerPrimitives.unfold(mask, k, s, zero, d).sum(1, false).reshape(1, 1, oh, ow);
         return sums.div(counts);
     }
 

@@ -21,7 +21,7 @@ import java.util.Map;
 /**
  * Traces a Module's forward pass in eval mode and writes it as ONNX (see {@link Onnx#export}).
  *
- * <p>The forward pass runs twice under an {@link io.chainrule.autograd.OpTracer}: on the example, and on the example
+ * <p>The forward pass runs twice under an {@link io.chainrule.OpTracer}: on the example, and on the example
  * with its first row appended (batch + 1). The first trace gives the graph; comparing the two says which dimensions
  * follow the batch size, so they stay symbolic ({@link ExportGraph}). Both run without gradients.
  */

@@ -1,6 +1,6 @@
 package io.chainrule.onnx;
 
-import io.chainrule.NnOps;
+import io.chainrule.LayerPrimitives;
 import io.chainrule.Tensor;
 
 import java.io.IOException;
@@ -102,14 +102,14 @@ final class RecurrentLayers {
             switch (spec.kind) {
                 case LSTM -> {
                     Tensor cd = c0 == null ? Tensor.zeros(x.dtype(), batch, h) : c0.select(0, d);
-                    Tensor out = NnOps.lstm(xs, hd, cd, torch(wd, spec), torch(rd, spec), torch(bi, spec), torch(bh, spec));
+                    Tensor out = LayerPrimitives.lstm(xs, hd, cd, torch(wd, spec), torch(rd, spec), torch(bi, spec), torch(bh, spec));
                     y = out.narrow(0, 0, seq);
                     cs.add(out.select(0, seq));
                 }
                 case GRU -> y = spec.linearBeforeReset
-                        ? NnOps.gru(xs, hd, torch(wd, spec), torch(rd, spec), torch(bi, spec), torch(bh, spec))
+                        ? LayerPrimitives.gru(xs, hd, torch(wd, spec), torch(rd, spec), torch(bi, spec), torch(bh, spec))
                         : gruResetFirst(xs, hd, wd, rd, bi, bh, h);
-                default -> y = NnOps.rnn(xs, hd, wd, rd, bi, bh, spec.nonlinearity);
+                default -> y = LayerPrimitives.rnn(xs, hd, wd, rd, bi, bh, spec.nonlinearity);
             }
             hs.add(y.select(0, seq - 1));
             ys.add(reverse ? flip(y) : y);

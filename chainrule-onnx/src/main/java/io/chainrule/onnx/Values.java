@@ -1,7 +1,7 @@
 package io.chainrule.onnx;
 
 import io.chainrule.DType;
-import io.chainrule.NnOps;
+import io.chainrule.LayerPrimitives;
 import io.chainrule.Tensor;
 
 import java.util.Arrays;
@@ -109,9 +109,9 @@ final class Values {
      * their gradient.
      */
     static Tensor padConstant(Tensor x, int[] torchOrder, double value) {
-        Tensor padded = NnOps.pad(x, torchOrder);
+        Tensor padded = LayerPrimitives.pad(x, torchOrder);
         if (value == 0 || x.dtype() == DType.BOOL) return padded;
-        Tensor border = NnOps.pad(Tensor.ones(DType.INT64, x.shape()), torchOrder).eq(0);
+        Tensor border = LayerPrimitives.pad(Tensor.ones(DType.INT64, x.shape()), torchOrder).eq(0);
         return Tensor.where(border, Tensor.scalar(value, x.dtype()), padded);
     }
 }

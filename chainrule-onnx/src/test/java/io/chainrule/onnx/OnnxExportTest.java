@@ -1,7 +1,7 @@
 package io.chainrule.onnx;
 
 import io.chainrule.Generator;
-import io.chainrule.NnOps;
+import io.chainrule.LayerPrimitives;
 import io.chainrule.Tensor;
 import io.chainrule.autograd.Autograd;
 import io.chainrule.nn.AdaptiveAvgPool2d;
@@ -253,7 +253,7 @@ class OnnxExportTest {
     static final class Unfolder extends Module {
         @Override
         public Tensor forward(Tensor x) {
-            return NnOps.unfold(x, new int[] {2}, new int[] {2}, new int[] {0}, new int[] {1});
+            return LayerPrimitives.unfold(x, new int[] {2}, new int[] {2}, new int[] {0}, new int[] {1});
         }
     }
 

@@ -1,12 +1,11 @@
 package io.chainrule.autograd;
 
-import io.chainrule.Tensor;
-
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Entry points of the autograd engine that are not methods of {@link Tensor}: gradients without touching
+ * Entry points of the autograd engine that are not methods of {@code Tensor}: gradients without touching
  * {@code grad()}, grad-mode scopes, and anomaly detection.
  *
  * <pre>{@code
@@ -101,73 +100,78 @@ public final class Autograd {
      * @throws IllegalStateException if an output or input does not require grad, or an input was not used to
      *                               compute the outputs
      */
-    public static List<Tensor> grad(List<Tensor> outputs, List<Tensor> inputs, List<Tensor> gradOutputs,
-                                    boolean retainGraph, boolean createGraph) {
+    public static <T extends Differentiable<T>> List<T> grad(List<T> outputs, List<T> inputs, List<T> gradOutputs,
+                                                             boolean retainGraph, boolean createGraph) {
         if (outputs.isEmpty()) throw new IllegalArgumentException("Autograd.grad: outputs is empty");
         if (gradOutputs != null && gradOutputs.size() != outputs.size()) {
             throw new IllegalArgumentException("Autograd.grad: " + outputs.size() + " outputs but "
                     + gradOutputs.size() + " gradOutputs");
         }
-        List<Node> roots = new ArrayList<>();
-        List<Tensor> seeds = new ArrayList<>();
+        List<Node<T>> roots = new ArrayList<>();
+        List<T> seeds = new ArrayList<>();
         for (int i = 0; i < outputs.size(); i++) {
-            Tensor out = outputs.get(i);
-            Tensor seed = gradOutputs == null ? null : gradOutputs.get(i);
+            T out = outputs.get(i);
+            T seed = gradOutputs == null ? null : gradOutputs.get(i);
             roots.add(rootNode(out, "Autograd.grad: output " + i));
             seeds.add(seedFor(out, seed, "Autograd.grad"));
         }
-        List<Node> targets = new ArrayList<>();
+        List<Node<T>> targets = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {
-            Tensor in = inputs.get(i);
+            T in = inputs.get(i);
             if (!in.requiresGrad()) {
-                throw new IllegalStateException("Autograd.grad: input " + i + " (shape " + java.util.Arrays.toString(in.shape())
+                throw new IllegalStateException("Autograd.grad: input " + i + " (shape " + Arrays.toString(in.shape())
                         + ") does not require grad");
             }
             targets.add(in.gradNode());
         }
-        Tensor[] grads = Engine.run(roots, seeds, retainGraph, createGraph, targets);
-        List<Tensor> result = new ArrayList<>(grads.length);
-        for (int i = 0; i < grads.length; i++) {
-            if (grads[i] == null) {
+        List<T> grads = Engine.run(roots, seeds, retainGraph, createGraph, targets);
+        for (int i = 0; i < grads.size(); i++) {
+            if (grads.get(i) == null) {
                 throw new IllegalStateException("Autograd.grad: input " + i + " (shape "
-                        + java.util.Arrays.toString(inputs.get(i).shape()) + ") was not used to compute the outputs");
+                        + Arrays.toString(inputs.get(i).shape()) + ") was not used to compute the outputs");
             }
-            result.add(grads[i]);
         }
-        return result;
+        return grads;
     }
 
     /**
-     * Runs backward from {@code output} into the leaves' {@code grad()}: what {@link Tensor#backward(Tensor,
-     * boolean, boolean)} calls.
+     * Runs backward from {@code output} into the leaves' {@code grad()}: what {@code Tensor.backward(gradOutput,
+     * retainGraph, createGraph)} calls.
      */
-    public static void backward(Tensor output, Tensor gradOutput, boolean retainGraph, boolean createGraph) {
-        Node root = rootNode(output, "backward");
-        Tensor seed = seedFor(output, gradOutput, "backward");
+    public static <T extends Differentiable<T>> void backward(T output, T gradOutput, boolean retainGraph,
+                                                              boolean createGraph) {
+        Node<T> root = rootNode(output, "backward");
+        T seed = seedFor(output, gradOutput, "backward");
         Engine.run(List.of(root), List.of(seed), retainGraph || RETAIN_GRAPHS.get()[0], createGraph, null);
     }
 
-    private static Node rootNode(Tensor out, String what) {
+    private static <T extends Differentiable<T>> Node<T> rootNode(T out, String what) {
         if (!out.requiresGrad()) {
-            throw new IllegalStateException(what + ": the tensor (shape " + java.util.Arrays.toString(out.shape())
+            throw new IllegalStateException(what + ": the tensor (shape " + Arrays.toString(out.shape())
                     + ") does not require grad and has no grad_fn; nothing to differentiate");
         }
         return out.gradNode();
     }
 
-    private static Tensor seedFor(Tensor out, Tensor seed, String op) {
+    private static <T extends Differentiable<T>> T seedFor(T out, T seed, String op) {
         if (seed == null) {
             if (out.numel() != 1) {
                 throw new IllegalStateException(op + ": grad can be implicitly created only for scalar outputs, "
-                        + "but the output has shape " + java.util.Arrays.toString(out.shape())
+                        + "but the output has shape " + Arrays.toString(out.shape())
                         + "; pass a gradOutput of that shape");
             }
-            return Tensor.ones(out.dtype(), out.shape());
+            return out.withValues(ones(out.numel()));
         }
         if (!java.util.Arrays.equals(seed.shape(), out.shape())) {
-            throw new IllegalArgumentException(op + ": gradOutput has shape " + java.util.Arrays.toString(seed.shape())
-                    + " but the output has shape " + java.util.Arrays.toString(out.shape()));
+            throw new IllegalArgumentException(op + ": gradOutput has shape " + Arrays.toString(seed.shape())
+                    + " but the output has shape " + Arrays.toString(out.shape()));
         }
-        return seed.dtype() == out.dtype() ? seed : seed.to(out.dtype());
+        return seed.dtype() == out.dtype() ? seed : seed.fitTo(seed.shape(), out.dtype());
+    }
+
+    private static double[] ones(int n) {
+        double[] a = new double[n];
+        Arrays.fill(a, 1);
+        return a;
     }
 }

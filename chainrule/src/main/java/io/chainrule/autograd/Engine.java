@@ -1,7 +1,5 @@
 package io.chainrule.autograd;
 
-import io.chainrule.Tensor;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,23 +21,23 @@ final class Engine {
      * accumulate into leaves; otherwise the total gradient reaching each target node is returned (in order) and no
      * leaf is touched.
      */
-    static Tensor[] run(List<Node> roots, List<Tensor> rootGrads, boolean retainGraph, boolean createGraph,
-                        List<Node> targets) {
-        List<Node> order = topologicalOrder(roots);
-        Map<Node, Boolean> needed = targets == null ? null : neededFor(order, targets);
-        Map<Node, Tensor> pending = new IdentityHashMap<>();
-        for (int i = 0; i < roots.size(); i++) pending.merge(roots.get(i), rootGrads.get(i), Tensor::add);
-        Map<Node, Tensor> captured = targets == null ? null : new IdentityHashMap<>();
+    static <T extends Differentiable<T>> List<T> run(List<Node<T>> roots, List<T> rootGrads, boolean retainGraph,
+                                                     boolean createGraph, List<Node<T>> targets) {
+        List<Node<T>> order = topologicalOrder(roots);
+        Map<Node<T>, Boolean> needed = targets == null ? null : neededFor(order, targets);
+        Map<Node<T>, T> pending = new IdentityHashMap<>();
+        for (int i = 0; i < roots.size(); i++) pending.merge(roots.get(i), rootGrads.get(i), T::add);
+        Map<Node<T>, T> captured = targets == null ? null : new IdentityHashMap<>();
         // How many nodes each gradient tensor was handed to; a root seed is the caller's, never exclusive.
-        Map<Tensor, Integer> handedOut = new IdentityHashMap<>();
-        for (Tensor g : rootGrads) handedOut.put(g, 2);
-        Map<Node, Boolean> isTarget = new IdentityHashMap<>();
-        if (targets != null) for (Node t : targets) isTarget.put(t, Boolean.TRUE);
+        Map<T, Integer> handedOut = new IdentityHashMap<>();
+        for (T g : rootGrads) handedOut.put(g, 2);
+        Map<Node<T>, Boolean> isTarget = new IdentityHashMap<>();
+        if (targets != null) for (Node<T> t : targets) isTarget.put(t, Boolean.TRUE);
 
         boolean previous = GradMode.set(createGraph);
         try {
-            for (Node node : order) {
-                Tensor grad = pending.remove(node);
+            for (Node<T> node : order) {
+                T grad = pending.remove(node);
                 if (grad == null) {
                     if (!retainGraph) node.release();
                     continue;
@@ -58,16 +56,16 @@ final class Engine {
                     node.accumulate(grad, createGraph, handedOut.getOrDefault(grad, 1) == 1);
                     continue;
                 }
-                Tensor[] inputGrads = node.apply(grad);
+                T[] inputGrads = node.apply(grad);
                 if (!retainGraph) node.release();
-                Tensor[] sent = node.hasInputGradHooks() ? new Tensor[node.inputCount()] : null;
+                T[] sent = node.hasInputGradHooks() ? emptyLike(inputGrads, node.inputCount()) : null;
                 for (int i = 0; i < node.inputCount(); i++) {
-                    Node next = node.next(i);
+                    Node<T> next = node.next(i);
                     if (next == null || i >= inputGrads.length || inputGrads[i] == null) continue;
-                    Tensor g = fitToInput(node, i, inputGrads[i]);
+                    T g = fitToInput(node, i, inputGrads[i]);
                     if (Autograd.isDetectAnomaly()) checkFinite(node, i, g);
                     handedOut.merge(g, sent == null ? 1 : 2, Integer::sum); // a hook may keep it
-                    pending.merge(next, g, Tensor::add);
+                    pending.merge(next, g, T::add);
                     if (sent != null) sent[i] = g;
                 }
                 if (sent != null) node.runInputGradHooks(sent);
@@ -76,24 +74,30 @@ final class Engine {
             GradMode.set(previous);
         }
         if (targets == null) return null;
-        Tensor[] result = new Tensor[targets.size()];
-        for (int i = 0; i < result.length; i++) result[i] = captured.get(targets.get(i));
+        List<T> result = new ArrayList<>(targets.size());
+        for (Node<T> t : targets) result.add(captured.get(t));
         return result;
     }
 
-    /** Sums a broadcast gradient back to the input's shape and casts it to the input's dtype. */
-    private static Tensor fitToInput(Node node, int i, Tensor g) {
-        int[] shape = node.inputShape(i);
-        if (!Arrays.equals(g.shape(), shape)) g = g.sumToSize(shape);
-        if (g.dtype() != node.inputType(i)) g = g.to(node.inputType(i));
-        return g;
+    /** An array of {@code n} nulls of the same runtime type as {@code like} (generic arrays cannot be created). */
+    private static <T> T[] emptyLike(T[] like, int n) {
+        T[] a = Arrays.copyOf(like, n);
+        Arrays.fill(a, null);
+        return a;
     }
 
-    private static void checkFinite(Node node, int i, Tensor g) {
+    /** Sums a broadcast gradient back to the input's shape and casts it to the input's dtype. */
+    private static <T extends Differentiable<T>> T fitToInput(Node<T> node, int i, T g) {
+        int[] shape = node.inputShape(i);
+        Object type = node.inputType(i);
+        return Arrays.equals(g.shape(), shape) && g.dtype() == type ? g : g.fitTo(shape, type);
+    }
+
+    private static <T extends Differentiable<T>> void checkFinite(Node<T> node, int i, T g) {
         boolean nan;
         boolean previous = GradMode.set(false);
         try {
-            nan = g.isNan().any().item() != 0;
+            nan = g.hasNaN();
         } finally {
             GradMode.set(previous);
         }
@@ -105,19 +109,19 @@ final class Engine {
     }
 
     /** Kahn's algorithm: a node comes after every node that consumes its output. */
-    private static List<Node> topologicalOrder(List<Node> roots) {
-        Map<Node, int[]> consumers = new IdentityHashMap<>();
-        ArrayDeque<Node> stack = new ArrayDeque<>();
-        for (Node r : roots) {
+    private static <T extends Differentiable<T>> List<Node<T>> topologicalOrder(List<Node<T>> roots) {
+        Map<Node<T>, int[]> consumers = new IdentityHashMap<>();
+        ArrayDeque<Node<T>> stack = new ArrayDeque<>();
+        for (Node<T> r : roots) {
             if (!consumers.containsKey(r)) {
                 consumers.put(r, new int[1]);
                 stack.push(r);
             }
         }
         while (!stack.isEmpty()) {
-            Node n = stack.pop();
+            Node<T> n = stack.pop();
             for (int i = 0; i < n.inputCount(); i++) {
-                Node m = n.next(i);
+                Node<T> m = n.next(i);
                 if (m == null) continue;
                 int[] c = consumers.get(m);
                 if (c == null) {
@@ -128,18 +132,18 @@ final class Engine {
                 }
             }
         }
-        List<Node> order = new ArrayList<>(consumers.size());
-        for (Node r : roots) {
+        List<Node<T>> order = new ArrayList<>(consumers.size());
+        for (Node<T> r : roots) {
             if (consumers.get(r)[0] == 0) {
                 consumers.get(r)[0] = -1; // queued
                 stack.push(r);
             }
         }
         while (!stack.isEmpty()) {
-            Node n = stack.pop();
+            Node<T> n = stack.pop();
             order.add(n);
             for (int i = 0; i < n.inputCount(); i++) {
-                Node m = n.next(i);
+                Node<T> m = n.next(i);
                 if (m == null) continue;
                 int[] c = consumers.get(m);
                 if (--c[0] == 0) {
@@ -152,14 +156,15 @@ final class Engine {
     }
 
     /** The nodes from which some target can be reached below them: only these run for {@code Autograd.grad}. */
-    private static Map<Node, Boolean> neededFor(List<Node> order, List<Node> targets) {
-        Map<Node, Boolean> isTarget = new IdentityHashMap<>();
-        for (Node t : targets) isTarget.put(t, Boolean.TRUE);
-        Map<Node, Boolean> needed = new IdentityHashMap<>();
+    private static <T extends Differentiable<T>> Map<Node<T>, Boolean> neededFor(List<Node<T>> order,
+                                                                                  List<Node<T>> targets) {
+        Map<Node<T>, Boolean> isTarget = new IdentityHashMap<>();
+        for (Node<T> t : targets) isTarget.put(t, Boolean.TRUE);
+        Map<Node<T>, Boolean> needed = new IdentityHashMap<>();
         for (int k = order.size() - 1; k >= 0; k--) {
-            Node n = order.get(k);
+            Node<T> n = order.get(k);
             for (int i = 0; i < n.inputCount(); i++) {
-                Node m = n.next(i);
+                Node<T> m = n.next(i);
                 if (m != null && (isTarget.containsKey(m) || needed.containsKey(m))) {
                     needed.put(n, Boolean.TRUE);
                     break;

@@ -1,9 +1,5 @@
 package io.chainrule.autograd;
 
-import io.chainrule.DType;
-import io.chainrule.Generator;
-import io.chainrule.Tensor;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -37,7 +33,7 @@ public final class GradCheck {
     }
 
     /** Checks with eps 1e-6, atol 1e-5, rtol 1e-3; returns true or throws {@link GradCheckException}. */
-    public static boolean check(Function<List<Tensor>, Tensor> f, List<Tensor> inputs) {
+    public static <T extends Differentiable<T>> boolean check(Function<List<T>, T> f, List<T> inputs) {
         return check(f, inputs, EPS, ATOL, RTOL);
     }
 
@@ -45,13 +41,14 @@ public final class GradCheck {
      * Checks every entry of the Jacobian: |analytical − numerical| ≤ atol + rtol·|numerical|. Returns true, or
      * throws naming the worst entry: the input index, the element, both values.
      */
-    public static boolean check(Function<List<Tensor>, Tensor> f, List<Tensor> inputs, double eps, double atol, double rtol) {
-        List<Tensor> xs = toFloat64Leaves(inputs);
-        Tensor out = f.apply(xs);
+    public static <T extends Differentiable<T>> boolean check(Function<List<T>, T> f, List<T> inputs, double eps,
+                                                              double atol, double rtol) {
+        List<T> xs = toFloat64Leaves(inputs);
+        T out = f.apply(xs);
         int m = out.numel();
         double[][][] analytical = new double[xs.size()][][];
         List<Integer> diff = new ArrayList<>();
-        List<Tensor> diffInputs = new ArrayList<>();
+        List<T> diffInputs = new ArrayList<>();
         for (int i = 0; i < xs.size(); i++) {
             if (xs.get(i).requiresGrad()) {
                 diff.add(i);
@@ -66,14 +63,14 @@ public final class GradCheck {
             for (int j = 0; j < m; j++) {
                 double[] seed = new double[m];
                 seed[j] = 1;
-                Tensor gradOut = Tensor.of(seed).reshape(out.shape()).to(out.dtype());
-                List<Tensor> grads = gradsAllowingUnused(out, diffInputs, gradOut);
+                T gradOut = out.withValues(seed);
+                List<T> grads = gradsAllowingUnused(out, diffInputs, gradOut);
                 for (int k = 0; k < diff.size(); k++) analytical[diff.get(k)][j] = grads.get(k).toDoubleArray();
             }
         }
         Worst worst = new Worst();
         for (int i : diff) {
-            Tensor x = xs.get(i);
+            T x = xs.get(i);
             int n = x.numel();
             for (int e = 0; e < n; e++) {
                 double[] plus = evalPerturbed(f, xs, x, e, eps);
@@ -96,49 +93,43 @@ public final class GradCheck {
      * Checks second derivatives (like {@code torch.autograd.gradgradcheck}): the gradients of f, taken with
      * createGraph against a fixed random gradOutput, must themselves pass {@link #check}.
      */
-    public static boolean gradGradCheck(Function<List<Tensor>, Tensor> f, List<Tensor> inputs) {
+    public static <T extends Differentiable<T>> boolean gradGradCheck(Function<List<T>, T> f, List<T> inputs) {
         return gradGradCheck(f, inputs, EPS, ATOL, RTOL);
     }
 
-    public static boolean gradGradCheck(Function<List<Tensor>, Tensor> f, List<Tensor> inputs, double eps, double atol, double rtol) {
-        List<Tensor> xs = toFloat64Leaves(inputs);
-        int[] outShape = f.apply(xs).shape();
-        Tensor v = Tensor.randn(new Generator(0), outShape).to(DType.FLOAT64);
-        Function<List<Tensor>, Tensor> gradient = in -> {
-            Tensor out = f.apply(in);
-            List<Tensor> diffInputs = new ArrayList<>();
-            for (Tensor t : in) if (t.requiresGrad()) diffInputs.add(t);
-            List<Tensor> grads = Autograd.grad(List.of(out), diffInputs, List.of(v.to(out.dtype())), true, true);
-            List<Tensor> flat = new ArrayList<>();
-            for (Tensor g : grads) flat.add(g.reshape(-1));
-            return Tensor.cat(flat, 0);
+    /** {@link #gradGradCheck(Function, List)} with the given eps, atol and rtol. */
+    public static <T extends Differentiable<T>> boolean gradGradCheck(Function<List<T>, T> f, List<T> inputs,
+                                                                      double eps, double atol, double rtol) {
+        List<T> xs = toFloat64Leaves(inputs);
+        T v = f.apply(xs).randomNormal(0);
+        Function<List<T>, T> gradient = in -> {
+            T out = f.apply(in);
+            List<T> diffInputs = new ArrayList<>();
+            for (T t : in) if (t.requiresGrad()) diffInputs.add(t);
+            T seed = v.dtype() == out.dtype() ? v : v.fitTo(v.shape(), out.dtype());
+            List<T> grads = Autograd.grad(List.of(out), diffInputs, List.of(seed), true, true);
+            return grads.get(0).flatJoin(grads);
         };
         return check(gradient, xs, eps, atol, rtol);
     }
 
-    private static List<Tensor> gradsAllowingUnused(Tensor out, List<Tensor> inputs, Tensor gradOut) {
-        List<Tensor> result = new ArrayList<>();
-        for (Tensor in : inputs) {
+    private static <T extends Differentiable<T>> List<T> gradsAllowingUnused(T out, List<T> inputs, T gradOut) {
+        List<T> result = new ArrayList<>();
+        for (T in : inputs) {
             try {
                 result.add(Autograd.grad(List.of(out), List.of(in), List.of(gradOut), true, false).get(0));
             } catch (IllegalStateException unused) {
                 if (!String.valueOf(unused.getMessage()).contains("was not used")) throw unused;
-                result.add(Tensor.zeros(in.dtype(), in.shape()));
+                result.add(in.withValues(new double[in.numel()]));
             }
         }
         return result;
     }
 
-    private static List<Tensor> toFloat64Leaves(List<Tensor> inputs) {
-        List<Tensor> xs = new ArrayList<>();
-        for (Tensor t : inputs) {
-            if (t.dtype().isFloatingPoint()) {
-                // A private contiguous copy: perturbing it in place must reach every element, never the caller's tensor.
-                xs.add(t.detach().to(DType.FLOAT64).clone().requiresGrad(t.requiresGrad()));
-            } else {
-                xs.add(t);
-            }
-        }
+    private static <T extends Differentiable<T>> List<T> toFloat64Leaves(List<T> inputs) {
+        List<T> xs = new ArrayList<>();
+        // Private contiguous copies: perturbing one in place must reach every element, never the caller's tensor.
+        for (T t : inputs) xs.add(t.float64Copy());
         return xs;
     }
 
@@ -146,14 +137,14 @@ public final class GradCheck {
      * f with element e of x shifted by delta (restored afterwards), as a flat double array. f runs in grad mode:
      * for gradGradCheck, f itself differentiates.
      */
-    private static double[] evalPerturbed(Function<List<Tensor>, Tensor> f, List<Tensor> xs, Tensor x, int e, double delta) {
-        Tensor slot = x.detach().reshape(-1).narrow(0, e, 1);
-        double original = slot.item();
+    private static <T extends Differentiable<T>> double[] evalPerturbed(Function<List<T>, T> f, List<T> xs, T x, int e,
+                                                                        double delta) {
+        double original = x.element(e);
         try {
-            slot.fill(original + delta);
+            x.setElement(e, original + delta);
             return f.apply(xs).toDoubleArray();
         } finally {
-            slot.fill(original);
+            x.setElement(e, original);
         }
     }
 

@@ -1,8 +1,5 @@
 package io.chainrule.autograd;
 
-import io.chainrule.DType;
-import io.chainrule.Tensor;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -10,35 +7,45 @@ import java.util.function.Consumer;
 /**
  * One recorded operation in the graph: it knows the nodes that produced its inputs and how to turn the gradient
  * of its output into gradients of its inputs. The engine, not the node, sums each input gradient back to the
- * input's shape and dtype (broadcasting is undone in one place).
+ * input's shape and dtype (broadcasting is undone in one place). Two kinds: an op's {@link FunctionNode} and a
+ * leaf's {@link AccumulateGrad}.
+ *
+ * @param <T> the values that flow through the graph ({@code io.chainrule.Tensor})
  */
-public abstract class Node {
+public abstract sealed class Node<T extends Differentiable<T>> permits FunctionNode, AccumulateGrad {
     private String name;
-    private final Node[] next;
+    private final List<Node<T>> next;
     private final int[][] inputShapes;
-    private final DType[] inputTypes;
+    private final Object[] inputTypes;
     private final Throwable forwardTrace;
-    private List<Consumer<Tensor>> gradHooks;
-    private List<Consumer<Tensor[]>> inputGradHooks;
+    private List<Consumer<T>> gradHooks;
+    private List<Consumer<T[]>> inputGradHooks;
 
     /**
      * @param next        for each input, the node its gradient flows to, or null where no gradient is needed
      * @param inputShapes each input's shape, to which its gradient is summed
      * @param inputTypes  each input's dtype, to which its gradient is cast
      */
-    protected Node(String name, Node[] next, int[][] inputShapes, DType[] inputTypes) {
+    Node(String name, List<Node<T>> next, int[][] inputShapes, Object[] inputTypes) {
         this.name = name;
         this.next = next;
         this.inputShapes = inputShapes;
         this.inputTypes = inputTypes;
-        this.forwardTrace = Autograd.isDetectAnomaly() ? new ForwardCall() : null;
+        this.forwardTrace = Autograd.isDetectAnomaly() ? new ForwardCall(this) : null;
     }
 
     /** The stack of the forward call; its message reads the node's name when shown, so a renamed node shows its new one. */
-    private final class ForwardCall extends Throwable {
+    private static final class ForwardCall extends Throwable {
+        private static final long serialVersionUID = 1L;
+        private final transient Node<?> node;
+
+        ForwardCall(Node<?> node) {
+            this.node = node;
+        }
+
         @Override
         public String getMessage() {
-            return "forward call of " + name;
+            return "forward call of " + (node == null ? "an op" : node.name);
         }
     }
 
@@ -51,25 +58,25 @@ public abstract class Node {
      * Renames this node: an op composed of other ops (mean = sum ÷ n) gives its last node the whole op's name, as
      * PyTorch shows it ({@code MeanBackward0}).
      */
-    protected final void rename(String name) {
+    final void rename(String name) {
         this.name = name;
     }
 
     /** Number of inputs. */
     public final int inputCount() {
-        return next.length;
+        return next.size();
     }
 
     /** The node input {@code i}'s gradient flows to, or null. */
-    public final Node next(int i) {
-        return next[i];
+    public final Node<T> next(int i) {
+        return next.get(i);
     }
 
     final int[] inputShape(int i) {
         return inputShapes[i];
     }
 
-    final DType inputType(int i) {
+    final Object inputType(int i) {
         return inputTypes[i];
     }
 
@@ -79,13 +86,13 @@ public abstract class Node {
     }
 
     /** Calls {@code hook} with the total gradient of this node's output each time backward reaches it. */
-    public final void addGradHook(Consumer<Tensor> hook) {
+    public final void addGradHook(Consumer<T> hook) {
         if (gradHooks == null) gradHooks = new ArrayList<>(1);
         gradHooks.add(hook);
     }
 
     /** Removes a hook added by {@link #addGradHook}. */
-    public final void removeGradHook(Consumer<Tensor> hook) {
+    public final void removeGradHook(Consumer<T> hook) {
         if (gradHooks != null) gradHooks.remove(hook);
     }
 
@@ -95,7 +102,7 @@ public abstract class Node {
      * input feeds several ops, these are the shares that backward sums; tools that draw the graph show them on its
      * edges. The hook must not modify the tensors.
      */
-    public final void addInputGradHook(Consumer<Tensor[]> hook) {
+    public final void addInputGradHook(Consumer<T[]> hook) {
         if (inputGradHooks == null) inputGradHooks = new ArrayList<>(1);
         inputGradHooks.add(hook);
     }
@@ -104,29 +111,29 @@ public abstract class Node {
         return inputGradHooks != null && !inputGradHooks.isEmpty();
     }
 
-    final void runInputGradHooks(Tensor[] sent) {
-        for (Consumer<Tensor[]> h : inputGradHooks) h.accept(sent.clone());
+    final void runInputGradHooks(T[] sent) {
+        for (Consumer<T[]> h : inputGradHooks) h.accept(sent.clone());
     }
 
     final boolean hasGradHooks() {
         return gradHooks != null && !gradHooks.isEmpty();
     }
 
-    final void runGradHooks(Tensor grad) {
-        if (gradHooks != null) for (Consumer<Tensor> h : gradHooks) h.accept(grad);
+    final void runGradHooks(T grad) {
+        if (gradHooks != null) for (Consumer<T> h : gradHooks) h.accept(grad);
     }
 
     /**
      * Gradients of the inputs given the gradient of the output, one per input (null where none is needed). They
      * may have the output's broadcast shape: the engine reduces them.
      */
-    protected abstract Tensor[] apply(Tensor gradOutput);
+    abstract T[] apply(T gradOutput);
 
     /** Drops saved tensors after a backward pass that does not retain the graph. */
-    protected void release() {}
+    void release() {}
 
     /** True for the node that accumulates into a leaf's {@code grad()}. */
-    protected boolean isLeafAccumulator() {
+    boolean isLeafAccumulator() {
         return false;
     }
 
@@ -135,7 +142,7 @@ public abstract class Node {
      * holds {@code grad} (the engine made it in this pass and handed it to no one else), so it may be kept as the
      * leaf's gradient without a copy.
      */
-    protected void accumulate(Tensor grad, boolean createGraph, boolean exclusive) {
+    void accumulate(T grad, boolean createGraph, boolean exclusive) {
         throw new UnsupportedOperationException(name + " is not a leaf accumulator");
     }
 

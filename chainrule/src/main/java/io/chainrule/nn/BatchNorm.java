@@ -1,9 +1,9 @@
 package io.chainrule.nn;
 
 import io.chainrule.DType;
-import io.chainrule.NnOps;
+import io.chainrule.LayerPrimitives;
+import io.chainrule.OpTracer;
 import io.chainrule.Tensor;
-import io.chainrule.autograd.OpTracer;
 import io.chainrule.autograd.Autograd;
 
 import java.util.Arrays;
@@ -60,7 +60,7 @@ public abstract class BatchNorm extends Module {
         Tensor weight = param("weight").reshape(statShape), bias = param("bias").reshape(statShape);
         if (!isTraining()) {
             Tensor mean = buffer("running_mean").reshape(statShape), var = buffer("running_var").reshape(statShape);
-            Tensor y = NnOps.named(x.sub(mean).div(var.add(eps).sqrt()).mul(weight).add(bias), "NativeBatchNormBackward0");
+            Tensor y = LayerPrimitives.named(x.sub(mean).div(var.add(eps).sqrt()).mul(weight).add(bias), "NativeBatchNormBackward0");
             // one op to a trace (an exporter maps the layer, not its parts)
             return OpTracer.isTracing() ? OpTracer.op(y, "NativeBatchNormBackward0", new Tensor[] {x, param("weight"),
                     param("bias"), buffer("running_mean"), buffer("running_var")}, "eps", eps) : y;
@@ -73,7 +73,7 @@ public abstract class BatchNorm extends Module {
         Tensor mean = reduceMean(x);
         Tensor centered = x.sub(mean);
         Tensor var = reduceMean(centered.square()); // biased: this is what normalises the batch
-        Tensor y = NnOps.named(centered.div(var.add(eps).sqrt()).mul(weight).add(bias), "NativeBatchNormBackward0");
+        Tensor y = LayerPrimitives.named(centered.div(var.add(eps).sqrt()).mul(weight).add(bias), "NativeBatchNormBackward0");
         try (var g = Autograd.noGrad()) {
             Tensor runningMean = buffer("running_mean"), runningVar = buffer("running_var");
             runningMean.muli(1 - momentum).addi(mean.detach().reshape(numFeatures).mul(momentum));

@@ -1,18 +1,18 @@
 package io.chainrule.nn;
 
 import io.chainrule.DType;
-import io.chainrule.NnOps;
+import io.chainrule.LayerPrimitives;
+import io.chainrule.OpTracer;
 import io.chainrule.Tensor;
-import io.chainrule.autograd.OpTracer;
 
 import java.util.Arrays;
 
 /**
  * Convolution, pooling, padding and embedding as functions (NCHW), composed from the differentiable primitives in
- * {@link NnOps} and ordinary tensor ops, so every result has gradients of every order. {@code F} exposes the same
+ * {@link LayerPrimitives} and ordinary tensor ops, so every result has gradients of every order. {@code F} exposes the same
  * functions.
  *
- * <p>A convolution is one op ({@link NnOps#conv2d}): per sample, an im2col into a reused buffer and one GEMM per group
+ * <p>A convolution is one op ({@link LayerPrimitives#conv2d}): per sample, an im2col into a reused buffer and one GEMM per group
  * straight into the output; its backward is a transposed convolution and a weight-gradient GEMM, each differentiable.
  */
 public final class Convolutions {
@@ -33,7 +33,7 @@ public final class Convolutions {
     public static Tensor conv1d(Tensor input, Tensor weight, Tensor bias, int stride, int padding, int dilation, int groups) {
         requireRank("conv1d", "input", input, 2, 3);
         requireRank("conv1d", "weight", weight, 3, 3);
-        return NnOps.conv1d(input, weight, bias, stride, padding, dilation, groups);
+        return LayerPrimitives.conv1d(input, weight, bias, stride, padding, dilation, groups);
     }
 
     /** 2-D convolution of [N, C, H, W] (or [C, H, W]) by weight [out, C, kH, kW], equal stride and padding in both dimensions. */
@@ -48,13 +48,13 @@ public final class Convolutions {
     public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
         requireRank("conv2d", "input", input, 3, 4);
         requireRank("conv2d", "weight", weight, 4, 4);
-        return NnOps.conv2d(input, weight, bias, stride, padding, dilation, groups);
+        return LayerPrimitives.conv2d(input, weight, bias, stride, padding, dilation, groups);
     }
 
-    /** NnOps.unfold, with errors prefixed by the op the caller called. */
+    /** LayerPrimitives.unfold, with errors prefixed by the op the caller called. */
     private static Tensor unfold(String op, Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation) {
         try {
-            return NnOps.unfold(x, kernel, stride, padding, dilation);
+            return LayerPrimitives.unfold(x, kernel, stride, padding, dilation);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(op + ": " + e.getMessage(), e);
         }
@@ -86,7 +86,7 @@ public final class Convolutions {
     /** 2-D max pooling of [N, C, H, W] (or [C, H, W]); padding (≤ kernel/2) never wins; ties send the gradient to the first maximum. */
     public static Tensor maxPool2d(Tensor input, int kernel, int stride, int padding) {
         requireRank("maxPool2d", "input", input, 3, 4);
-        return NnOps.maxPool2d(input, new int[] {kernel}, new int[] {stride}, new int[] {padding}, new int[] {1});
+        return LayerPrimitives.maxPool2d(input, new int[] {kernel}, new int[] {stride}, new int[] {padding}, new int[] {1});
     }
 
     /**
@@ -105,7 +105,7 @@ public final class Convolutions {
         Tensor cols = unfold("avgPool2d", input, new int[] {kernel}, new int[] {stride}, new int[] {padding}, new int[] {1});
         int[] size = outputSize(x, kernel, kernel, new int[] {stride}, new int[] {padding}, new int[] {1});
         Tensor out = cols.reshape(n, c, kernel * kernel, -1).mean(2, false).reshape(n, c, size[0], size[1]);
-        Tensor y = NnOps.named(batched ? out : out.squeeze(0), "AvgPool2DBackward0");
+        Tensor y = LayerPrimitives.named(batched ? out : out.squeeze(0), "AvgPool2DBackward0");
         // one op to a trace (an exporter maps the pooling, not its parts); padding counts in the divisor
         return OpTracer.isTracing() ? OpTracer.op(y, "AvgPool2DBackward0", new Tensor[] {input}, "kernel", kernel,
                 "stride", stride, "padding", padding) : y;
@@ -129,7 +129,7 @@ public final class Convolutions {
         }
         Tensor rows = averagingMatrix(outH, h, input.dtype());          // [outH, H]
         Tensor colsT = averagingMatrix(outW, w, input.dtype()).t();     // [W, outW]
-        Tensor y = NnOps.named(rows.matmul(input).matmul(colsT), "AdaptiveAvgPool2DBackward0");
+        Tensor y = LayerPrimitives.named(rows.matmul(input).matmul(colsT), "AdaptiveAvgPool2DBackward0");
         return OpTracer.isTracing() ? OpTracer.op(y, "AdaptiveAvgPool2DBackward0", new Tensor[] {input}, "outH", outH,
                 "outW", outW) : y;
     }
@@ -149,7 +149,7 @@ public final class Convolutions {
 
     /** Zero padding, last dimension first: (left, right), then (top, bottom), …; negative widths crop. */
     public static Tensor pad(Tensor input, int... padding) {
-        return NnOps.pad(input, padding);
+        return LayerPrimitives.pad(input, padding);
     }
 
     /**
@@ -175,7 +175,7 @@ public final class Convolutions {
         }
         int[] shape = Arrays.copyOf(indices.shape(), indices.dim() + 1);
         shape[indices.dim()] = weight.size(1);
-        Tensor y = NnOps.named(weight.indexSelect(0, indices.reshape(-1)).reshape(shape), "EmbeddingBackward0");
+        Tensor y = LayerPrimitives.named(weight.indexSelect(0, indices.reshape(-1)).reshape(shape), "EmbeddingBackward0");
         return OpTracer.isTracing() ? OpTracer.op(y, "EmbeddingBackward0", new Tensor[] {weight, indices}) : y;
     }
 }

@@ -2,7 +2,7 @@ package io.chainrule.nn;
 
 import io.chainrule.DType;
 import io.chainrule.Generator;
-import io.chainrule.NnOps;
+import io.chainrule.LayerPrimitives;
 import io.chainrule.Tensor;
 
 import java.util.Arrays;
@@ -80,7 +80,7 @@ public final class F {
             throw new IllegalArgumentException("linear: bias " + Arrays.toString(bias.shape()) + " does not match weight "
                     + Arrays.toString(weight.shape()) + " (expected [" + weight.size(0) + "])");
         }
-        return NnOps.linear(x, weight, bias);
+        return LayerPrimitives.linear(x, weight, bias);
     }
 
     /**
@@ -99,7 +99,7 @@ public final class F {
         if (p == 1) return x.mul(0.0);
         Tensor u = generator == null ? Tensor.rand(x.shape()) : Tensor.rand(generator, x.shape());
         Tensor mask = u.ge(p).to(floatType(x)).mul(1.0 / (1.0 - p));
-        return NnOps.named(x.mul(mask), "NativeDropoutBackward0");
+        return LayerPrimitives.named(x.mul(mask), "NativeDropoutBackward0");
     }
 
     static void checkProbability(String op, double p) {
@@ -116,7 +116,7 @@ public final class F {
     /** (input − target)², reduced by {@code reduction}; both of the same shape. */
     public static Tensor mseLoss(Tensor input, Tensor target, Reduction reduction) {
         Tensor t = floatTarget("mseLoss", input, target);
-        return NnOps.named(reduce(input.sub(t).square(), reduction), "MseLossBackward0");
+        return LayerPrimitives.named(reduce(input.sub(t).square(), reduction), "MseLossBackward0");
     }
 
     /** Mean absolute error, |input − target|, averaged. */
@@ -201,7 +201,7 @@ public final class F {
             }
         }
         if (shape.length == 2 && reduction != null && reduction != Reduction.NONE) {
-            return NnOps.nllLoss(logProbs, targets, reduction == Reduction.MEAN); // one node for the common case
+            return LayerPrimitives.nllLoss(logProbs, targets, reduction == Reduction.MEAN); // one node for the common case
         }
         Tensor picked = logProbs.gather(classDim, targets.unsqueeze(classDim)).squeeze(classDim);
         return reduce(picked.neg(), reduction);
@@ -230,7 +230,7 @@ public final class F {
         Tensor logP = clampedLog(probs);
         Tensor logQ = clampedLog(probs.neg().add(1.0));
         Tensor loss = t.mul(logP).add(t.neg().add(1.0).mul(logQ)).neg();
-        return NnOps.named(reduce(loss, reduction), "BinaryCrossEntropyBackward0");
+        return LayerPrimitives.named(reduce(loss, reduction), "BinaryCrossEntropyBackward0");
     }
 
     /**
@@ -255,7 +255,7 @@ public final class F {
      */
     public static Tensor binaryCrossEntropyWithLogits(Tensor logits, Tensor targets, Reduction reduction) {
         Tensor t = floatTarget("binaryCrossEntropyWithLogits", logits, targets);
-        return NnOps.named(reduce(softplus(logits).sub(logits.mul(t)), reduction), "BinaryCrossEntropyWithLogitsBackward0");
+        return LayerPrimitives.named(reduce(softplus(logits).sub(logits.mul(t)), reduction), "BinaryCrossEntropyWithLogitsBackward0");
     }
 
     /** log(1 + e^x), stably: logsumexp over the pair (0, x). */

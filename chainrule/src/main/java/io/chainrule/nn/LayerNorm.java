@@ -1,8 +1,8 @@
 package io.chainrule.nn;
 
-import io.chainrule.NnOps;
+import io.chainrule.LayerPrimitives;
+import io.chainrule.OpTracer;
 import io.chainrule.Tensor;
-import io.chainrule.autograd.OpTracer;
 
 import java.util.Arrays;
 
@@ -40,7 +40,7 @@ public class LayerNorm extends Module {
         Tensor centered = x.sub(x.mean(-1, true));
         Tensor var = centered.square().mean(-1, true);
         Tensor y = centered.div(var.add(eps).sqrt());
-        Tensor out = NnOps.named(elementwiseAffine ? y.mul(param("weight")).add(param("bias")) : y, "NativeLayerNormBackward0");
+        Tensor out = LayerPrimitives.named(elementwiseAffine ? y.mul(param("weight")).add(param("bias")) : y, "NativeLayerNormBackward0");
         // one op to a trace (an exporter maps the layer, not its parts)
         return OpTracer.isTracing() ? OpTracer.op(out, "NativeLayerNormBackward0", new Tensor[] {x, paramOrNull("weight"),
                 paramOrNull("bias")}, "eps", eps) : out;

@@ -1,7 +1,7 @@
 package io.chainrule.nn;
 
 import io.chainrule.DType;
-import io.chainrule.NnOps;
+import io.chainrule.LayerPrimitives;
 import io.chainrule.RecurrentCellKind;
 import io.chainrule.Tensor;
 
@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * What the recurrent layers and cells share: argument checks, initial states and the layer stack, with each layer's
- * recurrence one fused op ({@link NnOps#recurrentLayer}; a cell is a sequence of one step). Gate order and equations
+ * recurrence one fused op ({@link LayerPrimitives#recurrentLayer}; a cell is a sequence of one step). Gate order and equations
  * are PyTorch's, written once at {@link RecurrentCellKind}.
  */
 final class Recurrence {
@@ -38,7 +38,7 @@ final class Recurrence {
      * {@code [seq, batch, hidden]}, for the LSTM with the last c as one more row.
      */
     private static Tensor layer(RecurrentCellKind kind, Weights w, Tensor x, Tensor h, Tensor c) {
-        return NnOps.recurrentLayer(kind, x, h, c, w.wIh(), w.wHh(), w.bIh(), w.bHh());
+        return LayerPrimitives.recurrentLayer(kind, x, h, c, w.wIh(), w.wHh(), w.bIh(), w.bHh());
     }
 
     /** One cell step for a cell module: x {@code [batch, in]} or {@code [in]}; state h (and c) to match, or null. */

@@ -2,7 +2,7 @@ package io.chainrule.autograd;
 
 import io.chainrule.DType;
 import io.chainrule.Generator;
-import io.chainrule.NnOps;
+import io.chainrule.LayerPrimitives;
 import io.chainrule.Tensor;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -294,16 +294,16 @@ class OpGradCheckTest {
 
         // the fused LSTM: x [seq, batch, in], h0, c0 [batch, hidden], W_ih [4h, in], W_hh [4h, h], b_ih, b_hh [4h]
         cases.add(c("lstm", OpGradCheckTest::lstm, n(3, 2, 3), n(2, 2), n(2, 2), n(8, 3), n(8, 2), n(8), n(8)));
-        cases.add(c("lstm without biases", xs -> NnOps.lstm(xs.get(0), xs.get(1), xs.get(2), xs.get(3), xs.get(4), null, null),
+        cases.add(c("lstm without biases", xs -> LayerPrimitives.lstm(xs.get(0), xs.get(1), xs.get(2), xs.get(3), xs.get(4), null, null),
                 n(2, 3, 2), n(3, 1), n(3, 1), n(4, 2), n(4, 1)));
-        cases.add(c("gru", xs -> NnOps.gru(xs.get(0), xs.get(1), xs.get(2), xs.get(3), xs.get(4), xs.get(5)),
+        cases.add(c("gru", xs -> LayerPrimitives.gru(xs.get(0), xs.get(1), xs.get(2), xs.get(3), xs.get(4), xs.get(5)),
                 n(3, 2, 3), n(2, 2), n(6, 3), n(6, 2), n(6), n(6)));
-        cases.add(c("rnn tanh", xs -> NnOps.rnn(xs.get(0), xs.get(1), xs.get(2), xs.get(3), xs.get(4), null, "tanh"),
+        cases.add(c("rnn tanh", xs -> LayerPrimitives.rnn(xs.get(0), xs.get(1), xs.get(2), xs.get(3), xs.get(4), null, "tanh"),
                 n(3, 2, 3), n(2, 2), n(2, 3), n(2, 2), n(2)));
         // relu away from its kink: inputs, weights and bias positive
-        cases.add(c("rnn relu", xs -> NnOps.rnn(xs.get(0), xs.get(1), xs.get(2), xs.get(3), xs.get(4), xs.get(5), "relu"),
+        cases.add(c("rnn relu", xs -> LayerPrimitives.rnn(xs.get(0), xs.get(1), xs.get(2), xs.get(3), xs.get(4), xs.get(5), "relu"),
                 pos(3, 2, 3), pos(2, 2), pos(2, 3), pos(2, 2), pos(2), pos(2)));
-        cases.add(c("lstm of a transposed input", xs -> NnOps.lstm(xs.get(0).transpose(0, 1), xs.get(1), xs.get(2), xs.get(3),
+        cases.add(c("lstm of a transposed input", xs -> LayerPrimitives.lstm(xs.get(0).transpose(0, 1), xs.get(1), xs.get(2), xs.get(3),
                 xs.get(4), xs.get(5), null), n(2, 3, 2), n(2, 2), n(2, 2), n(8, 2), n(8, 2), n(8)));
         return cases.stream();
     }
@@ -351,14 +351,14 @@ class OpGradCheckTest {
                 c("where", xs -> Tensor.where(a(xs).gt(0.0), a(xs).square(), b(xs).exp()), away(2, 3), n(3)),
                 c("cross-entropy", xs -> a(xs).logSoftmax(1).gather(1, Tensor.of(new long[] {2, 0}, 2, 1)).mean().neg(), n(2, 3)),
                 c("lstm", OpGradCheckTest::lstm, n(2, 2, 2), n(2, 2), n(2, 2), n(8, 2), n(8, 2), n(8), n(8)),
-                c("gru", xs -> NnOps.gru(xs.get(0), xs.get(1), xs.get(2), xs.get(3), xs.get(4), xs.get(5)),
+                c("gru", xs -> LayerPrimitives.gru(xs.get(0), xs.get(1), xs.get(2), xs.get(3), xs.get(4), xs.get(5)),
                         n(2, 2, 2), n(2, 2), n(6, 2), n(6, 2), n(6), n(6)),
-                c("rnn tanh", xs -> NnOps.rnn(xs.get(0), xs.get(1), xs.get(2), xs.get(3), xs.get(4), xs.get(5), "tanh"),
+                c("rnn tanh", xs -> LayerPrimitives.rnn(xs.get(0), xs.get(1), xs.get(2), xs.get(3), xs.get(4), xs.get(5), "tanh"),
                         n(2, 2, 2), n(2, 2), n(2, 2), n(2, 2), n(2), n(2)));
     }
 
     private static Tensor lstm(List<Tensor> xs) {
-        return NnOps.lstm(xs.get(0), xs.get(1), xs.get(2), xs.get(3), xs.get(4), xs.get(5), xs.get(6));
+        return LayerPrimitives.lstm(xs.get(0), xs.get(1), xs.get(2), xs.get(3), xs.get(4), xs.get(5), xs.get(6));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,5 +1,6 @@
 package io.chainrule.autograd;
 
+import io.chainrule.OpTracer;
 import io.chainrule.Tensor;
 import io.chainrule.nn.BatchNorm1d;
 

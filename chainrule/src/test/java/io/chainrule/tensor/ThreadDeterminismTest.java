@@ -2,7 +2,7 @@ package io.chainrule.tensor;
 
 import io.chainrule.DType;
 import io.chainrule.Generator;
-import io.chainrule.NnOps;
+import io.chainrule.LayerPrimitives;
 import io.chainrule.Tensor;
 import io.chainrule.autograd.Autograd;
 import io.chainrule.nn.F;
@@ -127,7 +127,7 @@ class ThreadDeterminismTest {
                     {4 * hidden}, {4 * hidden}};
             List<Tensor> xs = new ArrayList<>();
             for (int[] s : shapes) xs.add(Tensor.randn(g, s).mul(0.5).requiresGrad(true));
-            Tensor y = NnOps.lstm(xs.get(0), xs.get(1), xs.get(2), xs.get(3), xs.get(4), xs.get(5), xs.get(6));
+            Tensor y = LayerPrimitives.lstm(xs.get(0), xs.get(1), xs.get(2), xs.get(3), xs.get(4), xs.get(5), xs.get(6));
             y.square().sum().backward();
             return gradientsAndOutput(y, xs);
         });
@@ -142,7 +142,7 @@ class ThreadDeterminismTest {
                     {3 * hidden}};
             List<Tensor> xs = new ArrayList<>();
             for (int[] s : shapes) xs.add(Tensor.randn(g, s).mul(0.5).requiresGrad(true));
-            Tensor y = NnOps.gru(xs.get(0), xs.get(1), xs.get(2), xs.get(3), xs.get(4), xs.get(5));
+            Tensor y = LayerPrimitives.gru(xs.get(0), xs.get(1), xs.get(2), xs.get(3), xs.get(4), xs.get(5));
             y.square().sum().backward();
             return gradientsAndOutput(y, xs);
         });

@@ -1,7 +1,7 @@
 package io.chainrule.cli.demo;
 
 import io.chainrule.Tensor;
-import io.chainrule.cli.Fmt;
+import io.chainrule.cli.HumanFormat;
 import io.chainrule.cli.graph.Examples;
 import io.chainrule.cli.graph.GraphModel;
 import io.chainrule.cli.graph.Trace;
@@ -32,14 +32,14 @@ public final class ChainRuleDemo implements Demo {
         double p = A * WA, q = B * WB, h = p + q;
         double y = 1 / (1 + Math.exp(-h));
         ctx.blank();
-        ctx.line("  forward   a·wa = %s·%s = %s", A, WA, Fmt.fixed(p, 6));
-        ctx.line("            b·wb = %s·%s = %s", B, WB, Fmt.fixed(q, 6));
-        ctx.line("            h = a·wa + b·wb = %s", Fmt.fixed(h, 6));
-        ctx.line("            y = σ(h) = %s        (autograd graph: %s)", Fmt.fixed(y, 6), Fmt.fixed(ex.root().item(), 6));
+        ctx.line("  forward   a·wa = %s·%s = %s", A, WA, HumanFormat.fixed(p, 6));
+        ctx.line("            b·wb = %s·%s = %s", B, WB, HumanFormat.fixed(q, 6));
+        ctx.line("            h = a·wa + b·wb = %s", HumanFormat.fixed(h, 6));
+        ctx.line("            y = σ(h) = %s        (autograd graph: %s)", HumanFormat.fixed(y, 6), HumanFormat.fixed(ex.root().item(), 6));
         ctx.blank();
         double dyDh = y * (1 - y);
         ctx.line("  local derivatives");
-        ctx.line("    sigmoid node  ∂y/∂h       = σ(h)(1 − σ(h)) = %s", Fmt.fixed(dyDh, 6));
+        ctx.line("    sigmoid node  ∂y/∂h       = σ(h)(1 − σ(h)) = %s", HumanFormat.fixed(dyDh, 6));
         ctx.line("    add node      ∂h/∂(a·wa)  = 1,  ∂h/∂(b·wb) = 1        (passes the gradient through)");
         ctx.line("    mul node      ∂(a·wa)/∂a  = wa = %s,  ∂(a·wa)/∂wa = a = %s   (swaps its inputs)", WA, A);
         ctx.line("    mul node      ∂(b·wb)/∂b  = wb = %s,  ∂(b·wb)/∂wb = b = %s", WB, B);
@@ -56,8 +56,8 @@ public final class ChainRuleDemo implements Demo {
             double auto = leaf.grad().item();
             worst = Math.max(worst, Math.abs(chain - auto));
             ctx.line("    ∂y/∂%-2s = ∂y/∂h · ∂h/∂(%s) · ∂(%s)/∂%-2s = %s · 1 · %-8s %12s %12s", names[i], mid[i],
-                    mid[i], names[i], Fmt.fixed(dyDh, 4), via[i] + " (" + local[i] + ")", Fmt.fixed(chain, 8),
-                    Fmt.fixed(auto, 8));
+                    mid[i], names[i], HumanFormat.fixed(dyDh, 4), via[i] + " (" + local[i] + ")", HumanFormat.fixed(chain, 8),
+                    HumanFormat.fixed(auto, 8));
         }
         ctx.blank();
         ctx.check("chain-rule products = autograd", worst, 1e-12);

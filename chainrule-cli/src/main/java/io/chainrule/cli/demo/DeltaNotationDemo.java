@@ -2,7 +2,7 @@ package io.chainrule.cli.demo;
 
 import io.chainrule.Tensor;
 import io.chainrule.autograd.Autograd;
-import io.chainrule.cli.Fmt;
+import io.chainrule.cli.HumanFormat;
 import io.chainrule.cli.graph.GraphModel;
 import io.chainrule.cli.graph.Trace;
 import io.chainrule.optim.SGD;
@@ -59,7 +59,7 @@ public final class DeltaNotationDemo implements Demo {
         ctx.blank();
         ctx.line("  forward   h1 = x = %s, y = %s", col(h1), col(y));
         ctx.line("            h2 = σ(W2·h1 + b2) = %s", col(h2));
-        ctx.line("            h3 = W3·h2 + b3 = %s,  L = %s", col(z3), Fmt.fixed(loss.item(), 6));
+        ctx.line("            h3 = W3·h2 + b3 = %s,  L = %s", col(z3), HumanFormat.fixed(loss.item(), 6));
         Grads hand = byHand(h1.detach(), h2.detach(), z3.detach(), y, w3.detach());
         Grads auto = new Grads(g.find("h3 = z3").grad(), g.find("z2").grad(), w3.grad(), b3.grad(), w2.grad(), b2.grad());
         Tensor a = h2.detach().mul(h2.detach().neg().add(1.0));
@@ -75,7 +75,7 @@ public final class DeltaNotationDemo implements Demo {
         double[] d2 = hand.delta2().toDoubleArray();
         for (int j = 0; j < d2.length; j++) {
             ctx.line("    δ2_%d = a_%d·(δ3_1·w3_1%d + δ3_2·w3_2%d) = %s·(%s·%s + %s·%s) = %s", j + 1, j + 1, j + 1, j + 1,
-                    Fmt.num(av[j]), Fmt.num(d3[0]), Fmt.num(W3[0][j]), Fmt.num(d3[1]), Fmt.num(W3[1][j]), Fmt.num(d2[j]));
+                    HumanFormat.num(av[j]), HumanFormat.num(d3[0]), HumanFormat.num(W3[0][j]), HumanFormat.num(d3[1]), HumanFormat.num(W3[1][j]), HumanFormat.num(d2[j]));
         }
         ctx.line("    δ2 = a·(W3ᵀ·δ3)                             %-30s %s", col(hand.delta2()), col(auto.delta2()));
         ctx.line("    Δw2 = δ2·h1ᵀ");
@@ -102,10 +102,10 @@ public final class DeltaNotationDemo implements Demo {
         double after = lossAt(byHand, Tensor.of(X), y);
         ctx.blank();
         ctx.line("  update  w ← w − η·Δw, b ← b − η·Δb, η = %s", ETA);
-        ctx.line("    W3 → %s", Fmt.tensor(byHand.get(2), 16));
-        ctx.line("    L: %s → %s", Fmt.fixed(before, 6), Fmt.fixed(after, 6));
+        ctx.line("    W3 → %s", HumanFormat.tensor(byHand.get(2), 16));
+        ctx.line("    L: %s → %s", HumanFormat.fixed(before, 6), HumanFormat.fixed(after, 6));
         ctx.check("update by hand = SGD(η) on autograd's gradients", worst, 1e-12);
-        ctx.checkThat("one step lowers L", after < before, Fmt.fixed(after, 6) + " < " + Fmt.fixed(before, 6));
+        ctx.checkThat("one step lowers L", after < before, HumanFormat.fixed(after, 6) + " < " + HumanFormat.fixed(before, 6));
     }
 
     /** The tutorial's recipe, step by step, without autograd. */
@@ -140,12 +140,12 @@ public final class DeltaNotationDemo implements Demo {
     private static void pair(DemoContext ctx, Tensor hand, Tensor auto) {
         int rows = hand.shape()[0];
         for (int i = 0; i < rows; i++) {
-            ctx.line("      %-70s %s", Fmt.tensor(hand.select(0, i), 99), Fmt.tensor(auto.select(0, i), 99));
+            ctx.line("      %-70s %s", HumanFormat.tensor(hand.select(0, i), 99), HumanFormat.tensor(auto.select(0, i), 99));
         }
     }
 
     /** A column vector on one line, e.g. [0.1, −0.2]ᵀ. */
     static String col(Tensor t) {
-        return Fmt.tensor(t.detach().reshape(-1), 99) + "ᵀ";
+        return HumanFormat.tensor(t.detach().reshape(-1), 99) + "ᵀ";
     }
 }

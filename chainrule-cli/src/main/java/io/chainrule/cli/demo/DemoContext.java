@@ -3,7 +3,7 @@ package io.chainrule.cli.demo;
 import io.chainrule.DType;
 import io.chainrule.Tensor;
 import io.chainrule.autograd.Autograd;
-import io.chainrule.cli.Fmt;
+import io.chainrule.cli.HumanFormat;
 import io.chainrule.cli.graph.DotWriter;
 import io.chainrule.cli.graph.GraphModel;
 import io.chainrule.cli.graph.Graphviz;
@@ -60,7 +60,7 @@ public final class DemoContext {
     public boolean check(String what, double diff, double tolerance) {
         Check c = new Check(what, diff, tolerance);
         checks.add(c);
-        line("  check %-48s max |diff| = %s  (tolerance %s)  %s", what, Fmt.sci(diff), Fmt.sci(tolerance),
+        line("  check %-48s max |diff| = %s  (tolerance %s)  %s", what, HumanFormat.sci(diff), HumanFormat.sci(tolerance),
                 c.passed() ? "ok" : "MISMATCH");
         return c.passed();
     }

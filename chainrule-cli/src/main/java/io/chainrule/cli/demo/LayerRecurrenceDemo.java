@@ -3,7 +3,7 @@ package io.chainrule.cli.demo;
 import io.chainrule.DType;
 import io.chainrule.Generator;
 import io.chainrule.Tensor;
-import io.chainrule.cli.Fmt;
+import io.chainrule.cli.HumanFormat;
 import io.chainrule.cli.graph.GraphModel;
 import io.chainrule.cli.graph.Trace;
 import io.chainrule.nn.F;
@@ -79,7 +79,7 @@ public final class LayerRecurrenceDemo implements Demo {
 
         ctx.blank();
         ctx.line("  labels y = %s, ℓ = %s (recurrence) = %s (autograd)", java.util.Arrays.toString(LABELS),
-                Fmt.fixed(manual.loss(), 8), Fmt.fixed(loss.item(), 8));
+                HumanFormat.fixed(manual.loss(), 8), HumanFormat.fixed(loss.item(), 8));
         for (int i = layers + 1; i >= 1; i--) {
             ctx.blank();
             if (i == layers + 1) ctx.line("  G%d = (S − I_y)/m, S = softmax(Z%d)", i, i);
@@ -127,9 +127,9 @@ public final class LayerRecurrenceDemo implements Demo {
     private static void printPair(DemoContext ctx, Tensor hand, Tensor auto, String autoName) {
         int rows = hand.shape()[0];
         for (int r = 0; r < rows; r++) {
-            ctx.line("    %-54s %s", Fmt.tensor(hand.select(0, r), 99), Fmt.tensor(auto.to(DType.FLOAT64).select(0, r), 99));
+            ctx.line("    %-54s %s", HumanFormat.tensor(hand.select(0, r), 99), HumanFormat.tensor(auto.to(DType.FLOAT64).select(0, r), 99));
         }
-        ctx.line("    %-54s %s", "(recurrence, " + Fmt.shape(hand.shape()) + ")", "(autograd " + autoName + ")");
+        ctx.line("    %-54s %s", "(recurrence, " + HumanFormat.shape(hand.shape()) + ")", "(autograd " + autoName + ")");
     }
 
     private static String sizes() {

@@ -3,7 +3,7 @@ package io.chainrule.cli.demo;
 import io.chainrule.DType;
 import io.chainrule.Generator;
 import io.chainrule.Tensor;
-import io.chainrule.cli.Fmt;
+import io.chainrule.cli.HumanFormat;
 import io.chainrule.data.Batch;
 import io.chainrule.data.DataLoader;
 import io.chainrule.data.TensorDataset;
@@ -72,7 +72,7 @@ public final class MiniBatchesDemo implements Demo {
             batches.add(idx);
             Tensor g = gradient(b.x(), b.y());
             ctx.line("    batch %d: examples %-14s size %d  ∇L_b = %s", batches.size(), Arrays.toString(idx), idx.length,
-                    Fmt.tensor(g, 9));
+                    HumanFormat.tensor(g, 9));
             sum = sum.add(g.mul((double) idx.length));
             used += idx.length;
         }
@@ -82,7 +82,7 @@ public final class MiniBatchesDemo implements Demo {
         Tensor weighted = sum.div((double) used);
         Tensor full = gradient(xs, ys);
         ctx.line("    Σ_b |b|·∇L_b / %d = %s;  gradient over those %d examples in one batch = %s", used,
-                Fmt.tensor(weighted, 9), used, Fmt.tensor(full, 9));
+                HumanFormat.tensor(weighted, 9), used, HumanFormat.tensor(full, 9));
         if (used < x.shape()[0]) ctx.line("    left out this epoch: %d examples (N mod batch size)", x.shape()[0] - used);
         ctx.check("size-weighted batch gradients = gradient of the " + used + " used", weighted, full, 1e-12);
         return batches;

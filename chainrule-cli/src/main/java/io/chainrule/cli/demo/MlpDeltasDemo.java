@@ -4,7 +4,7 @@ import io.chainrule.DType;
 import io.chainrule.Generator;
 import io.chainrule.Tensor;
 import io.chainrule.autograd.Autograd;
-import io.chainrule.cli.Fmt;
+import io.chainrule.cli.HumanFormat;
 import io.chainrule.cli.graph.GraphModel;
 import io.chainrule.cli.graph.Trace;
 
@@ -61,7 +61,7 @@ public final class MlpDeltasDemo implements Demo {
         double e0 = loss.item();
 
         ctx.blank();
-        ctx.line("  x = %s, t = %s, E = %s", Fmt.tensor(x, 99), Fmt.tensor(t, 99), Fmt.fixed(e0, 6));
+        ctx.line("  x = %s, t = %s, E = %s", HumanFormat.tensor(x, 99), HumanFormat.tensor(t, 99), HumanFormat.fixed(e0, 6));
         ctx.blank();
         try (var ng = Autograd.noGrad()) {
             Tensor out = outs.get(layers);
@@ -71,9 +71,9 @@ public final class MlpDeltasDemo implements Demo {
                 Tensor gradW = prev.t().matmul(delta);  // ∂E/∂w_jk = O_j·δ_k
                 if (l == layers) ctx.line("  layer %d (output): δ = (O − t)·O(1 − O)", l);
                 else ctx.line("  layer %d (hidden): δ = O(1 − O) ∘ (δ_next · W%dᵀ)", l, l + 1);
-                ctx.line("    δ%d      = %s", l, Fmt.tensor(delta, 99));
-                ctx.line("    ∇W%d = O%dᵀ·δ%d   %s", l, l - 1, l, Fmt.tensor(gradW, 99));
-                ctx.line("    autograd      %s", Fmt.tensor(ws.get(l - 1).grad(), 99));
+                ctx.line("    δ%d      = %s", l, HumanFormat.tensor(delta, 99));
+                ctx.line("    ∇W%d = O%dᵀ·δ%d   %s", l, l - 1, l, HumanFormat.tensor(gradW, 99));
+                ctx.line("    autograd      %s", HumanFormat.tensor(ws.get(l - 1).grad(), 99));
                 ctx.check("layer " + l + ": ∇W = Oᵀ·δ vs autograd", gradW, ws.get(l - 1).grad(), 1e-6);
                 ctx.check("layer " + l + ": ∇b = δ vs autograd", delta.reshape(-1), bs.get(l - 1).grad(), 1e-6);
                 Tensor zGrad = g.find("x" + l + " = O" + (l - 1) + "·W" + l + " + b" + l).grad();
@@ -92,8 +92,8 @@ public final class MlpDeltasDemo implements Demo {
             }
             double e1 = a.sub(t).square().sum().mul(0.5).item();
             ctx.blank();
-            ctx.line("  update  w ← w − η·∂E/∂w, b ← b − η·δ, η = %s:  E %s → %s", LR, Fmt.fixed(e0, 6), Fmt.fixed(e1, 6));
-            ctx.checkThat("one step lowers E", e1 < e0, Fmt.fixed(e1, 6) + " < " + Fmt.fixed(e0, 6));
+            ctx.line("  update  w ← w − η·∂E/∂w, b ← b − η·δ, η = %s:  E %s → %s", LR, HumanFormat.fixed(e0, 6), HumanFormat.fixed(e1, 6));
+            ctx.checkThat("one step lowers E", e1 < e0, HumanFormat.fixed(e1, 6) + " < " + HumanFormat.fixed(e0, 6));
         }
         ctx.writeGraph("mlp-deltas", g, "sigmoid MLP " + sizes() + ", E = ½Σ(O − t)²: ∂E/∂x_l on each edge is δ_l");
     }

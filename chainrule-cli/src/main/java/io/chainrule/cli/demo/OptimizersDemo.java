@@ -3,7 +3,7 @@ package io.chainrule.cli.demo;
 import io.chainrule.Generator;
 import io.chainrule.Tensor;
 import io.chainrule.autograd.Autograd;
-import io.chainrule.cli.Fmt;
+import io.chainrule.cli.HumanFormat;
 import io.chainrule.cli.train.Plots;
 import io.chainrule.cli.train.StepGraph;
 import io.chainrule.data.Datasets;
@@ -86,20 +86,20 @@ public final class OptimizersDemo implements Demo {
             initial = o.losses().get(0);
         }
         ctx.blank();
-        ctx.line("  initial loss %s", Fmt.fixed(initial, 4));
+        ctx.line("  initial loss %s", HumanFormat.fixed(initial, 4));
         ctx.line("  %-9s %-9s %6s %12s %15s %6s %11s %9s %8s", "optimizer", "lr", "steps", "evaluations", "Hessian passes",
                 "cost", "final loss", "accuracy", "time");
         for (Outcome o : outcomes) {
             Entry e = entries.get(outcomes.indexOf(o));
             ctx.line("  %-9s %-9s %6d %12d %15d %6d %11s %8.1f%% %7.2fs", o.name(), e.lr(), o.steps(), o.evaluations(),
-                    o.hessianPasses(), o.cost(), Fmt.fixed(o.finalLoss(), 4), 100 * o.accuracy(), o.seconds());
+                    o.hessianPasses(), o.cost(), HumanFormat.fixed(o.finalLoss(), 4), 100 * o.accuracy(), o.seconds());
         }
         ctx.line("  A step of L-BFGS or CG runs inner iterations with line searches, Newton one iteration with a line");
         ctx.line("  search; the spikes in the plot are rejected line-search trials.");
         ctx.blank();
         for (Outcome o : outcomes) {
             ctx.checkThat(o.name() + " lowers the loss", o.finalLoss() < initial,
-                    Fmt.fixed(o.finalLoss(), 4) + " < " + Fmt.fixed(initial, 4));
+                    HumanFormat.fixed(o.finalLoss(), 4) + " < " + HumanFormat.fixed(initial, 4));
         }
         if (ctx.dir() != null) {
             Map<String, Plots.Series> series = new LinkedHashMap<>();

@@ -3,7 +3,7 @@ package io.chainrule.cli.demo;
 import io.chainrule.DType;
 import io.chainrule.Tensor;
 import io.chainrule.autograd.Autograd;
-import io.chainrule.cli.Fmt;
+import io.chainrule.cli.HumanFormat;
 import io.chainrule.cli.graph.Examples;
 import io.chainrule.cli.graph.GraphModel;
 import io.chainrule.cli.graph.Trace;
@@ -45,12 +45,12 @@ public final class PerceptronDemo implements Demo {
         double eV = loss.item();
         double t = 1.0;
         ctx.blank();
-        ctx.line("  forward   O = σ(x·wᵀ) = %s   (PyTorch %s)", Fmt.fixed(oV, 6), Fmt.fixed(PYTORCH_O, 4));
-        ctx.line("            E = (t − O)² = %s   (PyTorch %s)", Fmt.fixed(eV, 6), Fmt.fixed(PYTORCH_LOSS, 4));
+        ctx.line("  forward   O = σ(x·wᵀ) = %s   (PyTorch %s)", HumanFormat.fixed(oV, 6), HumanFormat.fixed(PYTORCH_O, 4));
+        ctx.line("            E = (t − O)² = %s   (PyTorch %s)", HumanFormat.fixed(eV, 6), HumanFormat.fixed(PYTORCH_LOSS, 4));
         ctx.blank();
         double factor = (oV - t) * oV * (1 - oV);
         ctx.line("  closed form (tutorial, E = ½(O − t)²):  ∂E/∂w_j = (O − t)·O(1 − O)·x_j,  (O − t)·O(1 − O) = %s",
-                Fmt.fixed(factor, 6));
+                HumanFormat.fixed(factor, 6));
         ctx.line("  PyTorch's mse_loss has no ½:          ∂E/∂w_j = 2·(O − t)·O(1 − O)·x_j");
         ctx.blank();
         ctx.line("   j       x_j       w_j   (O−t)O(1−O)x_j   2·(O−t)O(1−O)x_j    autograd   PyTorch");
@@ -78,10 +78,10 @@ public final class PerceptronDemo implements Demo {
         double predicted = -LR * sq(auto);
         ctx.blank();
         ctx.line("  update   w' = w − η·∇w, η = %s", LR);
-        ctx.line("           w'[0..3] = %s, %s, %s, %s", Fmt.fixed(wNew.get(0, 0), 6), Fmt.fixed(wNew.get(0, 1), 6),
-                Fmt.fixed(wNew.get(0, 2), 6), Fmt.fixed(wNew.get(0, 3), 6));
-        ctx.line("           E: %s → %s   (change %s; first-order prediction −η‖∇w‖² = %s)", Fmt.fixed(eV, 6),
-                Fmt.fixed(after, 6), Fmt.sci(after - eV), Fmt.sci(predicted));
+        ctx.line("           w'[0..3] = %s, %s, %s, %s", HumanFormat.fixed(wNew.get(0, 0), 6), HumanFormat.fixed(wNew.get(0, 1), 6),
+                HumanFormat.fixed(wNew.get(0, 2), 6), HumanFormat.fixed(wNew.get(0, 3), 6));
+        ctx.line("           E: %s → %s   (change %s; first-order prediction −η‖∇w‖² = %s)", HumanFormat.fixed(eV, 6),
+                HumanFormat.fixed(after, 6), HumanFormat.sci(after - eV), HumanFormat.sci(predicted));
         ctx.check("loss change = −η‖∇w‖² (first order)", Math.abs((after - eV) - predicted), 1e-6);
         ctx.writeGraph("perceptron", g, ex.title());
     }

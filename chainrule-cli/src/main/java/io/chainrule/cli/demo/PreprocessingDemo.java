@@ -3,7 +3,7 @@ package io.chainrule.cli.demo;
 import io.chainrule.DType;
 import io.chainrule.Generator;
 import io.chainrule.Tensor;
-import io.chainrule.cli.Fmt;
+import io.chainrule.cli.HumanFormat;
 import io.chainrule.data.Batch;
 import io.chainrule.data.Standardizer;
 import io.chainrule.data.Transforms;
@@ -37,8 +37,8 @@ public final class PreprocessingDemo implements Demo {
         ctx.blank();
         ctx.line("  normalise x' = (x − 0.5)/0.25 on a 3×3 image with pixels in [0, 1]");
         Tensor norm = Transforms.normalize(0.5, 0.25).apply(new Batch(img, y)).x();
-        ctx.line("    x  = %s", Fmt.tensor(img.reshape(3, 3), 9));
-        ctx.line("    x' = %s", Fmt.tensor(norm.reshape(3, 3), 9));
+        ctx.line("    x  = %s", HumanFormat.tensor(img.reshape(3, 3), 9));
+        ctx.line("    x' = %s", HumanFormat.tensor(norm.reshape(3, 3), 9));
         ctx.check("normalise = (x − 0.5)/0.25", norm, img.sub(0.5).div(0.25), 1e-12);
 
         ctx.blank();
@@ -46,22 +46,22 @@ public final class PreprocessingDemo implements Demo {
         Standardizer st = Standardizer.fit(feats);
         Tensor z = st.apply(feats);
         ctx.line("  standardise each column: x' = (x − mean)/std, fitted on the data (height in cm, a rate)");
-        ctx.line("    mean = %s, std = %s (population)", Fmt.tensor(st.mean(), 9), Fmt.tensor(st.std(), 9));
-        ctx.line("    x' = %s", Fmt.tensor(z, 10));
+        ctx.line("    mean = %s, std = %s (population)", HumanFormat.tensor(st.mean(), 9), HumanFormat.tensor(st.std(), 9));
+        ctx.line("    x' = %s", HumanFormat.tensor(z, 10));
         Tensor colMean = z.mean(0, false);
         Tensor colStd = z.square().mean(0, false).sqrt();
-        ctx.line("    column means %s, column stds %s", Fmt.tensor(colMean, 9), Fmt.tensor(colStd, 9));
+        ctx.line("    column means %s, column stds %s", HumanFormat.tensor(colMean, 9), HumanFormat.tensor(colStd, 9));
         ctx.check("standardised columns have mean 0", colMean, Tensor.zeros(DType.FLOAT64, 2), 1e-12);
         ctx.check("standardised columns have std 1", colStd, Tensor.ones(DType.FLOAT64, 2), 1e-12);
 
         ctx.blank();
         ctx.line("  augment: mirror (flip with p = 1) and shift by up to 1 pixel (zeros fill the border)");
         Tensor flipped = Transforms.randomHorizontalFlip(1.0, new Generator(1)).apply(new Batch(img, y)).x();
-        ctx.line("    flip  %s", Fmt.tensor(flipped.reshape(3, 3), 9));
+        ctx.line("    flip  %s", HumanFormat.tensor(flipped.reshape(3, 3), 9));
         ctx.check("flip: x'[r][c] = x[r][2 − c]", flipped, mirror(img), 0);
         Tensor shifted = Transforms.randomShift(1, new Generator(5)).apply(new Batch(img, y)).x();
         int[] offset = findShift(img, shifted, 1);
-        ctx.line("    shift %s", Fmt.tensor(shifted.reshape(3, 3), 9));
+        ctx.line("    shift %s", HumanFormat.tensor(shifted.reshape(3, 3), 9));
         ctx.checkThat("shift: x' = x moved by (dy, dx) in [−1, 1]², zero border", offset != null,
                 offset == null ? "no offset reproduces it" : "(dy, dx) = (" + offset[0] + ", " + offset[1] + ")");
 
@@ -76,7 +76,7 @@ public final class PreprocessingDemo implements Demo {
         for (double v : n) sq += (v - mean) * (v - mean);
         double std = Math.sqrt(sq / (n.length - 1));
         ctx.line("  noise: x' = x + ε, ε ~ N(0, %s²), on %d values: mean %s, std %s", NOISE_STD, NOISE_N,
-                Fmt.num(mean), Fmt.fixed(std, 5));
+                HumanFormat.num(mean), HumanFormat.fixed(std, 5));
         checkNoise(ctx, mean, std, NOISE_STD, n.length);
     }
 
@@ -88,9 +88,9 @@ public final class PreprocessingDemo implements Demo {
         double seMean = sigma / Math.sqrt(n);
         double seStd = sigma / Math.sqrt(2.0 * n);
         ctx.checkThat("noise mean 0 (within 4 standard errors)", Math.abs(mean) <= 4 * seMean,
-                "|" + Fmt.num(mean) + "| ≤ " + Fmt.num(4 * seMean));
+                "|" + HumanFormat.num(mean) + "| ≤ " + HumanFormat.num(4 * seMean));
         ctx.checkThat("noise std " + sigma + " (within 4 standard errors)", Math.abs(std - sigma) <= 4 * seStd,
-                "|" + Fmt.fixed(std, 5) + " − " + sigma + "| ≤ " + Fmt.num(4 * seStd));
+                "|" + HumanFormat.fixed(std, 5) + " − " + sigma + "| ≤ " + HumanFormat.num(4 * seStd));
     }
 
     private static Tensor mirror(Tensor img) {

@@ -4,7 +4,7 @@ import io.chainrule.DType;
 import io.chainrule.Generator;
 import io.chainrule.Tensor;
 import io.chainrule.autograd.Autograd;
-import io.chainrule.cli.Fmt;
+import io.chainrule.cli.HumanFormat;
 import io.chainrule.distributions.Normal;
 
 /**
@@ -64,8 +64,8 @@ public final class ReparameterisationDemo implements Demo {
         ctx.line("  rsample(): z = μ + σ·ε = %s, …   requires grad: %s", first(z), z.requiresGrad());
         ctx.line("    per sample ∂z²/∂μ = 2z, ∂z²/∂σ = 2z·ε;  autograd's μ.grad and σ.grad are their means over %d samples", N);
         double meanMu = mean(dMu), meanSigma = mean(dSigma);
-        ctx.line("    μ.grad = %s  (mean of 2z %s)     σ.grad = %s  (mean of 2z·ε %s)", Fmt.fixed(mu.grad().item(), 6),
-                Fmt.fixed(meanMu, 6), Fmt.fixed(sigma.grad().item(), 6), Fmt.fixed(meanSigma, 6));
+        ctx.line("    μ.grad = %s  (mean of 2z %s)     σ.grad = %s  (mean of 2z·ε %s)", HumanFormat.fixed(mu.grad().item(), 6),
+                HumanFormat.fixed(meanMu, 6), HumanFormat.fixed(sigma.grad().item(), 6), HumanFormat.fixed(meanSigma, 6));
         ctx.check("μ.grad = mean of 2z", Math.abs(mu.grad().item() - meanMu), 1e-9);
         ctx.check("σ.grad = mean of 2z·ε", Math.abs(sigma.grad().item() - meanSigma), 1e-9);
         Estimate[] es = {
@@ -74,8 +74,8 @@ public final class ReparameterisationDemo implements Demo {
         ctx.blank();
         ctx.line("  Monte Carlo check               estimate   std error      exact   |diff|/se");
         for (Estimate e : es) {
-            ctx.line("    %-26s %10s %11s %10s %10s", e.what(), Fmt.fixed(e.estimate(), 5), Fmt.fixed(e.standardError(), 5),
-                    Fmt.fixed(e.exact(), 5), Fmt.fixed(e.zScore(), 2));
+            ctx.line("    %-26s %10s %11s %10s %10s", e.what(), HumanFormat.fixed(e.estimate(), 5), HumanFormat.fixed(e.standardError(), 5),
+                    HumanFormat.fixed(e.exact(), 5), HumanFormat.fixed(e.zScore(), 2));
         }
         for (Estimate e : es) checkEstimate(ctx, e);
     }
@@ -83,12 +83,12 @@ public final class ReparameterisationDemo implements Demo {
     /** The check: the estimate lies within four standard errors of the exact value. */
     public static boolean checkEstimate(DemoContext ctx, Estimate e) {
         return ctx.checkThat(e.what() + " within 4 standard errors", e.zScore() <= 4,
-                Fmt.fixed(e.zScore(), 2) + " se");
+                HumanFormat.fixed(e.zScore(), 2) + " se");
     }
 
     private static String first(Tensor t) {
         double[] v = t.detach().narrow(0, 0, 3).toDoubleArray();
-        return Fmt.num(v[0]) + ", " + Fmt.num(v[1]) + ", " + Fmt.num(v[2]);
+        return HumanFormat.num(v[0]) + ", " + HumanFormat.num(v[1]) + ", " + HumanFormat.num(v[2]);
     }
 
     private static double mean(double[] v) {

@@ -1,7 +1,7 @@
 package io.chainrule.cli.demo;
 
 import io.chainrule.Tensor;
-import io.chainrule.cli.Fmt;
+import io.chainrule.cli.HumanFormat;
 
 import java.util.function.Function;
 
@@ -53,9 +53,9 @@ public final class SubgradientsDemo implements Demo {
             }
         };
         ctx.blank();
-        ctx.line("  %s: f(x) = %s at x = %s", what, formula, Fmt.tensor(Tensor.of(x.clone()), 9));
+        ctx.line("  %s: f(x) = %s at x = %s", what, formula, HumanFormat.tensor(Tensor.of(x.clone()), 9));
         ctx.line("    %s", note);
-        ctx.line("    autograd ∂f/∂x = %s     PyTorch %s", Fmt.tensor(t.grad(), 9), Fmt.tensor(Tensor.of(pytorch.clone()), 9));
+        ctx.line("    autograd ∂f/∂x = %s     PyTorch %s", HumanFormat.tensor(t.grad(), 9), HumanFormat.tensor(Tensor.of(pytorch.clone()), 9));
         double gap = subgradientViolation(f, x, g);
         ctx.check(what + ": f(x + h) ≥ f(x) + g·h on probes", gap, 1e-12);
         ctx.check(what + ": g = PyTorch's choice", PerceptronDemo.maxDiff(g, pytorch), 0);

@@ -4,7 +4,7 @@ import io.chainrule.DType;
 import io.chainrule.Generator;
 import io.chainrule.Tensor;
 import io.chainrule.autograd.Autograd;
-import io.chainrule.cli.Fmt;
+import io.chainrule.cli.HumanFormat;
 import io.chainrule.cli.graph.Examples;
 import io.chainrule.cli.graph.GraphModel;
 import io.chainrule.cli.graph.Trace;
@@ -47,8 +47,8 @@ public final class TwoLayerDemo implements Demo {
         }
         ctx.blank();
         ctx.line("  X: %d×%d, W1: %d×%d, W2: %d×%d, labels y = %s", m, x.shape()[1], w1.shape()[0], w1.shape()[1],
-                w2.shape()[0], k, Fmt.tensor(y, 99));
-        ctx.line("  loss ℓ = %s", Fmt.fixed(ex.example().root().item(), 6));
+                w2.shape()[0], k, HumanFormat.tensor(y, 99));
+        ctx.line("  loss ℓ = %s", HumanFormat.fixed(ex.example().root().item(), 6));
         ctx.line("  S = softmax(σ(X·W1)·W2), first row %s; I_y one-hot of y", row(s, 0));
         ctx.blank();
         ctx.line("  ∇W2 = σ(X·W1)ᵀ·(S − I_y) / m");
@@ -69,7 +69,7 @@ public final class TwoLayerDemo implements Demo {
     }
 
     private static String row(Tensor t, int i) {
-        return Fmt.tensor(t.select(0, i), 99);
+        return HumanFormat.tensor(t.select(0, i), 99);
     }
 
     static void printPair(DemoContext ctx, Tensor closed, Tensor auto) {

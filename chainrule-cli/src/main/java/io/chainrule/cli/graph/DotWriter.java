@@ -1,7 +1,7 @@
 package io.chainrule.cli.graph;
 
 import io.chainrule.Tensor;
-import io.chainrule.cli.Fmt;
+import io.chainrule.cli.HumanFormat;
 import io.chainrule.cli.graph.GraphModel.Branch;
 import io.chainrule.cli.graph.GraphModel.Constant;
 import io.chainrule.cli.graph.GraphModel.Edge;
@@ -112,26 +112,26 @@ public final class DotWriter {
      * A small tensor's values (a matrix one row per line, so a 4×4 stays readable in a node), or its shape and norm.
      */
     static String values(Tensor t, int max) {
-        String s = Fmt.tensor(t, max);
+        String s = HumanFormat.tensor(t, max);
         return t != null && t.dim() == 2 && t.shape()[0] > 1 && t.numel() <= max ? s.replace("], [", "],\n [") : s;
     }
 
     /** "constant", or for a registered one its name and value (a large one: its shape and norm). */
     static String constantLabel(Constant c) {
         if (c.value() == null) return "constant";
-        return "constant " + c.name() + "\n" + (Fmt.small(c.value(), SMALL) ? "value " : "") + values(c.value(), SMALL);
+        return "constant " + c.name() + "\n" + (HumanFormat.small(c.value(), SMALL) ? "value " : "") + values(c.value(), SMALL);
     }
 
     private static String node(GraphModel g, Vertex v, boolean compact) {
         List<String> lines = new ArrayList<>();
         if (v.isLeaf()) {
             lines.add(v.name() != null ? v.name() : "leaf");
-            lines.add("leaf " + Fmt.shape(v.shape()));
+            lines.add("leaf " + HumanFormat.shape(v.shape()));
         } else {
             if (v.name() != null) lines.add(v.name());
-            lines.add(v.op() + "  " + Fmt.shape(v.shape()));
+            lines.add(v.op() + "  " + HumanFormat.shape(v.shape()));
         }
-        if (!compact && Fmt.small(v.value(), SMALL)) lines.add("value " + values(v.value(), SMALL));
+        if (!compact && HumanFormat.small(v.value(), SMALL)) lines.add("value " + values(v.value(), SMALL));
         Branch shared = g.branchOf(v);
         if (shared != null && split(shared)) {
             lines.add("used by " + shared.consumers().size() + " ops: grad is the sum of their shares");
@@ -153,7 +153,7 @@ public final class DotWriter {
     }
 
     private static String shortName(Vertex v) {
-        return v.name() != null ? v.name() : "leaf " + Fmt.shape(v.shape());
+        return v.name() != null ? v.name() : "leaf " + HumanFormat.shape(v.shape());
     }
 
     private static String edgeLabel(GraphModel g, Edge e, Branch b, boolean compact) {
@@ -178,7 +178,7 @@ public final class DotWriter {
         if (allScalar) {
             for (int i = 0; i < es.size(); i++) {
                 if (i > 0) sb.append(" + ");
-                sb.append(Fmt.num(g.share(es.get(i)).item()));
+                sb.append(HumanFormat.num(g.share(es.get(i)).item()));
             }
             sb.append(" = ");
         }
@@ -219,7 +219,7 @@ public final class DotWriter {
                 return matmulRule(a, b);
             case "AddmmBackward0": return "linear x·Wᵀ + b: ḡ·W → x, ḡᵀ·x → W, Σ ḡ → b";
             case "TransposeBackward0": case "PermuteBackward0": case "TBackward0": return "transposes ḡ back";
-            // Composite ops: the node is their last step (see Graph.named); the steps before it appear below it.
+            // Composite ops: the node is their last step (see Recorder.named); the steps before it appear below it.
             case "MeanBackward0": case "MeanBackward1": return "mean = sum ÷ n: ḡ/n";
             case "VarBackward0": return "var = Σ(x − x̄)² ÷ (n − 1): ḡ/(n − 1)";
             case "StdBackward0": return withValue("std = √var: ḡ/(2·std)", v, t -> 1 / (2 * t));
@@ -267,7 +267,7 @@ public final class DotWriter {
     private static String constantRule(GraphModel g, Vertex v, int slot, String what, String applied) {
         Tensor c = g.constantValue(v, slot);
         if (c == null || c.numel() != 1) return what + " a constant c: " + applied + "c";
-        String n = Fmt.num(c.item());
+        String n = HumanFormat.num(c.item());
         return what + " the constant " + n + ": " + applied + n;
     }
 
@@ -276,7 +276,7 @@ public final class DotWriter {
         Tensor vb = inputValue(g, v, 1);
         String s = "mul swaps inputs: ḡ·" + b + " → " + a + ", ḡ·" + a + " → " + b;
         if (va != null && vb != null && va.numel() == 1 && vb.numel() == 1) {
-            s += "\n∂/∂" + a + " = " + b + " = " + Fmt.num(vb.item()) + ", ∂/∂" + b + " = " + a + " = " + Fmt.num(va.item());
+            s += "\n∂/∂" + a + " = " + b + " = " + HumanFormat.num(vb.item()) + ", ∂/∂" + b + " = " + a + " = " + HumanFormat.num(va.item());
         }
         return s;
     }
@@ -286,7 +286,7 @@ public final class DotWriter {
     }
 
     private static String withValue(String rule, Vertex v, Deriv d) {
-        if (v.value() != null && v.value().numel() == 1) return rule + " = " + Fmt.num(d.at(v.value().item()));
+        if (v.value() != null && v.value().numel() == 1) return rule + " = " + HumanFormat.num(d.at(v.value().item()));
         return rule;
     }
 

@@ -1,7 +1,7 @@
 package io.chainrule.cli.graph;
 
 import io.chainrule.Tensor;
-import io.chainrule.cli.Fmt;
+import io.chainrule.cli.HumanFormat;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +25,7 @@ public final class GraphJson {
     public static List<Node> nodes(GraphModel g) {
         List<Node> out = new ArrayList<>();
         for (GraphModel.Vertex v : g.vertices()) {
-            out.add(new Node("n" + v.id(), v.isLeaf() ? "leaf" : v.op(), v.name(), Fmt.shape(v.shape()), v.cluster(),
+            out.add(new Node("n" + v.id(), v.isLeaf() ? "leaf" : v.op(), v.name(), HumanFormat.shape(v.shape()), v.cluster(),
                     DotWriter.rule(g, v), text(v.value()), text(v.grad()), v.isLeaf(), v.isRoot()));
         }
         return out;
@@ -39,6 +39,6 @@ public final class GraphJson {
     }
 
     private static String text(Tensor t) {
-        return t == null ? null : Fmt.tensor(t, ELEMENTS);
+        return t == null ? null : HumanFormat.tensor(t, ELEMENTS);
     }
 }

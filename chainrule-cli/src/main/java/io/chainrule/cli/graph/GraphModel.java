@@ -20,14 +20,14 @@ public final class GraphModel {
     /** One node of the graph. {@code name} and {@code value} are known only for registered tensors. */
     public static final class Vertex {
         private final int id;
-        private final Node node;
+        private final Node<Tensor> node;
         private final String name;
         private final Tensor value;
         private final String cluster;
         private final boolean root;
         private Tensor grad;
 
-        Vertex(int id, Node node, String name, Tensor value, String cluster, boolean root) {
+        Vertex(int id, Node<Tensor> node, String name, Tensor value, String cluster, boolean root) {
             this.id = id;
             this.node = node;
             this.name = name;
@@ -37,7 +37,7 @@ public final class GraphModel {
         }
 
         public int id() { return id; }
-        public Node node() { return node; }
+        public Node<Tensor> node() { return node; }
         /** The registered name, or null. */
         public String name() { return name; }
         /** The forward value, or null when the tensor was not registered. */
@@ -89,16 +89,16 @@ public final class GraphModel {
     /** The gradient each edge out of a branch producer carries back (its own slot's share), after backward. */
     private final Map<Edge, Tensor> edgeShares = new IdentityHashMap<>();
 
-    GraphModel(List<Vertex> vertices, Map<Node, Integer> ids, boolean withGrads,
-               BiFunction<Node, Integer, Trace.Named> constantAt) {
+    GraphModel(List<Vertex> vertices, Map<Node<Tensor>, Integer> ids, boolean withGrads,
+               BiFunction<Node<Tensor>, Integer, Trace.Named> constantAt) {
         this.vertices = vertices;
         this.withGrads = withGrads;
         this.producers = new Vertex[vertices.size()][];
         for (Vertex v : vertices) {
-            Node n = v.node();
+            Node<Tensor> n = v.node();
             producers[v.id()] = new Vertex[n.inputCount()];
             for (int i = 0; i < n.inputCount(); i++) {
-                Node m = n.next(i);
+                Node<Tensor> m = n.next(i);
                 if (m == null) {
                     Trace.Named c = constantAt.apply(n, i);
                     constants.add(new Constant(v, i, c == null ? null : c.name(), c == null ? null : c.value()));
@@ -132,8 +132,8 @@ public final class GraphModel {
         }
     }
 
-    void attachGradients(Map<Node, Tensor> grads, BiFunction<Node, Node, Tensor> contribution,
-                         BiFunction<Node, Integer, Tensor> slotShare) {
+    void attachGradients(Map<Node<Tensor>, Tensor> grads, BiFunction<Node<Tensor>, Node<Tensor>, Tensor> contribution,
+                         BiFunction<Node<Tensor>, Integer, Tensor> slotShare) {
         for (Vertex v : vertices) v.grad = grads.get(v.node());
         for (List<Edge> es : branchEdges.values()) {
             for (Edge e : es) {

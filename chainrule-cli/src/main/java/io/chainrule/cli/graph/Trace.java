@@ -28,13 +28,13 @@ public final class Trace {
     /** A registered tensor: its display name and forward value. */
     record Named(String name, Tensor value) {}
 
-    private final Map<Node, Named> named = new IdentityHashMap<>();
-    private final Map<Node, String> cluster = new IdentityHashMap<>();
+    private final Map<Node<Tensor>, Named> named = new IdentityHashMap<>();
+    private final Map<Node<Tensor>, String> cluster = new IdentityHashMap<>();
     /** Constant inputs registered by {@link #constant}: per consumer node, per input slot. */
-    private final Map<Node, Map<Integer, Named>> constants = new IdentityHashMap<>();
-    private final Map<Node, Tensor> grads = new IdentityHashMap<>();
+    private final Map<Node<Tensor>, Map<Integer, Named>> constants = new IdentityHashMap<>();
+    private final Map<Node<Tensor>, Tensor> grads = new IdentityHashMap<>();
     /** For each consumer at a branch: the gradient it sent to each input in the last backward. */
-    private final Map<Node, Tensor[]> sent = new IdentityHashMap<>();
+    private final Map<Node<Tensor>, Tensor[]> sent = new IdentityHashMap<>();
     private boolean capturing;
 
     /** Registers a leaf (it should require grad to appear in the graph) under {@code name}; returns it. */
@@ -44,7 +44,7 @@ public final class Trace {
 
     /** Registers {@code t} under {@code name} so the picture shows the name and its value; returns {@code t}. */
     public Tensor name(String name, Tensor t) {
-        Node n = t.gradNode();
+        Node<Tensor> n = t.gradNode();
         if (n != null) named.put(n, new Named(name, t));
         return t;
     }
@@ -59,7 +59,7 @@ public final class Trace {
      * }</pre>
      */
     public Tensor constant(String name, Tensor value, Tensor consumerOutput, int slot) {
-        Node n = consumerOutput.gradNode();
+        Node<Tensor> n = consumerOutput.gradNode();
         if (n != null && slot >= 0 && slot < n.inputCount() && n.next(slot) == null) {
             constants.computeIfAbsent(n, k -> new java.util.HashMap<>()).put(slot, new Named(name, value));
         }
@@ -71,13 +71,13 @@ public final class Trace {
      * after each module of a model in order, and each module's ops are drawn in a box of their own.
      */
     public Tensor module(String name, Tensor out) {
-        Node root = out.gradNode();
+        Node<Tensor> root = out.gradNode();
         if (root == null) return out;
-        ArrayDeque<Node> stack = new ArrayDeque<>();
-        Map<Node, Boolean> seen = new IdentityHashMap<>();
+        ArrayDeque<Node<Tensor>> stack = new ArrayDeque<>();
+        Map<Node<Tensor>, Boolean> seen = new IdentityHashMap<>();
         stack.push(root);
         while (!stack.isEmpty()) {
-            Node n = stack.pop();
+            Node<Tensor> n = stack.pop();
             if (seen.put(n, Boolean.TRUE) != null || cluster.containsKey(n)) continue;
             cluster.put(n, name);
             for (int i = 0; i < n.inputCount(); i++) if (n.next(i) != null) stack.push(n.next(i));
@@ -102,7 +102,7 @@ public final class Trace {
         Tensor seed = Tensor.ones(root.dtype(), root.shape());
         GraphModel model = build(root, true);
         for (GraphModel.Vertex v : model.vertices()) {
-            Node n = v.node();
+            Node<Tensor> n = v.node();
             n.addGradHook(g -> {
                 if (capturing) grads.put(n, g.detach().clone());
             });
@@ -111,7 +111,7 @@ public final class Trace {
         // kept per edge, so the picture costs one backward in all, not one per edge.
         for (GraphModel.Branch b : model.branches()) {
             for (GraphModel.Vertex c : b.consumers()) {
-                Node n = c.node();
+                Node<Tensor> n = c.node();
                 if (sent.containsKey(n)) continue;
                 sent.put(n, new Tensor[n.inputCount()]);
                 n.addInputGradHook(gs -> {
@@ -135,7 +135,7 @@ public final class Trace {
      * The gradient consumer {@code c} sends to producer {@code p} at a branch, as backward computed it on that edge
      * (summed over the slots where c reads p); null when either tensor was not registered.
      */
-    private Tensor contribution(Node consumer, Node producer) {
+    private Tensor contribution(Node<Tensor> consumer, Node<Tensor> producer) {
         if (!named.containsKey(consumer) || !named.containsKey(producer) || grads.get(consumer) == null) return null;
         Tensor[] kept = sent.get(consumer);
         Tensor share = null;
@@ -147,28 +147,28 @@ public final class Trace {
     }
 
     /** The gradient {@code consumer} sent to its input {@code slot} in the last backward, or null. */
-    private Tensor slotShare(Node consumer, int slot) {
+    private Tensor slotShare(Node<Tensor> consumer, int slot) {
         Tensor[] kept = sent.get(consumer);
         return kept == null || slot >= kept.length ? null : kept[slot];
     }
 
     private GraphModel build(Tensor root, boolean withGrads) {
-        Node r = root.gradNode();
+        Node<Tensor> r = root.gradNode();
         if (r == null) {
             throw new IllegalArgumentException("graph: the expression does not depend on any variable that requires "
                     + "grad, so it has no graph");
         }
         // Iterative depth-first walk (a deep chain must not overflow the stack); ids in discovery order.
-        Map<Node, Integer> ids = new IdentityHashMap<>();
-        List<Node> order = new ArrayList<>();
-        ArrayDeque<Node> stack = new ArrayDeque<>();
+        Map<Node<Tensor>, Integer> ids = new IdentityHashMap<>();
+        List<Node<Tensor>> order = new ArrayList<>();
+        ArrayDeque<Node<Tensor>> stack = new ArrayDeque<>();
         stack.push(r);
         ids.put(r, 0);
         order.add(r);
         while (!stack.isEmpty()) {
-            Node n = stack.pop();
+            Node<Tensor> n = stack.pop();
             for (int i = n.inputCount() - 1; i >= 0; i--) {
-                Node m = n.next(i);
+                Node<Tensor> m = n.next(i);
                 if (m != null && !ids.containsKey(m)) {
                     ids.put(m, order.size());
                     order.add(m);
@@ -176,8 +176,8 @@ public final class Trace {
                 }
             }
         }
-        Map<Node, GraphModel.Vertex> vertices = new LinkedHashMap<>();
-        for (Node n : order) {
+        Map<Node<Tensor>, GraphModel.Vertex> vertices = new LinkedHashMap<>();
+        for (Node<Tensor> n : order) {
             Named nm = named.get(n);
             vertices.put(n, new GraphModel.Vertex(ids.get(n), n, nm == null ? null : nm.name(),
                     nm == null ? null : nm.value(), cluster.get(n), n == r));

@@ -5,8 +5,8 @@ import io.chainrule.Generator;
 import io.chainrule.Tensor;
 import io.chainrule.autograd.Autograd;
 import io.chainrule.cli.CliException;
-import io.chainrule.cli.Files2;
-import io.chainrule.cli.Fmt;
+import io.chainrule.cli.FileChecks;
+import io.chainrule.cli.HumanFormat;
 import io.chainrule.cli.graph.Graphviz;
 import io.chainrule.data.Batch;
 import io.chainrule.data.DataLoader;
@@ -170,10 +170,10 @@ public final class TrainRun {
                     if (!Double.isFinite(r.loss)) {
                         throw new CliException(String.format(Locale.ROOT, "the loss became %s at epoch %d, batch %d; "
                                 + "the learning rate (%s) is probably too high for %s", r.loss, epoch + 1, b + 1,
-                                Fmt.num(config.lr()), config.optimizer()));
+                                HumanFormat.num(config.lr()), config.optimizer()));
                     }
                     String exploded = watch.check(r.loss, epoch + 1, b + 1);
-                    if (exploded != null) warn(exploded + "; the learning rate (" + Fmt.num(config.lr())
+                    if (exploded != null) warn(exploded + "; the learning rate (" + HumanFormat.num(config.lr())
                             + ") is probably too high for " + config.optimizer());
                     int len = batch.y().shape()[0];
                     lossSum += r.loss * len;
@@ -372,15 +372,15 @@ public final class TrainRun {
         out.printf(Locale.ROOT, "data      %s: %,d training examples%s%s, %d classes, input %s%n", data.name(), n,
                 data.val() == null ? "" : String.format(Locale.ROOT, " (+%,d validation)", data.val().size()),
                 data.test() == null ? "" : String.format(Locale.ROOT, " (+%,d test, evaluated at the end)", data.test().size()),
-                data.classes(), Fmt.shape(data.inputShape()));
-        String layers = (ModelChoice.of(config.model()) == ModelChoice.CNN ? Fmt.shape(data.inputShape()) + "-conv16-pool-conv32-pool"
+                data.classes(), HumanFormat.shape(data.inputShape()));
+        String layers = (ModelChoice.of(config.model()) == ModelChoice.CNN ? HumanFormat.shape(data.inputShape()) + "-conv16-pool-conv32-pool"
                 : ModelChoice.of(config.model()).isRecurrent() ? data.inputShape()[1] + "×" + data.inputShape()[2] + " rows"
                 : Integer.toString(data.features())) + "-"
                 + (config.hidden().length == 0 ? "" : config.hiddenString().replace(',', '-') + "-") + data.classes();
         out.printf(Locale.ROOT, "model     %s %s (%s), %,d parameters%n", config.model(), layers, config.activation(),
                 params);
         out.printf(Locale.ROOT, "training  %s %s%s, %d epoch%s, batch %s%s, seed %d, %d thread%s%n", config.optimizer(),
-                !config.optimizerChoice().takesLr() ? "(no lr: it finds its own step)" : "lr " + Fmt.num(config.lr()),
+                !config.optimizerChoice().takesLr() ? "(no lr: it finds its own step)" : "lr " + HumanFormat.num(config.lr()),
                 tuning.describe(), config.epochs(), config.epochs() == 1 ? "" : "s", bs == n ? "full (" + n + ")" : Integer.toString(bs),
                 config.dropLast() ? String.format(Locale.ROOT, " (drop last: %,d of %,d examples unused each epoch)",
                         n % bs, n) : "", config.seed(), io.chainrule.Threads.get(),
@@ -447,7 +447,7 @@ public final class TrainRun {
         } else if (!opt.quiet()) {
             out.printf(Locale.ROOT, "early stop after epoch %d: %s has not improved for %d epoch%s (best %s at epoch %d)%n",
                     epoch, validation.monitor(), epoch - best.epoch(), epoch - best.epoch() == 1 ? "" : "s",
-                    Fmt.num(best.value()), best.epoch());
+                    HumanFormat.num(best.value()), best.epoch());
         }
         out.flush();
     }
@@ -477,7 +477,7 @@ public final class TrainRun {
         if (opt.quiet()) return;
         if (best != null) {
             out.printf(Locale.ROOT, "best      epoch %d: %s %s (kept in %s)%n", best.epoch(), validation.monitor(),
-                    Fmt.num(best.value()), Checkpoint.BEST);
+                    HumanFormat.num(best.value()), Checkpoint.BEST);
         }
         if (test != null) {
             out.printf(Locale.ROOT, "test      %s model: loss %.4f  acc %.2f%% on %,d examples%n",

@@ -26,7 +26,7 @@ class TraceScaleTest {
         // backward 2,001 times through x's node; the shares are now what the single pass sent along each edge.
         Trace tr = new Trace();
         Expression.Result r = Expression.evaluate(sumOf(2000, "x"), Map.of("x", Tensor.scalar(0.5)), tr, 0);
-        Node x = r.variables().get("x").gradNode();
+        Node<Tensor> x = r.variables().get("x").gradNode();
         int[] visits = {0};
         x.addGradHook(g -> visits[0]++);
         GraphModel g = tr.backward(r.value());

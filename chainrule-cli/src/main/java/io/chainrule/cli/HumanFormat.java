@@ -7,8 +7,8 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /** Number and tensor formatting for people: fixed locale, short, the same on every machine. */
-public final class Fmt {
-    private Fmt() {}
+public final class HumanFormat {
+    private HumanFormat() {}
 
     /** {@code %.4f} style for numbers of ordinary size, scientific for tiny or huge ones. */
     public static String num(double v) {

@@ -1,6 +1,4 @@
-package io.chainrule.autograd;
-
-import io.chainrule.Tensor;
+package io.chainrule;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -11,11 +11,11 @@ package io.chainrule;
  * spatial dimensions, or two: height then width. Images are NCHW; a 3-D input is taken as one unbatched image.
  *
  * <pre>{@code
- * Tensor cols = NnOps.unfold(x, new int[] {3, 3}, new int[] {1}, new int[] {1}, new int[] {1}); // [N, C·9, H·W]
+ * Tensor cols = LayerPrimitives.unfold(x, new int[] {3, 3}, new int[] {1}, new int[] {1}, new int[] {1}); // [N, C·9, H·W]
  * }</pre>
  */
-public final class NnOps {
-    private NnOps() {}
+public final class LayerPrimitives {
+    private LayerPrimitives() {}
 
     /**
      * Names the node that computed {@code out} after the op it completes, as PyTorch prints it: for nn ops composed
@@ -24,7 +24,7 @@ public final class NnOps {
      * its inputs returned as is. Returns {@code out}.
      */
     public static Tensor named(Tensor out, String name) {
-        return Graph.named(out, name);
+        return Recorder.named(out, name);
     }
 
     /**

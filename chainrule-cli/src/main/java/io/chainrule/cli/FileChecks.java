@@ -9,8 +9,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /** Output folders and input files, checked with messages for the command line (atomic writes: {@link io.chainrule.io.AtomicFiles}). */
-public final class Files2 {
-    private Files2() {}
+public final class FileChecks {
+    private FileChecks() {}
 
     /**
      * Creates {@code dir} (and its parents) and checks that files can be written in it.
