@@ -3,7 +3,7 @@
 # there is one, a hand-written plain-Java floor, all measured in the same run, with their ratios.
 #
 #   bench/run.sh gemm                         # GEMM GFLOP/s, sizes 64..2048, 1 and 2 threads, float32 and float64
-#   bench/run.sh mlp                          # also: overhead, epoch, conv, lstm; all (every suite, trimmed GEMM sweep)
+#   bench/run.sh mlp                          # also: overhead, epoch, conv, cnn, lstm; all (every suite, trimmed GEMM sweep)
 #   bench/run.sh check                        # sanity check: the three implementations give the same losses
 #   bench/run.sh onnx                         # ONNX: export time of the Fashion CNN; ONNX Runtime next to chainrule
 #   bench/run.sh mlp -p batch=128 -p threads=1  # any JMH options pass through

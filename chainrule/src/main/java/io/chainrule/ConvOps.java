@@ -1,10 +1,12 @@
 package io.chainrule;
 
+import io.chainrule.autograd.GradMode;
 import io.chainrule.tensor.ConvGemm;
 import io.chainrule.tensor.ConvWindow;
 import io.chainrule.tensor.Im2Col;
 import io.chainrule.tensor.Loops;
 import io.chainrule.tensor.Parallel;
+import io.chainrule.tensor.PoolKernels;
 
 import io.chainrule.tensor.Shapes;
 
@@ -365,17 +367,32 @@ final class ConvOps {
         long[] argmax = new long[n * c * oh * ow];
         Object src = x.data(), dst = out.data();
         int xOff = x.offset;
+        boolean twoByTwo = w.equals(new Window(2, 2, 2, 2, 0, 0, 1, 1));
         Parallel.forChunks(n * c, planeGrain((long) w.kH * w.kW * oh * ow), (from, to) -> {
             for (int plane = from; plane < to; plane++) {
-                maxPlane(src, xOff + plane * h * wd, dst, argmax, plane * oh * ow, h, wd, w, oh, ow);
+                if (twoByTwo) PoolKernels.max2x2(src, xOff + plane * h * wd, dst, plane * oh * ow, argmax, h, wd, oh, ow);
+                else maxPlane(src, xOff + plane * h * wd, dst, argmax, plane * oh * ow, h, wd, w, oh, ow);
             }
         });
-        Tensor indices = Tensor.wrap(argmax, DType.INT64, n * c, oh * ow);
         int[] inShape = input.shape;
-        Tensor r = record(out, "MaxPool2DWithIndicesBackward0", (g, need) -> one(Tensor.zeros(g.dtype, n * c, h * wd)
-                .scatterAdd(1, indices, g.reshape(n * c, oh * ow)).reshape(inShape)), inputs(input));
+        Tensor r = record(out, "MaxPool2DWithIndicesBackward0", (g, need) -> one(GradMode.isEnabled()
+                ? Tensor.zeros(g.dtype, n * c, h * wd).scatterAdd(1, Tensor.wrap(argmax, DType.INT64, n * c, oh * ow),
+                        g.reshape(n * c, oh * ow)).reshape(inShape) // recorded: a scatter, whose gradient is a gather
+                : maxPoolGrad(g, argmax, inShape, oh * ow)), inputs(input));
         return OpTracer.isTracing() ? traced(r, "kernel", w.kernel(), "stride", w.stride(), "padding", w.padding(),
                 "dilation", w.dilation()) : r;
+    }
+
+    /** The first-order max-pooling gradient: each output's gradient added at its argmax, plane by plane. */
+    private static Tensor maxPoolGrad(Tensor grad, long[] argmax, int[] inShape, int planeOut) {
+        Tensor g = grad.contiguousRaw();
+        Tensor dx = Tensor.allocate(g.dtype, inShape);
+        int planes = inShape[0] * inShape[1], planeIn = inShape[2] * inShape[3], go = g.offset;
+        Object gd = g.data(), dxd = dx.data();
+        Parallel.forChunks(planes, planeGrain(planeOut), (from, to) -> {
+            for (int p = from; p < to; p++) PoolKernels.scatterMax(gd, go + p * planeOut, argmax, p * planeOut, dxd, p * planeIn, planeOut);
+        });
+        return dx;
     }
 
     /** PyTorch's rule for pooling: pad ≤ kernel / 2, so that no window is padding only. */

@@ -146,6 +146,19 @@ public final class LayerPrimitives {
     }
 
     /**
+     * Batch normalisation in training mode as one op over [N, C, ...]: each channel normalised with the batch's mean and
+     * biased variance, then scaled by {@code weight} [C] and shifted by {@code bias} [C]. The batch's mean and biased
+     * variance go into {@code batchMean} and {@code batchVar} (length C) for running statistics
+     * ({@code io.chainrule.nn.BatchNorm1d}/{@code BatchNorm2d} are the entry points to use). Differentiable to any order.
+     *
+     * @throws IllegalArgumentException when the shapes do not fit or a channel has a single value
+     */
+    public static Tensor batchNorm(Tensor input, Tensor weight, Tensor bias, double eps, double[] batchMean,
+                                   double[] batchVar) {
+        return NormOps.batchNorm(input, weight, bias, eps, batchMean, batchVar);
+    }
+
+    /**
      * 2-D max pooling; padding never wins (it counts as −∞) and must be at most half the kernel. The gradient goes to
      * the first maximum of each window, as in PyTorch.
      */

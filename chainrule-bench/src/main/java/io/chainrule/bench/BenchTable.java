@@ -24,7 +24,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 /**
  * Runs a suite of benchmarks and prints chainrule, libtorch (through DJL) and, where there is one, the hand-written
  * Java floor (or, for GEMM, the FMA peak) side by side, all measured in the same run:
- * {@code BenchTable <suite> [--rounds R] [JMH options]}, suites {@code gemm mlp overhead epoch conv lstm all} (no
+ * {@code BenchTable <suite> [--rounds R] [JMH options]}, suites {@code gemm mlp overhead epoch conv cnn lstm all} (no
  * suite: gemm). JMH options pass through, e.g. {@code -p batch=128} or {@code -p threads=1}.
  *
  * <p>Each round runs every side of a suite once, one side after the other, and the order of the sides turns each
@@ -73,6 +73,9 @@ public final class BenchTable {
                     Map.of()),
             new Suite("conv", "Conv", PEERS, "Conv forward+backward: [64,1,28,28] → Conv2d(1,32,3,pad 1) → ReLU → "
                     + "Conv2d(32,64,3) → sum", "libtorch: DJL Conv2d.conv2d (libtorch conv2d)", Map.of()),
+            new Suite("cnn", "Cnn", PEERS, "Fashion CNN training step (the examples' FashionCnn): batch 64, "
+                    + "conv-BN-ReLU-pool ×2, dropout, MLP head, cross-entropy, Adam 1e-3; an epoch is 938 steps",
+                    "libtorch: DJL conv2d, batchNorm (training), relu, maxPool2d, dropout, linear, Adam", Map.of()),
             new Suite("lstm", "Lstm", PEERS, "LSTM forward+backward: LSTM(28, 128, 1 layer, batch first), batch 64, seq 28, "
                     + "loss = sum(h_T²)", "libtorch: fused torch::lstm through DJL's NDArrayEx.lstm", Map.of()));
 

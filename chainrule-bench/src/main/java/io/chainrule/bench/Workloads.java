@@ -1,9 +1,13 @@
 package io.chainrule.bench;
 
 import io.chainrule.Tensor;
+import io.chainrule.nn.BatchNorm2d;
 import io.chainrule.nn.Conv2d;
+import io.chainrule.nn.Dropout;
+import io.chainrule.nn.Flatten;
 import io.chainrule.nn.LSTM;
 import io.chainrule.nn.Linear;
+import io.chainrule.nn.MaxPool2d;
 import io.chainrule.nn.Module;
 import io.chainrule.nn.ReLU;
 import io.chainrule.nn.Sequential;
@@ -24,6 +28,8 @@ final class Workloads {
     static final int[] TINY_MLP = {16, 16, 10};
     /** Conv benchmark input: [batch, 1, 28, 28]. */
     static final int CONV_BATCH = 64;
+    /** CNN training-step benchmark: batch of [1, 28, 28] images. */
+    static final int CNN_BATCH = 64;
     /** LSTM benchmark: batch, sequence length, input size, hidden size. */
     static final int LSTM_BATCH = 64, LSTM_SEQ = 28, LSTM_INPUT = 28, LSTM_HIDDEN = 128;
 
@@ -47,6 +53,20 @@ final class Workloads {
     static List<Conv2d> convs() {
         Tensor.manualSeed(0);
         return List.of(new Conv2d(1, 32, 3, 1, 1), new Conv2d(32, 64, 3));
+    }
+
+    /**
+     * The examples' Fashion CNN ({@code io.chainrule.examples.FashionCnn}): two blocks Conv2d(3, padding 1), BatchNorm2d,
+     * ReLU, MaxPool2d(2) with 32 and 64 channels, then Flatten, Dropout(0.25), Linear(3136, 128), ReLU, Dropout(0.25),
+     * Linear(128, 10). Parameters in order: conv, BN, conv, BN, linear, linear (weight, then bias).
+     */
+    static Sequential cnn() {
+        Tensor.manualSeed(0);
+        return new Sequential(
+                new Conv2d(1, 32, 3, 1, 1), new BatchNorm2d(32), new ReLU(), new MaxPool2d(2),
+                new Conv2d(32, 64, 3, 1, 1), new BatchNorm2d(64), new ReLU(), new MaxPool2d(2),
+                new Flatten(), new Dropout(0.25), new Linear(64 * 7 * 7, 128), new ReLU(), new Dropout(0.25),
+                new Linear(128, 10));
     }
 
     /** LSTM(28, 128), one layer, batch first. */

@@ -70,15 +70,26 @@ public abstract class BatchNorm extends Module {
             throw new IllegalArgumentException(name + ": expected more than 1 value per channel when training, got input "
                     + "shape " + Arrays.toString(x.shape()));
         }
-        Tensor mean = reduceMean(x);
-        Tensor centered = x.sub(mean);
-        Tensor var = reduceMean(centered.square()); // biased: this is what normalises the batch
-        Tensor y = LayerPrimitives.named(centered.div(var.add(eps).sqrt()).mul(weight).add(bias), "NativeBatchNormBackward0");
+        Tensor y;
+        Tensor batchMean, batchVar;
+        if (OpTracer.isTracing()) {
+            // a trace shows the composition (what an exporter of training graphs can map op by op)
+            batchMean = reduceMean(x);
+            Tensor centered = x.sub(batchMean);
+            batchVar = reduceMean(centered.square()); // biased: this is what normalises the batch
+            y = LayerPrimitives.named(centered.div(batchVar.add(eps).sqrt()).mul(weight).add(bias), "NativeBatchNormBackward0");
+        } else {
+            double[] mean = new double[numFeatures], var = new double[numFeatures];
+            y = LayerPrimitives.batchNorm(x, param("weight"), param("bias"), eps, mean, var);
+            batchMean = Tensor.of(mean);
+            batchVar = Tensor.of(var);
+        }
         try (var g = Autograd.noGrad()) {
             Tensor runningMean = buffer("running_mean"), runningVar = buffer("running_var");
-            runningMean.muli(1 - momentum).addi(mean.detach().reshape(numFeatures).mul(momentum));
+            runningMean.muli(1 - momentum).addi(batchMean.detach().reshape(numFeatures).mul(momentum).to(runningMean.dtype()));
             // The running variance tracks the unbiased estimate, as PyTorch's does.
-            runningVar.muli(1 - momentum).addi(var.detach().reshape(numFeatures).mul(momentum * count / (count - 1.0)));
+            runningVar.muli(1 - momentum).addi(batchVar.detach().reshape(numFeatures).mul(momentum * count / (count - 1.0))
+                    .to(runningVar.dtype()));
             buffer("num_batches_tracked").addi(1);
         }
         return y;
