@@ -60,7 +60,7 @@ public final class GemmGen {
                     .append('"');
         }
         sb.append("};\n\n    private GemmKernels() {}\n\n");
-        sb.append("    /** A new kernel of {@code shape} (e.g. {@code \"6x4\"}), float32 or float64; null for an unknown shape. */\n");
+        sb.append("    /** A new kernel of {@code shape} (e.g. {@code \"6x4\"}), float32 or float64; null if unknown. */\n");
         sb.append("    static GemmKernel of(boolean float32, String shape) {\n");
         sb.append("        switch (shape) {\n");
         for (int[] s : SHAPES) {
@@ -185,10 +185,11 @@ public final class GemmGen {
         sb.append("import jdk.incubator.vector.VectorSpecies;\n\n");
         sb.append("/**\n * ").append(p.bits).append(" micro-kernels of ").append(mr).append(" rows × ").append(nv)
                 .append(" vectors (see {@link GemmKernel#kernel}).\n");
-        sb.append(" *\n * <p>Three copies of one loop, so that each has constant strides where it can: a stride the JIT sees as\n")
-                .append(" * a constant folds into the addressing, and an index linear in the loop counter lets it hoist the bounds\n")
-                .append(" * checks. Each writes C itself, with no helper taking vectors, and casts every vector it calls a method on\n")
-                .append(" * to {@link #V}, so that C2 binds the calls statically (see {@code GemmGen}).\n */\n");
+        sb.append(" *\n * <p>Three copies of one loop, so that each has constant strides where it can: a stride the JIT\n")
+                .append(" * sees as a constant folds into the addressing, and an index linear in the loop counter lets it\n")
+                .append(" * hoist the bounds checks. Each writes C itself, with no helper taking vectors, and casts every\n")
+                .append(" * vector it calls a method on to {@link #V}, so that C2 binds the calls statically (see GemmGen).\n")
+                .append(" */\n");
         sb.append("final class ").append(cls).append(" extends ").append(p.prefix).append("Kernel {\n");
         sb.append("    private static final VectorSpecies<").append(p.boxed).append("> S = ").append(p.vec)
                 .append(".SPECIES_PREFERRED;\n");
@@ -202,8 +203,8 @@ public final class GemmGen {
                 .append("\";\n    }\n\n");
         sb.append("""
                     @Override
-                    void kernel(boolean aRows, boolean bStrided, int kc, Object a, int ai, int lda, Object b, int bi, int bs,
-                                Object c, int ci, int ldc, boolean overwrite) {
+                    void kernel(boolean aRows, boolean bStrided, int kc, Object a, int ai, int lda, Object b, int bi,
+                                int bs, Object c, int ci, int ldc, boolean overwrite) {
                         if (aRows) rows(kc, (T[]) a, ai, lda, (T[]) b, bi, (T[]) c, ci, ldc, overwrite);
                         else if (bStrided) strided(kc, (T[]) a, ai, (T[]) b, bi, bs, (T[]) c, ci, ldc, overwrite);
                         else packed(kc, (T[]) a, ai, (T[]) b, bi, (T[]) c, ci, ldc, overwrite);

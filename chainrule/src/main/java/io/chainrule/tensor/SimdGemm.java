@@ -21,9 +21,10 @@ package io.chainrule.tensor;
  * {@link Simd#ENABLED} confirmed that {@code jdk.incubator.vector} is resolvable.
  *
  * <p>Determinism: each C element is {@code C (or 0)} plus, for each k-block in ascending order, an FMA chain over
- * {@code p} ascending that starts from zero; the k-block depth {@link GemmKernel#kc} is fixed per JVM. Packing, reading in
- * place, the transposed form and the tile shape all feed the same products to the same chains, so the value does
- * not depend on the path, the tile, or the thread that computes it: results are bit-identical for any thread count.
+ * {@code p} ascending that starts from zero; the k-block depth {@link GemmKernel#kc} is the same for every tile.
+ * Packing, reading in place, the transposed form and the tile shape all feed the same products to the same chains,
+ * so the value does not depend on the path, the tile, or the thread that computes it: results are bit-identical for
+ * any thread count.
  */
 final class SimdGemm {
     private static final int MIN_TASKS = 8;
