@@ -6,6 +6,8 @@
 #   bench/run.sh mlp                          # also: overhead, epoch, conv, cnn, lstm; all (every suite, trimmed GEMM sweep)
 #   bench/run.sh check                        # sanity check: the three implementations give the same losses
 #   bench/run.sh onnx                         # ONNX: export time of the Fashion CNN; ONNX Runtime next to chainrule
+#   bench/run.sh tiles                        # sgemm/dgemm GFLOP/s and % of the FMA peak for each GEMM tile shape
+#   bench/run.sh jit                          # MLP step and sgemm in a fresh JVM and after other Vector API code
 #   bench/run.sh mlp -p batch=128 -p threads=1  # any JMH options pass through
 #   bench/run.sh mlp --rounds 3               # run the sides (chainrule, libtorch, hand) in turn, 3 rounds, order
 #                                             # turning each round: drift in the machine's speed spreads over all sides
@@ -25,7 +27,16 @@ JAVA="${JAVA:-java}"
 # short spin) keeps the yardstick meaningful there; OMP_WAIT_POLICY=ACTIVE bench/run.sh ... restores the default.
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 MAIN=io.chainrule.bench.BenchTable
-if [[ "${1:-}" == check ]]; then
+RUN=("$JAVA" --add-modules jdk.incubator.vector -cp "chainrule-bench/target/chainrule-bench.jar:chainrule-bench/target/lib/*")
+if [[ "${1:-}" == tiles ]]; then
+  shift
+  for tile in 4x2 6x2 8x2 4x3 6x3 8x3 4x4 6x4; do "${RUN[@]}" -Dchainrule.gemm.tile="$tile" io.chainrule.bench.GemmTileBench "$@"; done
+  exit
+elif [[ "${1:-}" == jit ]]; then
+  shift
+  for mode in plain polluted; do "${RUN[@]}" io.chainrule.bench.JitPollutionBench "$mode"; done
+  exit
+elif [[ "${1:-}" == check ]]; then
   MAIN=io.chainrule.bench.SanityCheck
   shift
 elif [[ "${1:-}" == onnx ]]; then

@@ -18,11 +18,16 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** One SGD step of the 784-256-128-10 MLP, written as a chainrule user writes it. */
+/**
+ * One SGD step of the 784-256-128-10 MLP, written as a chainrule user writes it. Six warm-up seconds (all sides of
+ * the step, conv and LSTM suites alike): with three, on a busy 2-core machine, C2 compiles of the step's ~200 methods
+ * still landed in the first measured iterations (PrintCompilation), and Vector API code not yet compiled by C2 runs
+ * the API's Java fallback, so those iterations pulled the mean far above the best (bench/RESULTS.md).
+ */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
+@Warmup(iterations = 6, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC"})
 public class ChainruleMlpBench {

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * The {@code chainrule} program. Every subcommand prints to {@code spec.commandLine().getOut()} so tests can run
  * it in process with {@link #commandLine()} and captured writers.
  */
-@Command(name = "chainrule", mixinStandardHelpOptions = true, version = "chainrule 0.1.0", usageHelpAutoWidth = true,
+@Command(name = "chainrule", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, usageHelpAutoWidth = true,
         description = "Tensors, autograd and neural networks on the plain JVM - shown step by step.",
         subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, SummaryCommand.class, ExportCommand.class, GraphCommand.class, DemoCommand.class, UiCommand.class,
                 CommandLine.HelpCommand.class},
@@ -27,6 +27,14 @@ import java.nio.charset.StandardCharsets;
                 "  chainrule graph --expr chain-rule --out graphs",
                 "  chainrule graph 'sigmoid(a*wa + b*wb)' -v a=1.5 -v wa=0.8"})
 public final class Main implements Runnable {
+    /** {@code --version}: the release, and the matrix-multiply kernels this JVM runs (tile and vector size). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"chainrule 0.1.0", io.chainrule.tensor.Gemm.kernelInfo()};
+        }
+    }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

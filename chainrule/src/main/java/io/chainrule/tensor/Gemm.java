@@ -23,6 +23,15 @@ public final class Gemm {
 
     private Gemm() {}
 
+    /**
+     * One line on the matrix-multiply kernels this JVM runs: the SIMD micro-kernel's tile shape and the vector size
+     * it was chosen for, or why the plain-Java fallback runs.
+     */
+    public static String kernelInfo() {
+        return Simd.ENABLED ? "SIMD " + GemmTile.INFO
+                : "plain-Java GEMM (no SIMD: start the JVM with --add-modules jdk.incubator.vector)";
+    }
+
     /** float32 {@code C (+)= op(A)·op(B)}; see the class comment for the layout. */
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
@@ -31,7 +40,12 @@ public final class Gemm {
         long work = (long) m * n * k;
         boolean parallel = Parallel.threads() > 1 && work >= PARALLEL_MIN;
         if (k > 0 && Simd.ENABLED && work >= SIMD_MIN) {
-            SimdSgemm.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, parallel);
+            GemmKernel kern = GemmTile.floats(m, n);
+            boolean timed = !parallel && GemmWatch.sample(work);
+            long t0 = timed ? System.nanoTime() : 0;
+            SimdGemm.gemm(kern, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate,
+                    parallel);
+            if (timed) GemmWatch.record(kern, true, work, System.nanoTime() - t0);
         } else {
             ScalarGemm.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, parallel);
         }
@@ -47,7 +61,7 @@ public final class Gemm {
         if (m <= 0 || n <= 0) return;
         long work = (long) m * n * k;
         if (k > 0 && b.panels != null && work >= SIMD_MIN) {
-            SimdSgemm.gemm(transA, m, n, k, a, aOff, lda, (float[][]) b.panels, c, cOff, ldc, accumulate,
+            SimdGemm.gemm(GemmTile.FLOAT, transA, m, n, k, a, aOff, lda, (Object[]) b.panels, c, cOff, ldc, accumulate,
                     Parallel.threads() > 1 && work >= PARALLEL_MIN);
         } else {
             sgemm(transA, b.transB, m, n, k, a, aOff, lda, (float[]) b.data, b.off, b.ld, c, cOff, ldc, accumulate);
@@ -61,7 +75,7 @@ public final class Gemm {
         if (m <= 0 || n <= 0) return;
         long work = (long) m * n * k;
         if (k > 0 && b.panels != null && work >= SIMD_MIN) {
-            SimdDgemm.gemm(transA, m, n, k, a, aOff, lda, (double[][]) b.panels, c, cOff, ldc, accumulate,
+            SimdGemm.gemm(GemmTile.DOUBLE, transA, m, n, k, a, aOff, lda, (Object[]) b.panels, c, cOff, ldc, accumulate,
                     Parallel.threads() > 1 && work >= PARALLEL_MIN);
         } else {
             dgemm(transA, b.transB, m, n, k, a, aOff, lda, (double[]) b.data, b.off, b.ld, c, cOff, ldc, accumulate);
@@ -76,7 +90,12 @@ public final class Gemm {
         long work = (long) m * n * k;
         boolean parallel = Parallel.threads() > 1 && work >= PARALLEL_MIN;
         if (k > 0 && Simd.ENABLED && work >= SIMD_MIN) {
-            SimdDgemm.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, parallel);
+            GemmKernel kern = GemmTile.doubles(m, n);
+            boolean timed = !parallel && GemmWatch.sample(work);
+            long t0 = timed ? System.nanoTime() : 0;
+            SimdGemm.gemm(kern, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate,
+                    parallel);
+            if (timed) GemmWatch.record(kern, false, work, System.nanoTime() - t0);
         } else {
             ScalarGemm.dgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, parallel);
         }

@@ -11,7 +11,7 @@ public final class PackedB {
     final int n, k, off, ld;
     /** B itself (float[] or double[]), for products too small for the SIMD kernels. */
     final Object data;
-    /** The SIMD kernels' panels (float[][] or double[][]), or null without SIMD. */
+    /** The SIMD kernels' panels (each a float[] or double[]), or null without SIMD. */
     final Object panels;
 
     private PackedB(boolean transB, int n, int k, Object data, int off, int ld, Object panels) {
@@ -28,14 +28,14 @@ public final class PackedB {
     public static PackedB of(boolean transB, int n, int k, float[] b, int off, int ldb) {
         check(transB, n, k, b.length, off, ldb);
         return new PackedB(transB, n, k, b, off, ldb, Simd.ENABLED && n > 0 && k > 0
-                ? SimdSgemm.pack(transB, n, k, b, off, ldb) : null);
+                ? SimdGemm.pack(GemmTile.FLOAT, transB, n, k, b, off, ldb) : null);
     }
 
     /** The float64 twin of {@link #of(boolean, int, int, float[], int, int)}. */
     public static PackedB of(boolean transB, int n, int k, double[] b, int off, int ldb) {
         check(transB, n, k, b.length, off, ldb);
         return new PackedB(transB, n, k, b, off, ldb, Simd.ENABLED && n > 0 && k > 0
-                ? SimdDgemm.pack(transB, n, k, b, off, ldb) : null);
+                ? SimdGemm.pack(GemmTile.DOUBLE, transB, n, k, b, off, ldb) : null);
     }
 
     /** Columns of B (and of C). */
