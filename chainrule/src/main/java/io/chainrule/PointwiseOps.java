@@ -38,7 +38,7 @@ final class PointwiseOps {
     private static Tensor map(Tensor x, Unary op, double p, double q, boolean keepIntegers) {
         DType compute = x.dtype.isFloatingPoint() ? x.dtype : keepIntegers ? DType.FLOAT64 : DType.FLOAT32;
         Tensor xc = x.castRaw(compute).contiguousRaw();
-        Tensor out = Tensor.allocate(compute, x.shape.clone());
+        Tensor out = Tensor.allocateForOverwrite(compute, x.shape.clone());
         Loops.unary(op, p, q, xc.data(), xc.offset, out.data(), 0, out.numel());
         return keepIntegers && !x.dtype.isFloatingPoint() ? out.castRaw(x.dtype == DType.BOOL ? DType.INT64 : x.dtype) : out;
     }
@@ -57,7 +57,7 @@ final class PointwiseOps {
         int[] shape = Shapes.broadcast(op, a.shape, b.shape);
         DType compute = result.isFloatingPoint() ? result : DType.FLOAT64;
         Tensor x = a.castRaw(compute), y = b.castRaw(compute);
-        Tensor out = Tensor.allocate(compute, shape);
+        Tensor out = Tensor.allocateForOverwrite(compute, shape);
         Loops.binary(kind, x.data(), x.offset, Shapes.broadcastStrides(x.shape, x.strides, shape),
                 y.data(), y.offset, Shapes.broadcastStrides(y.shape, y.strides, shape),
                 out.data(), 0, out.strides, shape);

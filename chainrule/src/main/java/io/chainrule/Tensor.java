@@ -5,6 +5,7 @@ import io.chainrule.autograd.Autograd;
 import io.chainrule.autograd.Differentiable;
 import io.chainrule.autograd.GradMode;
 import io.chainrule.autograd.Node;
+import io.chainrule.tensor.BufferCache;
 import io.chainrule.tensor.Loops;
 import io.chainrule.tensor.Pointwise.Compare;
 import io.chainrule.tensor.Shapes;
@@ -56,14 +57,26 @@ public final class Tensor extends Differentiable<Tensor> {
 
     /** A new contiguous, zero-filled tensor. */
     static Tensor allocate(DType dtype, int[] shape) {
+        return allocate(dtype, shape, true);
+    }
+
+    /**
+     * A new contiguous tensor whose elements may hold old values (a reused buffer): for kernels that write every
+     * element, so the buffer needs no zeroing.
+     */
+    static Tensor allocateForOverwrite(DType dtype, int[] shape) {
+        return allocate(dtype, shape, false);
+    }
+
+    private static Tensor allocate(DType dtype, int[] shape, boolean zeroed) {
         int n = Shapes.check("allocate", shape); // ops that grow shapes checked them already, naming themselves
         Object data = switch (dtype) {
-            case FLOAT32 -> new float[n];
-            case FLOAT64 -> new double[n];
+            case FLOAT32 -> BufferCache.take(false, n, zeroed);
+            case FLOAT64 -> BufferCache.take(true, n, zeroed);
             case INT64 -> new long[n];
             case BOOL -> new boolean[n];
         };
-        return new Tensor(new Storage(data), dtype, shape, Shapes.contiguousStrides(shape), 0);
+        return new Tensor(BufferCache.record(new Storage(data)), dtype, shape, Shapes.contiguousStrides(shape), 0);
     }
 
     /** Wraps an array without copying. */
@@ -637,6 +650,17 @@ public final class Tensor extends Differentiable<Tensor> {
     }
 
     @Override
+    protected Storage storage() {
+        return storage;
+    }
+
+    /** Not while an {@link OpTracer} listens: it hears of every op, the backward rules' too, and may keep them. */
+    @Override
+    protected boolean buffersReusable() {
+        return !OpTracer.isTracing();
+    }
+
+    @Override
     protected void accumulateGrad(Tensor g, boolean createGraph, boolean exclusive) {
         Tensor current = grad;
         if (createGraph) {
@@ -724,7 +748,7 @@ public final class Tensor extends Differentiable<Tensor> {
     }
 
     Tensor copyRaw(DType type) {
-        Tensor out = allocate(type, shape.clone());
+        Tensor out = allocateForOverwrite(type, shape.clone());
         Loops.copy(data(), offset, strides, out.data(), 0, out.strides, shape);
         return out;
     }

@@ -1,5 +1,7 @@
 package io.chainrule.autograd;
 
+import io.chainrule.tensor.Storage;
+
 import java.util.List;
 
 /**
@@ -44,6 +46,22 @@ public abstract class Differentiable<T extends Differentiable<T>> {
 
     /** How often its storage has been written in place: a saved value whose version moved is stale. */
     protected abstract int version();
+
+    /**
+     * The storage its elements live in (views share their base's), for reusing the buffers of a backward pass's
+     * dead gradients; null (the default) when it has none to give back.
+     */
+    protected Storage storage() {
+        return null;
+    }
+
+    /**
+     * Whether a backward pass that records no graph may give the buffers of its dead gradients back for reuse now:
+     * false (the default) while something could keep the values the backward rules make.
+     */
+    protected boolean buffersReusable() {
+        return false;
+    }
 
     /**
      * For a leaf: adds {@code grad} into its accumulated gradient. {@code exclusive} says nothing else holds

@@ -35,6 +35,9 @@ final class Engine {
         if (targets != null) for (Node<T> t : targets) isTarget.put(t, Boolean.TRUE);
 
         boolean previous = GradMode.set(createGraph);
+        // Without a recorded backward graph, the pass's dead gradients and temporaries feed the next allocations.
+        GradientRecycler<T> recycler = createGraph || rootGrads.isEmpty() || !rootGrads.get(0).buffersReusable()
+                ? null : GradientRecycler.open();
         try {
             for (Node<T> node : order) {
                 T grad = pending.remove(node);
@@ -44,39 +47,69 @@ final class Engine {
                 }
                 if (node.hasGradHooks()) {
                     handedOut.put(grad, 2); // a hook may keep it
+                    if (recycler != null) recycler.pin(grad);
                     node.runGradHooks(grad);
                 }
                 if (targets != null) {
-                    if (isTarget.containsKey(node)) captured.put(node, grad);
+                    if (isTarget.containsKey(node)) {
+                        captured.put(node, grad);
+                        if (recycler != null) recycler.pin(grad);
+                    }
                     if (node.isLeafAccumulator() || !needed.containsKey(node)) {
                         if (!retainGraph) node.release();
                         continue;
                     }
                 } else if (node.isLeafAccumulator()) {
+                    if (recycler != null) recycler.pin(grad); // it may become the leaf's grad()
                     node.accumulate(grad, createGraph, handedOut.getOrDefault(grad, 1) == 1);
                     continue;
                 }
+                if (recycler != null) recycler.beginTemporaries();
                 T[] inputGrads = node.apply(grad);
                 if (!retainGraph) node.release();
+                T[] fitted = emptyLike(inputGrads, node.inputCount());
+                for (int i = 0; i < fitted.length; i++) {
+                    if (node.next(i) == null || i >= inputGrads.length || inputGrads[i] == null) continue;
+                    fitted[i] = fitToInput(node, i, inputGrads[i]);
+                    if (Autograd.isDetectAnomaly()) checkFinite(node, i, fitted[i]);
+                }
+                if (recycler != null) recycler.endTemporaries(fitted);
                 T[] sent = node.hasInputGradHooks() ? emptyLike(inputGrads, node.inputCount()) : null;
-                for (int i = 0; i < node.inputCount(); i++) {
-                    Node<T> next = node.next(i);
-                    if (next == null || i >= inputGrads.length || inputGrads[i] == null) continue;
-                    T g = fitToInput(node, i, inputGrads[i]);
-                    if (Autograd.isDetectAnomaly()) checkFinite(node, i, g);
+                for (int i = 0; i < fitted.length; i++) {
+                    T g = fitted[i];
+                    if (g == null) continue;
                     handedOut.merge(g, sent == null ? 1 : 2, Integer::sum); // a hook may keep it
-                    pending.merge(next, g, T::add);
+                    if (recycler == null) {
+                        pending.merge(node.next(i), g, T::add);
+                    } else {
+                        recycler.handedOn(g);
+                        if (sent != null) recycler.pin(g);
+                        pending.merge(node.next(i), g, (old, add) -> sum(recycler, old, add));
+                    }
                     if (sent != null) sent[i] = g;
                 }
+                if (recycler != null) recycler.consumed(grad);
                 if (sent != null) node.runInputGradHooks(sent);
             }
         } finally {
+            if (recycler != null) recycler.close();
             GradMode.set(previous);
         }
         if (targets == null) return null;
         List<T> result = new ArrayList<>(targets.size());
         for (Node<T> t : targets) result.add(captured.get(t));
         return result;
+    }
+
+    /** Two gradients of one input summed (the branch rule); both are consumed, the sum is in flight. */
+    private static <T extends Differentiable<T>> T sum(GradientRecycler<T> recycler, T a, T b) {
+        recycler.beginTemporaries();
+        T total = a.add(b);
+        recycler.endTemporaries(total);
+        recycler.handedOn(total);
+        recycler.consumed(a);
+        recycler.consumed(b);
+        return total;
     }
 
     /** An array of {@code n} nulls of the same runtime type as {@code like} (generic arrays cannot be created). */
