@@ -39,6 +39,9 @@ public final class SparkSessions {
                 // SIMD kernels on the executors as on the driver (Spark adds its own module flags after these).
                 .config("spark.executor.extraJavaOptions", ("--add-modules=jdk.incubator.vector "
                         + System.getProperty("spark.executor.extraJavaOptions", "")).strip());
+        // A step's broadcast is the model's floats, which LZ4 hardly shrinks: compressing it (and each job's task
+        // binary) only costs time, on the driver every step. A value set by the user (-Dspark.broadcast.compress) wins.
+        if (System.getProperty("spark.broadcast.compress") == null) b.config("spark.broadcast.compress", "false");
         if (!master.startsWith("local") && !jars.isEmpty()) b.config("spark.jars", String.join(",", jars));
         try {
             return b.getOrCreate();

@@ -1,5 +1,6 @@
 package io.chainrule.spark;
 
+import io.chainrule.Threads;
 import io.chainrule.parallel.ModelState;
 import io.chainrule.parallel.ShardData;
 import io.chainrule.parallel.ShardPlan;
@@ -11,6 +12,8 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import scala.collection.immutable.Range$;
+import scala.collection.immutable.Seq;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,6 +22,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Runs each step's micro-batches as one Spark job over the cached shards: the model state goes out as a broadcast
@@ -27,8 +32,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * depends only on the broadcast state and the plan.
  */
 public final class SparkStepEngine implements StepEngine {
+    private static final String CALL_SITE_SHORT = "callSite.short";
+    private static final String CALL_SITE_LONG = "callSite.long";
+    private static final Pattern LOCAL_SLOTS = Pattern.compile("local(?:\\[(\\*|\\d+)(?:,\\d+)?])?");
+
     private final JavaSparkContext jsc;
     private final JavaRDD<ShardData> shards;
+    private final Seq<Object> partitions;
+    private final int localTasksAtOnce;
     private final WorkerSpec spec;
     private final String jobGroup;
     private final Set<Integer> stepStages = ConcurrentHashMap.newKeySet();
@@ -39,6 +50,8 @@ public final class SparkStepEngine implements StepEngine {
     SparkStepEngine(JavaSparkContext jsc, JavaRDD<ShardData> shards, WorkerSpec spec) {
         this.jsc = jsc;
         this.shards = shards;
+        this.partitions = Range$.MODULE$.apply(0, shards.getNumPartitions());
+        this.localTasksAtOnce = localTasksAtOnce(jsc.master(), shards.getNumPartitions());
         this.spec = spec;
         this.jobGroup = "chainrule-steps-" + spec.runId();
         this.meter = new SparkListener() {
@@ -72,24 +85,45 @@ public final class SparkStepEngine implements StepEngine {
     @Override
     public List<ShardResult> compute(int epoch, int step, ModelState state) {
         Broadcast<ModelState> b = jsc.broadcast(state);
-        List<StepTask.Output> out;
+        StepRDD.Output[] out;
+        int threads = Threads.get();
         try {
             jsc.setJobGroup(jobGroup, "chainrule epoch " + (epoch + 1) + " step " + (step + 1), false);
-            out = shards.mapPartitions(new StepTask(spec, b, epoch, step), true).collect();
+            jsc.setLocalProperty(CALL_SITE_SHORT, "chainrule step"); // spares Spark a stack walk per job
+            jsc.setLocalProperty(CALL_SITE_LONG, "chainrule step");
+            Threads.set(Math.max(1, threads / localTasksAtOnce));
+            out = (StepRDD.Output[]) jsc.sc().runJob(new StepRDD(shards.rdd(), spec, b, epoch, step), StepRDD.ONE_RESULT,
+                    partitions, StepRDD.OUTPUT);
         } finally {
+            Threads.set(threads);
+            jsc.setLocalProperty(CALL_SITE_SHORT, null);
+            jsc.setLocalProperty(CALL_SITE_LONG, null);
             jsc.clearJobGroup();
             b.destroy();
         }
-        List<ShardResult> results = new ArrayList<>(out.size());
+        List<ShardResult> results = new ArrayList<>(out.length);
         Set<String> executors = new HashSet<>();
-        for (StepTask.Output o : out) {
-            results.add(o.result());
-            executors.add(o.executor());
-            toDriver += o.result().bytes();
+        for (int s = 0; s < out.length; s++) {
+            if (out[s] == null) throw new IllegalStateException("SparkStepEngine: shard " + s + " sent no result");
+            results.add(out[s].result());
+            executors.add(out[s].executor());
+            toDriver += out[s].result().bytes();
         }
         steps++;
         toExecutors += state.bytes() * executors.size();
         return results;
+    }
+
+    /**
+     * Step tasks that run at once in this JVM: in local mode the executor is the driver's JVM, and its task threads
+     * share the kernel threads the driver uses (1 elsewhere: a remote executor's tasks do not touch the driver's).
+     */
+    static int localTasksAtOnce(String master, int shards) {
+        Matcher m = LOCAL_SLOTS.matcher(master);
+        if (!m.matches()) return 1;
+        int slots = m.group(1) == null ? 1 : m.group(1).equals("*") ? Runtime.getRuntime().availableProcessors()
+                : Integer.parseInt(m.group(1));
+        return Math.max(1, Math.min(slots, shards));
     }
 
     /** What the steps shipped so far. */

@@ -7,7 +7,9 @@ import io.chainrule.nn.Module;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
@@ -20,6 +22,10 @@ import java.util.function.Supplier;
 public final class Replica {
     private final Module model;
     private final BiFunction<Tensor, Tensor, Tensor> loss;
+    /** Each shard's order in the epoch being trained, drawn once per epoch rather than once per step. */
+    private final Map<Integer, int[]> permutations = new HashMap<>();
+    private ShardPlan permutationsPlan;
+    private int permutationsEpoch = -1;
 
     /**
      * @param factory  builds the model (its initial values are overwritten by each step's state)
@@ -37,7 +43,7 @@ public final class Replica {
     /** Micro-batch (epoch, step, data.shard()) of {@code plan}, with the model set to {@code state}. */
     public ShardResult compute(ShardPlan plan, ModelState state, ShardData data, int epoch, int step, int[] inputShape) {
         int shard = data.shard();
-        int[] positions = plan.microBatch(epoch, step, shard);
+        int[] positions = plan.microBatch(permutation(plan, epoch, shard), step, shard);
         if (positions.length == 0) return ShardResult.empty(shard);
         state.copyInto(model);
         model.train();
@@ -67,6 +73,15 @@ public final class Replica {
         for (Tensor b : model.buffers()) buffers.add(TensorData.of(b));
         model.zeroGrad();
         return new ShardResult(shard, positions.length, lossSum, correct, grads, buffers);
+    }
+
+    private int[] permutation(ShardPlan plan, int epoch, int shard) {
+        if (epoch != permutationsEpoch || !plan.equals(permutationsPlan)) {
+            permutations.clear();
+            permutationsPlan = plan;
+            permutationsEpoch = epoch;
+        }
+        return permutations.computeIfAbsent(shard, s -> plan.permutation(epoch, s));
     }
 
     /** The replica's model (for the input-shape rule). */
