@@ -13,6 +13,12 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class DoubleSimdUpdates {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    /**
+     * The species' concrete vector class. Each vector a method is called on is cast to it: C2 then knows the exact
+     * receiver class and binds the call statically, instead of using the type profile inside the JDK's DoubleVector,
+     * which other Vector API code in the JVM shares and may have made polymorphic (see GemmGen).
+     */
+    private static final Class<? extends DoubleVector> V = S.vectorType().asSubclass(DoubleVector.class);
 
     private DoubleSimdUpdates() {}
 
@@ -21,15 +27,15 @@ final class DoubleSimdUpdates {
         boolean first = s.first(), nesterov = s.nesterov();
         int i = from, end = from + S.loopBound(to - from);
         for (; i < end; i += S.length()) {
-            DoubleVector pv = DoubleVector.fromArray(S, p, po + i);
-            DoubleVector d = DoubleVector.fromArray(S, g, go + i);
+            DoubleVector pv = V.cast(DoubleVector.fromArray(S, p, po + i));
+            DoubleVector d = V.cast(DoubleVector.fromArray(S, g, go + i));
             if (wd != 0) d = pv.mul(wd).add(d);
             if (buf != null) {
-                DoubleVector v = first ? d : DoubleVector.fromArray(S, buf, bo + i).mul(mom).add(d.mul(damp));
-                v.intoArray(buf, bo + i);
-                d = nesterov ? v.mul(mom).add(d) : v;
+                DoubleVector v = first ? d : V.cast(DoubleVector.fromArray(S, buf, bo + i)).mul(mom).add(V.cast(d).mul(damp));
+                V.cast(v).intoArray(buf, bo + i);
+                d = nesterov ? V.cast(v).mul(mom).add(d) : v;
             }
-            pv.sub(d.mul(lr)).intoArray(p, po + i);
+            pv.sub(V.cast(d).mul(lr)).intoArray(p, po + i);
         }
         return i;
     }
@@ -41,21 +47,22 @@ final class DoubleSimdUpdates {
         double eps = (double) s.eps(), step = (double) s.stepSize();
         int i = from, end = from + S.loopBound(to - from);
         for (; i < end; i += S.length()) {
-            DoubleVector pv = DoubleVector.fromArray(S, p, po + i);
+            DoubleVector pv = V.cast(DoubleVector.fromArray(S, p, po + i));
             if (decay != 1) pv = pv.mul(decay);
-            DoubleVector gv = DoubleVector.fromArray(S, g, go + i);
-            if (wd != 0) gv = pv.mul(wd).add(gv);
-            DoubleVector mv = DoubleVector.fromArray(S, m, mo + i);
+            DoubleVector gv = V.cast(DoubleVector.fromArray(S, g, go + i));
+            if (wd != 0) gv = V.cast(pv).mul(wd).add(gv);
+            DoubleVector mv = V.cast(DoubleVector.fromArray(S, m, mo + i));
+            gv = V.cast(gv);
             mv = mv.add(gv.sub(mv).mul(c1));
-            DoubleVector vv = DoubleVector.fromArray(S, v, vo + i).mul(b2).add(gv.mul(gv).mul(c2));
+            DoubleVector vv = V.cast(DoubleVector.fromArray(S, v, vo + i)).mul(b2).add(gv.mul(gv).mul(c2));
             mv.intoArray(m, mo + i);
             vv.intoArray(v, vo + i);
             if (vmax != null) {
-                vv = DoubleVector.fromArray(S, vmax, xo + i).lanewise(VectorOperators.MAX, vv);
+                vv = V.cast(DoubleVector.fromArray(S, vmax, xo + i)).lanewise(VectorOperators.MAX, vv);
                 vv.intoArray(vmax, xo + i);
             }
-            DoubleVector denom = vv.sqrt().div(bc).add(eps);
-            pv.sub(mv.div(denom).mul(step)).intoArray(p, po + i);
+            DoubleVector denom = V.cast(vv).sqrt().div(bc).add(eps);
+            V.cast(pv).sub(mv.div(denom).mul(step)).intoArray(p, po + i);
         }
         return i;
     }

@@ -21,6 +21,14 @@ import static io.chainrule.tensor.MathFns.*;
  */
 final class SimdMath {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /**
+     * The concrete vector classes of F and of its int twin. Each vector a method is called on comes from a cast to
+     * one of them: C2 then knows the exact receiver class and binds the call statically, instead of using the type
+     * profile inside the JDK's FloatVector/IntVector, which all Vector API code in the JVM shares (see GemmGen).
+     * A result of an operation is not always known exact (the receivers of div were not, on JDK 17): cast those too.
+     */
+    private static final Class<? extends FloatVector> V = F.vectorType().asSubclass(FloatVector.class);
+    private static final Class<? extends IntVector> I = F.withLanes(int.class).vectorType().asSubclass(IntVector.class);
 
     private SimdMath() {}
 
@@ -30,14 +38,15 @@ final class SimdMath {
      */
     static int sigmoidOrTanh(boolean tanh, float[] x, int xo, float[] y, int yo, int n) {
         int end = F.loopBound(n);
-        FloatVector one = FloatVector.broadcast(F, 1f);
+        FloatVector ones = FloatVector.broadcast(F, 1f);
         for (int i = 0; i < end; i += F.length()) {
-            FloatVector v = FloatVector.fromArray(F, x, xo + i);
+            FloatVector one = V.cast(ones); // a loop-invariant local reaches the loop typed FloatVector
+            FloatVector v = V.cast(FloatVector.fromArray(F, x, xo + i));
             FloatVector a = v.abs();
             // e = e^arg, arg = −2|x| (tanh) or −|x| (sigmoid): MathFns.expNonPositive
-            FloatVector arg = (tanh ? a.mul(-2f) : a.neg()).max(EXP_MIN);
+            FloatVector arg = V.cast(tanh ? a.mul(-2f) : a.neg()).max(EXP_MIN);
             FloatVector t = arg.mul(LOG2E).add(ROUND);
-            IntVector k = t.reinterpretAsInts().sub(ROUND_BITS);
+            IntVector k = I.cast(t.reinterpretAsInts()).sub(ROUND_BITS);
             FloatVector kf = t.sub(ROUND);
             FloatVector r = kf.fma(FloatVector.broadcast(F, -LN2_HI), arg);
             r = kf.fma(FloatVector.broadcast(F, -LN2_LO), r);
@@ -49,9 +58,9 @@ final class SimdMath {
             p = p.fma(r.mul(r), r).add(1f);
             IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
             IntVector k2 = k.sub(k1);
-            FloatVector s1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector s2 = k2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector e = p.mul(s1).mul(s2);
+            FloatVector s1 = V.cast(k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            FloatVector s2 = V.cast(k2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            FloatVector e = V.cast(p.mul(s1).mul(s2));
             FloatVector out;
             if (tanh) {
                 FloatVector z = a.mul(a);
@@ -60,14 +69,14 @@ final class SimdMath {
                 q = q.fma(z, FloatVector.broadcast(F, T1));
                 q = q.fma(z, FloatVector.broadcast(F, T0));
                 FloatVector small = q.mul(z).fma(a, a);
-                FloatVector large = one.sub(e).div(one.add(e));
-                IntVector magnitude = large.blend(small, a.compare(VectorOperators.LT, TANH_SMALL)).reinterpretAsInts()
-                        .and(0x7FFFFFFF);
-                out = magnitude.or(v.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats();
+                FloatVector large = V.cast(one.sub(e)).div(one.add(e));
+                IntVector magnitude = I.cast(large.blend(small, a.compare(VectorOperators.LT, TANH_SMALL))
+                        .reinterpretAsInts()).and(0x7FFFFFFF);
+                out = magnitude.or(I.cast(v.reinterpretAsInts()).and(0x80000000)).reinterpretAsFloats();
             } else {
-                out = e.blend(one, v.compare(VectorOperators.GE, 0f)).div(one.add(e));
+                out = V.cast(e.blend(one, v.compare(VectorOperators.GE, 0f))).div(one.add(e));
             }
-            out.intoArray(y, yo + i);
+            V.cast(out).intoArray(y, yo + i);
         }
         return end;
     }
