@@ -20,9 +20,10 @@ import jdk.incubator.vector.VectorSpecies;
 final class DoubleSimdPointwise {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     /**
-     * The species' concrete vector class. Each vector a method is called on is cast to it: C2 then knows the exact
-     * receiver class and binds the call statically, instead of using the type profile inside the JDK's DoubleVector,
-     * which other Vector API code in the JVM shares and may have made polymorphic (see GemmGen).
+     * The species' concrete vector class. Each vector a method is called on is cast to it, results of operations
+     * too: C2 then knows the exact receiver class and binds the call statically, instead of using the type profile
+     * inside the JDK's DoubleVector, which other Vector API code in the JVM shares and may have made polymorphic (see
+     * GemmGen; a result is not always known exact, e.g. fma's in SimdMath on JDK 17).
      */
     private static final Class<? extends DoubleVector> V = S.vectorType().asSubclass(DoubleVector.class);
 
@@ -45,10 +46,10 @@ final class DoubleSimdPointwise {
     static int unary(Pointwise.Unary op, double[] xs, int xo, double[] ys, int yo, int n) {
         int end = S.loopBound(n), step = S.length();
         switch (op) {
-            case NEG -> { for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, xs, xo + i)); x.neg().intoArray(ys, yo + i); } }
-            case ABS -> { for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, xs, xo + i)); x.abs().intoArray(ys, yo + i); } }
-            case SQUARE -> { for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, xs, xo + i)); x.mul(x).intoArray(ys, yo + i); } }
-            case RELU -> { for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, xs, xo + i)); x.blend(0d, x.compare(VectorOperators.LE, 0d)).intoArray(ys, yo + i); } }
+            case NEG -> { for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, xs, xo + i)); V.cast(x.neg()).intoArray(ys, yo + i); } }
+            case ABS -> { for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, xs, xo + i)); V.cast(x.abs()).intoArray(ys, yo + i); } }
+            case SQUARE -> { for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, xs, xo + i)); V.cast(x.mul(x)).intoArray(ys, yo + i); } }
+            case RELU -> { for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, xs, xo + i)); V.cast(x.blend(0d, x.compare(VectorOperators.LE, 0d))).intoArray(ys, yo + i); } }
             // twin: float only: case TANH -> { return SimdMath.sigmoidOrTanh(true, xs, xo, ys, yo, n); }
             // twin: float only: case SIGMOID -> { return SimdMath.sigmoidOrTanh(false, xs, xo, ys, yo, n); }
             default -> throw new AssertionError(op);
@@ -64,29 +65,29 @@ final class DoubleSimdPointwise {
         int layout = as == 1 ? (bs == 1 ? 0 : 1) : 2;
         switch (op) {
             case ADD -> {
-                if (layout == 0) for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, a, ao + i)), y = V.cast(DoubleVector.fromArray(S, b, bo + i)); x.add(y).intoArray(o, oo + i); }
-                else if (layout == 1) for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, a, ao + i)), y = V.cast(sb); x.add(y).intoArray(o, oo + i); }
-                else for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(sa), y = V.cast(DoubleVector.fromArray(S, b, bo + i)); x.add(y).intoArray(o, oo + i); }
+                if (layout == 0) for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, a, ao + i)), y = V.cast(DoubleVector.fromArray(S, b, bo + i)); V.cast(x.add(y)).intoArray(o, oo + i); }
+                else if (layout == 1) for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, a, ao + i)), y = V.cast(sb); V.cast(x.add(y)).intoArray(o, oo + i); }
+                else for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(sa), y = V.cast(DoubleVector.fromArray(S, b, bo + i)); V.cast(x.add(y)).intoArray(o, oo + i); }
             }
             case SUB -> {
-                if (layout == 0) for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, a, ao + i)), y = V.cast(DoubleVector.fromArray(S, b, bo + i)); x.sub(y).intoArray(o, oo + i); }
-                else if (layout == 1) for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, a, ao + i)), y = V.cast(sb); x.sub(y).intoArray(o, oo + i); }
-                else for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(sa), y = V.cast(DoubleVector.fromArray(S, b, bo + i)); x.sub(y).intoArray(o, oo + i); }
+                if (layout == 0) for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, a, ao + i)), y = V.cast(DoubleVector.fromArray(S, b, bo + i)); V.cast(x.sub(y)).intoArray(o, oo + i); }
+                else if (layout == 1) for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, a, ao + i)), y = V.cast(sb); V.cast(x.sub(y)).intoArray(o, oo + i); }
+                else for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(sa), y = V.cast(DoubleVector.fromArray(S, b, bo + i)); V.cast(x.sub(y)).intoArray(o, oo + i); }
             }
             case MUL -> {
-                if (layout == 0) for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, a, ao + i)), y = V.cast(DoubleVector.fromArray(S, b, bo + i)); x.mul(y).intoArray(o, oo + i); }
-                else if (layout == 1) for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, a, ao + i)), y = V.cast(sb); x.mul(y).intoArray(o, oo + i); }
-                else for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(sa), y = V.cast(DoubleVector.fromArray(S, b, bo + i)); x.mul(y).intoArray(o, oo + i); }
+                if (layout == 0) for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, a, ao + i)), y = V.cast(DoubleVector.fromArray(S, b, bo + i)); V.cast(x.mul(y)).intoArray(o, oo + i); }
+                else if (layout == 1) for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, a, ao + i)), y = V.cast(sb); V.cast(x.mul(y)).intoArray(o, oo + i); }
+                else for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(sa), y = V.cast(DoubleVector.fromArray(S, b, bo + i)); V.cast(x.mul(y)).intoArray(o, oo + i); }
             }
             case DIV -> {
-                if (layout == 0) for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, a, ao + i)), y = V.cast(DoubleVector.fromArray(S, b, bo + i)); x.div(y).intoArray(o, oo + i); }
-                else if (layout == 1) for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, a, ao + i)), y = V.cast(sb); x.div(y).intoArray(o, oo + i); }
-                else for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(sa), y = V.cast(DoubleVector.fromArray(S, b, bo + i)); x.div(y).intoArray(o, oo + i); }
+                if (layout == 0) for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, a, ao + i)), y = V.cast(DoubleVector.fromArray(S, b, bo + i)); V.cast(x.div(y)).intoArray(o, oo + i); }
+                else if (layout == 1) for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, a, ao + i)), y = V.cast(sb); V.cast(x.div(y)).intoArray(o, oo + i); }
+                else for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(sa), y = V.cast(DoubleVector.fromArray(S, b, bo + i)); V.cast(x.div(y)).intoArray(o, oo + i); }
             }
             case RELU_GRAD -> {
-                if (layout == 0) for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, a, ao + i)), y = V.cast(DoubleVector.fromArray(S, b, bo + i)); x.blend(0d, y.compare(VectorOperators.LE, 0d)).intoArray(o, oo + i); }
-                else if (layout == 1) for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, a, ao + i)), y = V.cast(sb); x.blend(0d, y.compare(VectorOperators.LE, 0d)).intoArray(o, oo + i); }
-                else for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(sa), y = V.cast(DoubleVector.fromArray(S, b, bo + i)); x.blend(0d, y.compare(VectorOperators.LE, 0d)).intoArray(o, oo + i); }
+                if (layout == 0) for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, a, ao + i)), y = V.cast(DoubleVector.fromArray(S, b, bo + i)); V.cast(x.blend(0d, y.compare(VectorOperators.LE, 0d))).intoArray(o, oo + i); }
+                else if (layout == 1) for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, a, ao + i)), y = V.cast(sb); V.cast(x.blend(0d, y.compare(VectorOperators.LE, 0d))).intoArray(o, oo + i); }
+                else for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(sa), y = V.cast(DoubleVector.fromArray(S, b, bo + i)); V.cast(x.blend(0d, y.compare(VectorOperators.LE, 0d))).intoArray(o, oo + i); }
             }
             default -> throw new AssertionError(op);
         }
@@ -97,7 +98,7 @@ final class DoubleSimdPointwise {
     static int accumulateRow(double[] dst, int d, double[] src, int s, int n) {
         int end = S.loopBound(n), step = S.length();
         for (int i = 0; i < end; i += step) {
-            V.cast(DoubleVector.fromArray(S, dst, d + i)).add(V.cast(DoubleVector.fromArray(S, src, s + i))).intoArray(dst, d + i);
+            V.cast(V.cast(DoubleVector.fromArray(S, dst, d + i)).add(DoubleVector.fromArray(S, src, s + i))).intoArray(dst, d + i);
         }
         return end;
     }
@@ -106,7 +107,8 @@ final class DoubleSimdPointwise {
     static int axpyRow(double x, double[] src, int s, double[] dst, int d, int n) {
         int end = S.loopBound(n), step = S.length();
         for (int i = 0; i < end; i += step) {
-            V.cast(DoubleVector.fromArray(S, dst, d + i)).add(V.cast(DoubleVector.fromArray(S, src, s + i)).mul(x)).intoArray(dst, d + i);
+            V.cast(V.cast(DoubleVector.fromArray(S, dst, d + i)).add(V.cast(DoubleVector.fromArray(S, src, s + i)).mul(x)))
+                    .intoArray(dst, d + i);
         }
         return end;
     }

@@ -35,7 +35,7 @@ final class SimdNorm {
         FloatVector acc = FloatVector.zero(F), mv = FloatVector.broadcast(F, m);
         int j = 0;
         for (int bound = F.loopBound(len); j < bound; j += F.length()) {
-            FloatVector d = V.cast(FloatVector.fromArray(F, x, at + j)).sub(mv);
+            FloatVector d = V.cast(V.cast(FloatVector.fromArray(F, x, at + j)).sub(mv));
             acc = d.fma(d, acc);
         }
         double s = V.cast(acc).reduceLanes(VectorOperators.ADD);
