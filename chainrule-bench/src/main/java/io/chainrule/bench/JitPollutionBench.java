@@ -1,9 +1,12 @@
 package io.chainrule.bench;
 
+import io.chainrule.nn.BatchNorm2d;
 import io.chainrule.nn.F;
+import io.chainrule.nn.LSTM;
 import io.chainrule.Tensor;
 import io.chainrule.Threads;
 import io.chainrule.nn.Sequential;
+import io.chainrule.optim.Adam;
 import io.chainrule.optim.SGD;
 import io.chainrule.tensor.Gemm;
 import java.lang.management.ManagementFactory;
@@ -20,7 +23,9 @@ import jdk.incubator.vector.VectorSpecies;
  * own methods, and on JDK 17 a kernel compiled after that could bind its vector calls virtually and run the API's
  * plain-Java fallback, several times slower. Run as {@code JitPollutionBench polluted} and {@code JitPollutionBench
  * plain} (two JVMs, {@code bench/run.sh jit} runs both): it prints the MLP step (784-256-128-10, batch 32, 1
- * thread) and sgemm n = 256 times, best and mean, which should agree between the two.
+ * thread), sgemm n = 256, an elementwise chain and an Adam step over 256×256 floats (the pointwise, SimdMath and
+ * update kernels) and a batch norm and an LSTM forward and backward (the norm and recurrent kernels), best and mean,
+ * which should agree between the two.
  */
 public final class JitPollutionBench {
     private JitPollutionBench() {}
@@ -34,6 +39,9 @@ public final class JitPollutionBench {
                 polluted ? "polluted" : "plain", (System.nanoTime() - t0) / 1e9, sink);
         mlp();
         sgemm();
+        elementwise();
+        adam();
+        normAndLstm();
     }
 
     /** Vector code over every float and double species through one helper each, with odd lengths. */
@@ -66,6 +74,8 @@ public final class JitPollutionBench {
             FloatVector u = FloatVector.fromArray(s, a, i), v = FloatVector.fromArray(s, b, i);
             acc = u.fma(v, acc);
             u.lanewise(VectorOperators.MUL, v).add(acc).intoArray(c, i);
+            // the other operations chainrule's pointwise and update kernels use
+            u.sub(v).div(v.abs().add(1)).max(u.neg()).blend(0, u.compare(VectorOperators.LE, 0)).sqrt().intoArray(c, i);
         }
         for (; i < n; i++) c[i] = a[i] * b[i];
         return acc.reduceLanes(VectorOperators.ADD);
@@ -78,6 +88,8 @@ public final class JitPollutionBench {
             DoubleVector u = DoubleVector.fromArray(s, a, i), v = DoubleVector.fromArray(s, b, i);
             acc = u.fma(v, acc);
             u.lanewise(VectorOperators.MUL, v).add(acc).intoArray(c, i);
+            // the other operations chainrule's pointwise and update kernels use
+            u.sub(v).div(v.abs().add(1)).max(u.neg()).blend(0, u.compare(VectorOperators.LE, 0)).sqrt().intoArray(c, i);
         }
         for (; i < n; i++) c[i] = a[i] * b[i];
         return acc.reduceLanes(VectorOperators.ADD);
@@ -94,6 +106,32 @@ public final class JitPollutionBench {
             F.crossEntropy(model.forward(x), y).backward();
             optimizer.step();
         });
+    }
+
+    /** relu, add, mul, sigmoid, a scalar mul and tanh over a 256×256 float tensor, no autograd. */
+    private static void elementwise() {
+        Tensor x = Tensor.of(Workloads.randn(256 * 256, 5), 256, 256);
+        Tensor y = Tensor.of(Workloads.randn(256 * 256, 6), 256, 256);
+        report("pointwise 256²", 3000, () -> x.relu().add(y).mul(y).sigmoid().mul(2.0).tanh());
+    }
+
+    /** One Adam step on a 256×256 float parameter (gradient fixed). */
+    private static void adam() {
+        Tensor w = Tensor.of(Workloads.randn(256 * 256, 7), 256, 256).requiresGrad(true);
+        Tensor y = Tensor.of(Workloads.randn(256 * 256, 8), 256, 256);
+        w.mul(y).sum().backward();
+        Adam optimizer = new Adam(java.util.List.of(w), 1e-3);
+        report("Adam 256²", 3000, optimizer::step);
+    }
+
+    /** BatchNorm2d(16) over 32×16×16×16 and LSTM(28, 64) over 16 sequences of 8, each forward and backward. */
+    private static void normAndLstm() {
+        BatchNorm2d norm = new BatchNorm2d(16);
+        Tensor images = Tensor.of(Workloads.randn(32 * 16 * 16 * 16, 9), 32, 16, 16, 16);
+        report("batchnorm f+b", 1000, () -> norm.forward(images).sum().backward());
+        LSTM lstm = new LSTM(28, 64, 1, true);
+        Tensor seqs = Tensor.of(Workloads.randn(16 * 8 * 28, 10), 16, 8, 28);
+        report("LSTM f+b", 500, () -> lstm.forward(seqs).sum().backward());
     }
 
     private static void sgemm() {

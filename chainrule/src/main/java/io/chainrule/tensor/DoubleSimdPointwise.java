@@ -19,6 +19,13 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class DoubleSimdPointwise {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    /**
+     * The species' concrete vector class. Each vector a method is called on is cast to it, results of operations
+     * too: C2 then knows the exact receiver class and binds the call statically, instead of using the type profile
+     * inside the JDK's DoubleVector, which other Vector API code in the JVM shares and may have made polymorphic (see
+     * GemmGen; a result is not always known exact, e.g. fma's in SimdMath on JDK 17).
+     */
+    private static final Class<? extends DoubleVector> V = S.vectorType().asSubclass(DoubleVector.class);
 
     private DoubleSimdPointwise() {}
 
@@ -39,10 +46,10 @@ final class DoubleSimdPointwise {
     static int unary(Pointwise.Unary op, double[] xs, int xo, double[] ys, int yo, int n) {
         int end = S.loopBound(n), step = S.length();
         switch (op) {
-            case NEG -> { for (int i = 0; i < end; i += step) { DoubleVector x = DoubleVector.fromArray(S, xs, xo + i); x.neg().intoArray(ys, yo + i); } }
-            case ABS -> { for (int i = 0; i < end; i += step) { DoubleVector x = DoubleVector.fromArray(S, xs, xo + i); x.abs().intoArray(ys, yo + i); } }
-            case SQUARE -> { for (int i = 0; i < end; i += step) { DoubleVector x = DoubleVector.fromArray(S, xs, xo + i); x.mul(x).intoArray(ys, yo + i); } }
-            case RELU -> { for (int i = 0; i < end; i += step) { DoubleVector x = DoubleVector.fromArray(S, xs, xo + i); x.blend(0d, x.compare(VectorOperators.LE, 0d)).intoArray(ys, yo + i); } }
+            case NEG -> { for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, xs, xo + i)); V.cast(x.neg()).intoArray(ys, yo + i); } }
+            case ABS -> { for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, xs, xo + i)); V.cast(x.abs()).intoArray(ys, yo + i); } }
+            case SQUARE -> { for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, xs, xo + i)); V.cast(x.mul(x)).intoArray(ys, yo + i); } }
+            case RELU -> { for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, xs, xo + i)); V.cast(x.blend(0d, x.compare(VectorOperators.LE, 0d))).intoArray(ys, yo + i); } }
             // twin: float only: case TANH -> { return SimdMath.sigmoidOrTanh(true, xs, xo, ys, yo, n); }
             // twin: float only: case SIGMOID -> { return SimdMath.sigmoidOrTanh(false, xs, xo, ys, yo, n); }
             default -> throw new AssertionError(op);
@@ -53,33 +60,34 @@ final class DoubleSimdPointwise {
     static int binaryRow(Pointwise.Binary op, double[] a, int ao, int as, double[] b, int bo, int bs, double[] o, int oo, int n) {
         int end = S.loopBound(n), step = S.length();
         DoubleVector sa = DoubleVector.broadcast(S, a[ao]), sb = DoubleVector.broadcast(S, b[bo]);
-        // One loop per op and operand layout: a vector value merged from several branches would be boxed.
+        // One loop per op and operand layout: a vector value merged from several branches would be boxed. sa and sb
+        // reach the loops as values of the static type DoubleVector, so each loop casts them again (see V).
         int layout = as == 1 ? (bs == 1 ? 0 : 1) : 2;
         switch (op) {
             case ADD -> {
-                if (layout == 0) for (int i = 0; i < end; i += step) { DoubleVector x = DoubleVector.fromArray(S, a, ao + i), y = DoubleVector.fromArray(S, b, bo + i); x.add(y).intoArray(o, oo + i); }
-                else if (layout == 1) for (int i = 0; i < end; i += step) { DoubleVector x = DoubleVector.fromArray(S, a, ao + i), y = sb; x.add(y).intoArray(o, oo + i); }
-                else for (int i = 0; i < end; i += step) { DoubleVector x = sa, y = DoubleVector.fromArray(S, b, bo + i); x.add(y).intoArray(o, oo + i); }
+                if (layout == 0) for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, a, ao + i)), y = V.cast(DoubleVector.fromArray(S, b, bo + i)); V.cast(x.add(y)).intoArray(o, oo + i); }
+                else if (layout == 1) for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, a, ao + i)), y = V.cast(sb); V.cast(x.add(y)).intoArray(o, oo + i); }
+                else for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(sa), y = V.cast(DoubleVector.fromArray(S, b, bo + i)); V.cast(x.add(y)).intoArray(o, oo + i); }
             }
             case SUB -> {
-                if (layout == 0) for (int i = 0; i < end; i += step) { DoubleVector x = DoubleVector.fromArray(S, a, ao + i), y = DoubleVector.fromArray(S, b, bo + i); x.sub(y).intoArray(o, oo + i); }
-                else if (layout == 1) for (int i = 0; i < end; i += step) { DoubleVector x = DoubleVector.fromArray(S, a, ao + i), y = sb; x.sub(y).intoArray(o, oo + i); }
-                else for (int i = 0; i < end; i += step) { DoubleVector x = sa, y = DoubleVector.fromArray(S, b, bo + i); x.sub(y).intoArray(o, oo + i); }
+                if (layout == 0) for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, a, ao + i)), y = V.cast(DoubleVector.fromArray(S, b, bo + i)); V.cast(x.sub(y)).intoArray(o, oo + i); }
+                else if (layout == 1) for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, a, ao + i)), y = V.cast(sb); V.cast(x.sub(y)).intoArray(o, oo + i); }
+                else for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(sa), y = V.cast(DoubleVector.fromArray(S, b, bo + i)); V.cast(x.sub(y)).intoArray(o, oo + i); }
             }
             case MUL -> {
-                if (layout == 0) for (int i = 0; i < end; i += step) { DoubleVector x = DoubleVector.fromArray(S, a, ao + i), y = DoubleVector.fromArray(S, b, bo + i); x.mul(y).intoArray(o, oo + i); }
-                else if (layout == 1) for (int i = 0; i < end; i += step) { DoubleVector x = DoubleVector.fromArray(S, a, ao + i), y = sb; x.mul(y).intoArray(o, oo + i); }
-                else for (int i = 0; i < end; i += step) { DoubleVector x = sa, y = DoubleVector.fromArray(S, b, bo + i); x.mul(y).intoArray(o, oo + i); }
+                if (layout == 0) for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, a, ao + i)), y = V.cast(DoubleVector.fromArray(S, b, bo + i)); V.cast(x.mul(y)).intoArray(o, oo + i); }
+                else if (layout == 1) for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, a, ao + i)), y = V.cast(sb); V.cast(x.mul(y)).intoArray(o, oo + i); }
+                else for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(sa), y = V.cast(DoubleVector.fromArray(S, b, bo + i)); V.cast(x.mul(y)).intoArray(o, oo + i); }
             }
             case DIV -> {
-                if (layout == 0) for (int i = 0; i < end; i += step) { DoubleVector x = DoubleVector.fromArray(S, a, ao + i), y = DoubleVector.fromArray(S, b, bo + i); x.div(y).intoArray(o, oo + i); }
-                else if (layout == 1) for (int i = 0; i < end; i += step) { DoubleVector x = DoubleVector.fromArray(S, a, ao + i), y = sb; x.div(y).intoArray(o, oo + i); }
-                else for (int i = 0; i < end; i += step) { DoubleVector x = sa, y = DoubleVector.fromArray(S, b, bo + i); x.div(y).intoArray(o, oo + i); }
+                if (layout == 0) for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, a, ao + i)), y = V.cast(DoubleVector.fromArray(S, b, bo + i)); V.cast(x.div(y)).intoArray(o, oo + i); }
+                else if (layout == 1) for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, a, ao + i)), y = V.cast(sb); V.cast(x.div(y)).intoArray(o, oo + i); }
+                else for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(sa), y = V.cast(DoubleVector.fromArray(S, b, bo + i)); V.cast(x.div(y)).intoArray(o, oo + i); }
             }
             case RELU_GRAD -> {
-                if (layout == 0) for (int i = 0; i < end; i += step) { DoubleVector x = DoubleVector.fromArray(S, a, ao + i), y = DoubleVector.fromArray(S, b, bo + i); x.blend(0d, y.compare(VectorOperators.LE, 0d)).intoArray(o, oo + i); }
-                else if (layout == 1) for (int i = 0; i < end; i += step) { DoubleVector x = DoubleVector.fromArray(S, a, ao + i), y = sb; x.blend(0d, y.compare(VectorOperators.LE, 0d)).intoArray(o, oo + i); }
-                else for (int i = 0; i < end; i += step) { DoubleVector x = sa, y = DoubleVector.fromArray(S, b, bo + i); x.blend(0d, y.compare(VectorOperators.LE, 0d)).intoArray(o, oo + i); }
+                if (layout == 0) for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, a, ao + i)), y = V.cast(DoubleVector.fromArray(S, b, bo + i)); V.cast(x.blend(0d, y.compare(VectorOperators.LE, 0d))).intoArray(o, oo + i); }
+                else if (layout == 1) for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(DoubleVector.fromArray(S, a, ao + i)), y = V.cast(sb); V.cast(x.blend(0d, y.compare(VectorOperators.LE, 0d))).intoArray(o, oo + i); }
+                else for (int i = 0; i < end; i += step) { DoubleVector x = V.cast(sa), y = V.cast(DoubleVector.fromArray(S, b, bo + i)); V.cast(x.blend(0d, y.compare(VectorOperators.LE, 0d))).intoArray(o, oo + i); }
             }
             default -> throw new AssertionError(op);
         }
@@ -90,7 +98,7 @@ final class DoubleSimdPointwise {
     static int accumulateRow(double[] dst, int d, double[] src, int s, int n) {
         int end = S.loopBound(n), step = S.length();
         for (int i = 0; i < end; i += step) {
-            DoubleVector.fromArray(S, dst, d + i).add(DoubleVector.fromArray(S, src, s + i)).intoArray(dst, d + i);
+            V.cast(V.cast(DoubleVector.fromArray(S, dst, d + i)).add(DoubleVector.fromArray(S, src, s + i))).intoArray(dst, d + i);
         }
         return end;
     }
@@ -99,7 +107,8 @@ final class DoubleSimdPointwise {
     static int axpyRow(double x, double[] src, int s, double[] dst, int d, int n) {
         int end = S.loopBound(n), step = S.length();
         for (int i = 0; i < end; i += step) {
-            DoubleVector.fromArray(S, dst, d + i).add(DoubleVector.fromArray(S, src, s + i).mul(x)).intoArray(dst, d + i);
+            V.cast(V.cast(DoubleVector.fromArray(S, dst, d + i)).add(V.cast(DoubleVector.fromArray(S, src, s + i)).mul(x)))
+                    .intoArray(dst, d + i);
         }
         return end;
     }

@@ -13,6 +13,13 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class DoubleSimdUpdates {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    /**
+     * The species' concrete vector class. Each vector a method is called on is cast to it (each local where it is
+     * assigned and again after a branch merged it, results of operations where a method is called on them): C2 then knows the exact receiver class and
+     * binds the call statically, instead of using the type profile inside the JDK's DoubleVector, which other Vector
+     * API code in the JVM shares and may have made polymorphic (see GemmGen, DoubleSimdPointwise).
+     */
+    private static final Class<? extends DoubleVector> V = S.vectorType().asSubclass(DoubleVector.class);
 
     private DoubleSimdUpdates() {}
 
@@ -21,15 +28,16 @@ final class DoubleSimdUpdates {
         boolean first = s.first(), nesterov = s.nesterov();
         int i = from, end = from + S.loopBound(to - from);
         for (; i < end; i += S.length()) {
-            DoubleVector pv = DoubleVector.fromArray(S, p, po + i);
-            DoubleVector d = DoubleVector.fromArray(S, g, go + i);
-            if (wd != 0) d = pv.mul(wd).add(d);
+            DoubleVector pv = V.cast(DoubleVector.fromArray(S, p, po + i));
+            DoubleVector d = V.cast(DoubleVector.fromArray(S, g, go + i));
+            if (wd != 0) d = V.cast(V.cast(pv.mul(wd)).add(d));
             if (buf != null) {
-                DoubleVector v = first ? d : DoubleVector.fromArray(S, buf, bo + i).mul(mom).add(d.mul(damp));
-                v.intoArray(buf, bo + i);
-                d = nesterov ? v.mul(mom).add(d) : v;
+                DoubleVector v = first ? d
+                        : V.cast(V.cast(V.cast(DoubleVector.fromArray(S, buf, bo + i)).mul(mom)).add(V.cast(d).mul(damp)));
+                V.cast(v).intoArray(buf, bo + i);
+                d = nesterov ? V.cast(V.cast(V.cast(v).mul(mom)).add(d)) : v;
             }
-            pv.sub(d.mul(lr)).intoArray(p, po + i);
+            V.cast(pv.sub(V.cast(d).mul(lr))).intoArray(p, po + i);
         }
         return i;
     }
@@ -41,21 +49,23 @@ final class DoubleSimdUpdates {
         double eps = (double) s.eps(), step = (double) s.stepSize();
         int i = from, end = from + S.loopBound(to - from);
         for (; i < end; i += S.length()) {
-            DoubleVector pv = DoubleVector.fromArray(S, p, po + i);
-            if (decay != 1) pv = pv.mul(decay);
-            DoubleVector gv = DoubleVector.fromArray(S, g, go + i);
-            if (wd != 0) gv = pv.mul(wd).add(gv);
-            DoubleVector mv = DoubleVector.fromArray(S, m, mo + i);
-            mv = mv.add(gv.sub(mv).mul(c1));
-            DoubleVector vv = DoubleVector.fromArray(S, v, vo + i).mul(b2).add(gv.mul(gv).mul(c2));
+            DoubleVector pv = V.cast(DoubleVector.fromArray(S, p, po + i));
+            if (decay != 1) pv = V.cast(pv.mul(decay));
+            DoubleVector gv = V.cast(DoubleVector.fromArray(S, g, go + i));
+            if (wd != 0) gv = V.cast(V.cast(V.cast(pv).mul(wd)).add(gv));
+            DoubleVector mv = V.cast(DoubleVector.fromArray(S, m, mo + i));
+            gv = V.cast(gv);
+            mv = V.cast(mv.add(V.cast(gv.sub(mv)).mul(c1)));
+            DoubleVector vv = V.cast(V.cast(V.cast(DoubleVector.fromArray(S, v, vo + i)).mul(b2))
+                    .add(V.cast(gv.mul(gv)).mul(c2)));
             mv.intoArray(m, mo + i);
             vv.intoArray(v, vo + i);
             if (vmax != null) {
-                vv = DoubleVector.fromArray(S, vmax, xo + i).lanewise(VectorOperators.MAX, vv);
+                vv = V.cast(V.cast(DoubleVector.fromArray(S, vmax, xo + i)).lanewise(VectorOperators.MAX, vv));
                 vv.intoArray(vmax, xo + i);
             }
-            DoubleVector denom = vv.sqrt().div(bc).add(eps);
-            pv.sub(mv.div(denom).mul(step)).intoArray(p, po + i);
+            DoubleVector denom = V.cast(V.cast(V.cast(vv).sqrt()).div(bc)).add(eps);
+            V.cast(V.cast(pv).sub(V.cast(mv.div(denom)).mul(step))).intoArray(p, po + i);
         }
         return i;
     }

@@ -21,6 +21,13 @@ import static io.chainrule.tensor.MathFns.*;
  */
 final class SimdMath {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /**
+     * The concrete vector classes of F and of its int twin. Each vector a method is called on comes from a cast to
+     * one of them: C2 then knows the exact receiver class and binds the call statically, instead of using the type
+     * profile inside the JDK's FloatVector/IntVector, which all Vector API code in the JVM shares (see GemmGen).
+     */
+    private static final Class<? extends FloatVector> V = F.vectorType().asSubclass(FloatVector.class);
+    private static final Class<? extends IntVector> I = F.withLanes(int.class).vectorType().asSubclass(IntVector.class);
 
     private SimdMath() {}
 
@@ -30,44 +37,47 @@ final class SimdMath {
      */
     static int sigmoidOrTanh(boolean tanh, float[] x, int xo, float[] y, int yo, int n) {
         int end = F.loopBound(n);
-        FloatVector one = FloatVector.broadcast(F, 1f);
+        FloatVector ones = FloatVector.broadcast(F, 1f);
         for (int i = 0; i < end; i += F.length()) {
-            FloatVector v = FloatVector.fromArray(F, x, xo + i);
-            FloatVector a = v.abs();
+            // Every vector a method is called on is a V.cast or I.cast: a local or a call's result (fma's, in one
+            // JDK 17 compile) is not always known to C2 as exactly the species' class.
+            FloatVector one = V.cast(ones);
+            FloatVector v = V.cast(FloatVector.fromArray(F, x, xo + i));
+            FloatVector a = V.cast(v.abs());
             // e = e^arg, arg = −2|x| (tanh) or −|x| (sigmoid): MathFns.expNonPositive
-            FloatVector arg = (tanh ? a.mul(-2f) : a.neg()).max(EXP_MIN);
-            FloatVector t = arg.mul(LOG2E).add(ROUND);
-            IntVector k = t.reinterpretAsInts().sub(ROUND_BITS);
-            FloatVector kf = t.sub(ROUND);
-            FloatVector r = kf.fma(FloatVector.broadcast(F, -LN2_HI), arg);
-            r = kf.fma(FloatVector.broadcast(F, -LN2_LO), r);
-            FloatVector p = r.fma(E5, E4);
-            p = p.fma(r, FloatVector.broadcast(F, E3));
-            p = p.fma(r, FloatVector.broadcast(F, E2));
-            p = p.fma(r, FloatVector.broadcast(F, E1));
-            p = p.fma(r, FloatVector.broadcast(F, E0));
-            p = p.fma(r.mul(r), r).add(1f);
-            IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
-            IntVector k2 = k.sub(k1);
-            FloatVector s1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector s2 = k2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector e = p.mul(s1).mul(s2);
+            FloatVector arg = V.cast(V.cast(tanh ? a.mul(-2f) : a.neg()).max(EXP_MIN));
+            FloatVector t = V.cast(V.cast(arg.mul(LOG2E)).add(ROUND));
+            IntVector k = I.cast(I.cast(t.reinterpretAsInts()).sub(ROUND_BITS));
+            FloatVector kf = V.cast(t.sub(ROUND));
+            FloatVector r = V.cast(kf.fma(FloatVector.broadcast(F, -LN2_HI), arg));
+            r = V.cast(kf.fma(FloatVector.broadcast(F, -LN2_LO), r));
+            FloatVector p = V.cast(r.fma(E5, E4));
+            p = V.cast(p.fma(r, FloatVector.broadcast(F, E3)));
+            p = V.cast(p.fma(r, FloatVector.broadcast(F, E2)));
+            p = V.cast(p.fma(r, FloatVector.broadcast(F, E1)));
+            p = V.cast(p.fma(r, FloatVector.broadcast(F, E0)));
+            p = V.cast(V.cast(p.fma(r.mul(r), r)).add(1f));
+            IntVector k1 = I.cast(k.lanewise(VectorOperators.ASHR, 1));
+            IntVector k2 = I.cast(k.sub(k1));
+            FloatVector s1 = V.cast(I.cast(I.cast(k1.add(127)).lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats());
+            FloatVector s2 = V.cast(I.cast(I.cast(k2.add(127)).lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats());
+            FloatVector e = V.cast(V.cast(p.mul(s1)).mul(s2));
             FloatVector out;
             if (tanh) {
-                FloatVector z = a.mul(a);
-                FloatVector q = z.fma(T4, T3);
-                q = q.fma(z, FloatVector.broadcast(F, T2));
-                q = q.fma(z, FloatVector.broadcast(F, T1));
-                q = q.fma(z, FloatVector.broadcast(F, T0));
-                FloatVector small = q.mul(z).fma(a, a);
-                FloatVector large = one.sub(e).div(one.add(e));
-                IntVector magnitude = large.blend(small, a.compare(VectorOperators.LT, TANH_SMALL)).reinterpretAsInts()
-                        .and(0x7FFFFFFF);
-                out = magnitude.or(v.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats();
+                FloatVector z = V.cast(a.mul(a));
+                FloatVector q = V.cast(z.fma(T4, T3));
+                q = V.cast(q.fma(z, FloatVector.broadcast(F, T2)));
+                q = V.cast(q.fma(z, FloatVector.broadcast(F, T1)));
+                q = V.cast(q.fma(z, FloatVector.broadcast(F, T0)));
+                FloatVector small = V.cast(V.cast(q.mul(z)).fma(a, a));
+                FloatVector large = V.cast(V.cast(one.sub(e)).div(one.add(e)));
+                IntVector magnitude = I.cast(I.cast(V.cast(large.blend(small, a.compare(VectorOperators.LT, TANH_SMALL)))
+                        .reinterpretAsInts()).and(0x7FFFFFFF));
+                out = I.cast(magnitude.or(I.cast(v.reinterpretAsInts()).and(0x80000000))).reinterpretAsFloats();
             } else {
-                out = e.blend(one, v.compare(VectorOperators.GE, 0f)).div(one.add(e));
+                out = V.cast(e.blend(one, v.compare(VectorOperators.GE, 0f))).div(one.add(e));
             }
-            out.intoArray(y, yo + i);
+            V.cast(out).intoArray(y, yo + i);
         }
         return end;
     }

@@ -11,6 +11,12 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class SimdNorm {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /**
+     * The species' concrete vector class. Each vector a method is called on is cast to it (the accumulators, loop
+     * variables, at each use): C2 then knows the exact receiver class and binds the call statically, instead of using
+     * the type profile inside the JDK's FloatVector, which other Vector API code in the JVM shares (see GemmGen).
+     */
+    private static final Class<? extends FloatVector> V = F.vectorType().asSubclass(FloatVector.class);
 
     private SimdNorm() {}
 
@@ -18,8 +24,8 @@ final class SimdNorm {
     static double sum(float[] x, int at, int len) {
         FloatVector acc = FloatVector.zero(F);
         int j = 0;
-        for (int bound = F.loopBound(len); j < bound; j += F.length()) acc = acc.add(FloatVector.fromArray(F, x, at + j));
-        double s = acc.reduceLanes(VectorOperators.ADD);
+        for (int bound = F.loopBound(len); j < bound; j += F.length()) acc = V.cast(acc).add(FloatVector.fromArray(F, x, at + j));
+        double s = V.cast(acc).reduceLanes(VectorOperators.ADD);
         for (; j < len; j++) s += x[at + j];
         return s;
     }
@@ -29,10 +35,10 @@ final class SimdNorm {
         FloatVector acc = FloatVector.zero(F), mv = FloatVector.broadcast(F, m);
         int j = 0;
         for (int bound = F.loopBound(len); j < bound; j += F.length()) {
-            FloatVector d = FloatVector.fromArray(F, x, at + j).sub(mv);
+            FloatVector d = V.cast(V.cast(FloatVector.fromArray(F, x, at + j)).sub(mv));
             acc = d.fma(d, acc);
         }
-        double s = acc.reduceLanes(VectorOperators.ADD);
+        double s = V.cast(acc).reduceLanes(VectorOperators.ADD);
         for (; j < len; j++) {
             double d = x[at + j] - m;
             s += d * d;
@@ -45,11 +51,11 @@ final class SimdNorm {
         FloatVector s1 = FloatVector.zero(F), s2 = FloatVector.zero(F), mv = FloatVector.broadcast(F, m);
         int j = 0;
         for (int bound = F.loopBound(len); j < bound; j += F.length()) {
-            FloatVector g = FloatVector.fromArray(F, u, uo + j);
-            s1 = s1.add(g);
-            s2 = g.fma(FloatVector.fromArray(F, v, vo + j).sub(mv), s2);
+            FloatVector g = V.cast(FloatVector.fromArray(F, u, uo + j));
+            s1 = V.cast(s1).add(g);
+            s2 = g.fma(V.cast(FloatVector.fromArray(F, v, vo + j)).sub(mv), s2);
         }
-        double a = s1.reduceLanes(VectorOperators.ADD), b = s2.reduceLanes(VectorOperators.ADD);
+        double a = V.cast(s1).reduceLanes(VectorOperators.ADD), b = V.cast(s2).reduceLanes(VectorOperators.ADD);
         for (; j < len; j++) {
             a += u[uo + j];
             b += u[uo + j] * (v[vo + j] - m);
