@@ -1,6 +1,5 @@
 package io.chainrule.cli.train;
 
-import io.chainrule.cli.CliException;
 import io.chainrule.nn.GELU;
 import io.chainrule.nn.LeakyReLU;
 import io.chainrule.nn.Module;
@@ -8,13 +7,12 @@ import io.chainrule.nn.ReLU;
 import io.chainrule.nn.Sigmoid;
 import io.chainrule.nn.Tanh;
 
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.Supplier;
 
 /** The activations {@code --activation} names, each with its layer: the one list help, validation and models read. */
-public enum ActivationChoice {
+public enum ActivationChoice implements CliChoice {
     RELU("relu", ReLU::new), TANH("tanh", Tanh::new), SIGMOID("sigmoid", Sigmoid::new), GELU("gelu", GELU::new),
     LEAKY_RELU("leaky-relu", LeakyReLU::new);
 
@@ -28,12 +26,11 @@ public enum ActivationChoice {
 
     /** The choice {@code --activation name} means. */
     public static ActivationChoice of(String name) {
-        for (ActivationChoice c : values()) if (c.cliName.equals(name)) return c;
-        throw new CliException("unknown --activation '" + name + "' (one of " + String.join(", ", names()) + ")");
+        return CliChoice.parse(ActivationChoice.class, "--activation", name);
     }
 
     public static List<String> names() {
-        return Arrays.stream(values()).map(ActivationChoice::cliName).toList();
+        return CliChoice.names(ActivationChoice.class);
     }
 
     /** The names, for picocli's completion candidates and {@code ${COMPLETION-CANDIDATES}} in the help. */
@@ -44,6 +41,7 @@ public enum ActivationChoice {
         }
     }
 
+    @Override
     public String cliName() {
         return cliName;
     }

@@ -1,12 +1,10 @@
 package io.chainrule.cli.train;
 
-import io.chainrule.cli.CliException;
 import io.chainrule.nn.GRU;
 import io.chainrule.nn.LSTM;
 import io.chainrule.nn.RNN;
 import io.chainrule.nn.RecurrentLayer;
 
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 
@@ -14,7 +12,7 @@ import java.util.List;
  * The model families {@code --model} names: the one list that the option's help and completion, its validation and
  * the model builder ({@link Models}) read. The recurrent ones read gray images row by row ({@link RowSequenceModel}).
  */
-public enum ModelChoice {
+public enum ModelChoice implements CliChoice {
     MLP("mlp"), CNN("cnn"), RNN("rnn"), LSTM("lstm"), GRU("gru");
 
     private final String cliName;
@@ -25,13 +23,12 @@ public enum ModelChoice {
 
     /** The choice {@code --model name} means. */
     public static ModelChoice of(String name) {
-        for (ModelChoice c : values()) if (c.cliName.equals(name)) return c;
-        throw new CliException("unknown --model '" + name + "' (one of " + String.join(", ", names()) + ")");
+        return CliChoice.parse(ModelChoice.class, "--model", name);
     }
 
     /** Every name {@code --model} accepts, in the order of the help. */
     public static List<String> names() {
-        return Arrays.stream(values()).map(ModelChoice::cliName).toList();
+        return CliChoice.names(ModelChoice.class);
     }
 
     /** The names, for picocli's completion candidates and {@code ${COMPLETION-CANDIDATES}} in the help. */
@@ -42,6 +39,7 @@ public enum ModelChoice {
         }
     }
 
+    @Override
     public String cliName() {
         return cliName;
     }

@@ -1,7 +1,6 @@
 package io.chainrule.cli.train;
 
 import io.chainrule.Tensor;
-import io.chainrule.cli.CliException;
 import io.chainrule.optim.Adagrad;
 import io.chainrule.optim.Adam;
 import io.chainrule.optim.AdamW;
@@ -13,7 +12,6 @@ import io.chainrule.optim.RMSprop;
 import io.chainrule.optim.SGD;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.Predicate;
@@ -23,7 +21,7 @@ import java.util.function.Predicate;
  * whether it takes momentum, how it uses the closure, and how to build it. The one list that the option's help and
  * completion, its validation, the settings checks ({@link Tuning#checkFor}) and the run header read.
  */
-public enum OptimizerChoice {
+public enum OptimizerChoice implements CliChoice {
     SGD("sgd", 0.1, 0.1, 0, Closure.NONE, null, (p, lr, m, wd) -> new SGD(p, lr).momentum(m).weightDecay(wd)),
     MOMENTUM("momentum", 0.05, 0.05, 0.9, Closure.NONE, null, (p, lr, m, wd) -> new SGD(p, lr).momentum(m).weightDecay(wd)),
     NESTEROV("nesterov", 0.05, 0.05, 0.9, Closure.NONE, null,
@@ -80,13 +78,12 @@ public enum OptimizerChoice {
 
     /** The choice {@code --optimizer name} means. */
     public static OptimizerChoice of(String name) {
-        for (OptimizerChoice c : values()) if (c.cliName.equals(name)) return c;
-        throw new CliException("unknown --optimizer '" + name + "' (one of " + String.join(", ", names()) + ")");
+        return CliChoice.parse(OptimizerChoice.class, "--optimizer", name);
     }
 
     /** Every name {@code --optimizer} accepts, in the order of the help. */
     public static List<String> names() {
-        return Arrays.stream(values()).map(OptimizerChoice::cliName).toList();
+        return CliChoice.names(OptimizerChoice.class);
     }
 
     /** The names, for picocli's completion candidates and {@code ${COMPLETION-CANDIDATES}} in the help. */
@@ -98,6 +95,7 @@ public enum OptimizerChoice {
     }
 
     /** The name on the command line and in checkpoints. */
+    @Override
     public String cliName() {
         return cliName;
     }
