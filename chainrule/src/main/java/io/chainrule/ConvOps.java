@@ -370,7 +370,7 @@ final class ConvOps {
         boolean twoByTwo = w.equals(new Window(2, 2, 2, 2, 0, 0, 1, 1));
         Parallel.forChunks(n * c, planeGrain((long) w.kH * w.kW * oh * ow), (from, to) -> {
             for (int plane = from; plane < to; plane++) {
-                if (twoByTwo) PoolKernels.max2x2(src, xOff + plane * h * wd, dst, plane * oh * ow, argmax, h, wd, oh, ow);
+                if (twoByTwo) PoolKernels.max2x2(src, xOff + plane * h * wd, dst, plane * oh * ow, argmax, wd, oh, ow);
                 else maxPlane(src, xOff + plane * h * wd, dst, argmax, plane * oh * ow, h, wd, w, oh, ow);
             }
         });
