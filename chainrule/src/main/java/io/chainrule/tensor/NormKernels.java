@@ -59,14 +59,8 @@ public final class NormKernels {
     public static void affine(Object x, int xo, Object out, int oo, int n, int c, int s, int ch, double a, double b) {
         for (int i = 0; i < n; i++) {
             int run = (i * c + ch) * s;
-            if (x instanceof float[] xf) {
-                float[] of = (float[]) out;
-                float fa = (float) a, fb = (float) b;
-                for (int j = 0, p = xo + run, q = oo + run; j < s; j++) of[q + j] = fa * xf[p + j] + fb;
-            } else {
-                double[] xd = (double[]) x, od = (double[]) out;
-                for (int j = 0, p = xo + run, q = oo + run; j < s; j++) od[q + j] = a * xd[p + j] + b;
-            }
+            if (x instanceof float[] f) FloatNormRows.affine(f, xo + run, (float[]) out, oo + run, s, (float) a, (float) b);
+            else DoubleNormRows.affine((double[]) x, xo + run, (double[]) out, oo + run, s, a, b);
         }
     }
 
@@ -75,102 +69,27 @@ public final class NormKernels {
                                double a, double b, double k) {
         for (int i = 0; i < n; i++) {
             int run = (i * c + ch) * s;
-            if (u instanceof float[] uf) {
-                float[] vf = (float[]) v, of = (float[]) out;
-                float fa = (float) a, fb = (float) b, fk = (float) k;
-                for (int j = 0, p = uo + run, q = vo + run, r = oo + run; j < s; j++) {
-                    of[r + j] = fa * uf[p + j] + (fb * vf[q + j] + fk);
-                }
+            if (u instanceof float[] f) {
+                FloatNormRows.affine2(f, uo + run, (float[]) v, vo + run, (float[]) out, oo + run, s, (float) a, (float) b,
+                        (float) k);
             } else {
-                double[] ud = (double[]) u, vd = (double[]) v, od = (double[]) out;
-                for (int j = 0, p = uo + run, q = vo + run, r = oo + run; j < s; j++) {
-                    od[r + j] = a * ud[p + j] + (b * vd[q + j] + k);
-                }
+                DoubleNormRows.affine2((double[]) u, uo + run, (double[]) v, vo + run, (double[]) out, oo + run, s, a, b, k);
             }
         }
     }
 
-    // Four accumulators: independent add chains run in parallel (one chain is latency-bound).
-
+    /** Σ x over a run, by {@link DoubleReduceRows#sumRange}'s four accumulators. */
     private static double sum(Object x, int at, int len) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int i = 0, end = at + len;
-        if (x instanceof float[] f) {
-            for (i = at; i + 3 < end; i += 4) {
-                s0 += f[i];
-                s1 += f[i + 1];
-                s2 += f[i + 2];
-                s3 += f[i + 3];
-            }
-            for (; i < end; i++) s0 += f[i];
-        } else {
-            double[] d = (double[]) x;
-            for (i = at; i + 3 < end; i += 4) {
-                s0 += d[i];
-                s1 += d[i + 1];
-                s2 += d[i + 2];
-                s3 += d[i + 3];
-            }
-            for (; i < end; i++) s0 += d[i];
-        }
-        return (s0 + s1) + (s2 + s3);
+        return x instanceof float[] f ? FloatReduceRows.sumRange(f, at, at + len) : DoubleReduceRows.sumRange((double[]) x, at, at + len);
     }
 
     private static double squaredDeviations(Object x, int at, int len, double m) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int i, end = at + len;
-        if (x instanceof float[] f) {
-            for (i = at; i + 3 < end; i += 4) {
-                double d0 = f[i] - m, d1 = f[i + 1] - m, d2 = f[i + 2] - m, d3 = f[i + 3] - m;
-                s0 += d0 * d0;
-                s1 += d1 * d1;
-                s2 += d2 * d2;
-                s3 += d3 * d3;
-            }
-            for (; i < end; i++) {
-                double d0 = f[i] - m;
-                s0 += d0 * d0;
-            }
-        } else {
-            double[] x64 = (double[]) x;
-            for (i = at; i + 3 < end; i += 4) {
-                double d0 = x64[i] - m, d1 = x64[i + 1] - m, d2 = x64[i + 2] - m, d3 = x64[i + 3] - m;
-                s0 += d0 * d0;
-                s1 += d1 * d1;
-                s2 += d2 * d2;
-                s3 += d3 * d3;
-            }
-            for (; i < end; i++) {
-                double d0 = x64[i] - m;
-                s0 += d0 * d0;
-            }
-        }
-        return (s0 + s1) + (s2 + s3);
+        return x instanceof float[] f ? FloatNormRows.squaredDeviations(f, at, len, m)
+                : DoubleNormRows.squaredDeviations((double[]) x, at, len, m);
     }
 
-    /** Σ u·(v − m). */
     private static double productSum(Object u, int uo, Object v, int vo, int len, double m) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int j = 0;
-        if (u instanceof float[] uf) {
-            float[] vf = (float[]) v;
-            for (; j + 3 < len; j += 4) {
-                s0 += uf[uo + j] * (vf[vo + j] - m);
-                s1 += uf[uo + j + 1] * (vf[vo + j + 1] - m);
-                s2 += uf[uo + j + 2] * (vf[vo + j + 2] - m);
-                s3 += uf[uo + j + 3] * (vf[vo + j + 3] - m);
-            }
-            for (; j < len; j++) s0 += uf[uo + j] * (vf[vo + j] - m);
-        } else {
-            double[] ud = (double[]) u, vd = (double[]) v;
-            for (; j + 3 < len; j += 4) {
-                s0 += ud[uo + j] * (vd[vo + j] - m);
-                s1 += ud[uo + j + 1] * (vd[vo + j + 1] - m);
-                s2 += ud[uo + j + 2] * (vd[vo + j + 2] - m);
-                s3 += ud[uo + j + 3] * (vd[vo + j + 3] - m);
-            }
-            for (; j < len; j++) s0 += ud[uo + j] * (vd[vo + j] - m);
-        }
-        return (s0 + s1) + (s2 + s3);
+        return u instanceof float[] f ? FloatNormRows.productSum(f, uo, (float[]) v, vo, len, m)
+                : DoubleNormRows.productSum((double[]) u, uo, (double[]) v, vo, len, m);
     }
 }
