@@ -364,7 +364,7 @@ final class ConvOps {
         checkNoPaddingOnlyWindow(wd, w.kW, w.sW, w.pW, w.dW, ow, "width", shown, w);
         Tensor x = input.contiguousRaw();
         Tensor out = Tensor.allocate(input.dtype, new int[] {n, c, oh, ow});
-        long[] argmax = new long[n * c * oh * ow];
+        int[] argmax = new int[n * c * oh * ow]; // within-plane indices: int halves what a step writes (PyTorch keeps int64)
         Object src = x.data(), dst = out.data();
         int xOff = x.offset;
         boolean twoByTwo = w.equals(new Window(2, 2, 2, 2, 0, 0, 1, 1));
@@ -376,7 +376,7 @@ final class ConvOps {
         });
         int[] inShape = input.shape;
         Tensor r = record(out, "MaxPool2DWithIndicesBackward0", (g, need) -> one(GradMode.isEnabled()
-                ? Tensor.zeros(g.dtype, n * c, h * wd).scatterAdd(1, Tensor.wrap(argmax, DType.INT64, n * c, oh * ow),
+                ? Tensor.zeros(g.dtype, n * c, h * wd).scatterAdd(1, Tensor.wrap(Arrays.stream(argmax).asLongStream().toArray(), DType.INT64, n * c, oh * ow),
                         g.reshape(n * c, oh * ow)).reshape(inShape) // recorded: a scatter, whose gradient is a gather
                 : maxPoolGrad(g, argmax, inShape, oh * ow)), inputs(input));
         return OpTracer.isTracing() ? traced(r, "kernel", w.kernel(), "stride", w.stride(), "padding", w.padding(),
@@ -384,7 +384,7 @@ final class ConvOps {
     }
 
     /** The first-order max-pooling gradient: each output's gradient added at its argmax, plane by plane. */
-    private static Tensor maxPoolGrad(Tensor grad, long[] argmax, int[] inShape, int planeOut) {
+    private static Tensor maxPoolGrad(Tensor grad, int[] argmax, int[] inShape, int planeOut) {
         Tensor g = grad.contiguousRaw();
         Tensor dx = Tensor.allocate(g.dtype, inShape);
         int planes = inShape[0] * inShape[1], planeIn = inShape[2] * inShape[3], go = g.offset;
@@ -423,7 +423,7 @@ final class ConvOps {
      * a conditional move and the maximum is read back through it (x86 has no conditional move for floating-point
      * registers). Values compare as double, which orders float32 values the same way.
      */
-    private static void maxPlane(Object src, int xo, Object dst, long[] argmax, int oo, int h, int wd, Window w,
+    private static void maxPlane(Object src, int xo, Object dst, int[] argmax, int oo, int h, int wd, Window w,
                                  int oh, int ow) {
         float[] xf = src instanceof float[] f ? f : null;
         double[] xd = xf == null ? (double[]) src : null;

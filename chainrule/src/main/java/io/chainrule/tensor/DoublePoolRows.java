@@ -6,7 +6,7 @@ final class DoublePoolRows {
     private DoublePoolRows() {}
 
     /** See {@link PoolKernels#max2x2}. */
-    static void max2x2(double[] x, int xo, double[] y, int yo, long[] argmax, int w, int oh, int ow) {
+    static void max2x2(double[] x, int xo, double[] y, int yo, int[] argmax, int w, int oh, int ow) {
         for (int r = 0; r < oh; r++) {
             int top = xo + 2 * r * w, bottom = top + w;
             for (int q = 0, o = yo + r * ow; q < ow; q++, o++) {
@@ -38,7 +38,7 @@ final class DoublePoolRows {
     }
 
     /** See {@link PoolKernels#scatterMax}. */
-    static void scatterMax(double[] g, int go, long[] argmax, int ao, double[] dx, int dxo, int len) {
-        for (int i = 0; i < len; i++) dx[dxo + (int) argmax[ao + i]] += g[go + i];
+    static void scatterMax(double[] g, int go, int[] argmax, int ao, double[] dx, int dxo, int len) {
+        for (int i = 0; i < len; i++) dx[dxo + argmax[ao + i]] += g[go + i];
     }
 }

@@ -16,7 +16,7 @@ public final class PoolKernels {
      * chain of loads through a moving index (1.7× faster than the general loop). The output is read back at the index, so a tie of −0 and +0 keeps the
      * first one's sign.
      */
-    public static void max2x2(Object x, int xo, Object y, int yo, long[] argmax, int w, int oh, int ow) {
+    public static void max2x2(Object x, int xo, Object y, int yo, int[] argmax, int w, int oh, int ow) {
         if (x instanceof float[] f) FloatPoolRows.max2x2(f, xo, (float[]) y, yo, argmax, w, oh, ow);
         else DoublePoolRows.max2x2((double[]) x, xo, (double[]) y, yo, argmax, w, oh, ow);
     }
@@ -25,7 +25,7 @@ public final class PoolKernels {
      * dx[dxo + argmax[i]] += g[go + i] for the {@code len} outputs of one plane: the max-pooling gradient ({@code dx}
      * zero-filled before).
      */
-    public static void scatterMax(Object g, int go, long[] argmax, int ao, Object dx, int dxo, int len) {
+    public static void scatterMax(Object g, int go, int[] argmax, int ao, Object dx, int dxo, int len) {
         if (g instanceof float[] f) FloatPoolRows.scatterMax(f, go, argmax, ao, (float[]) dx, dxo, len);
         else DoublePoolRows.scatterMax((double[]) g, go, argmax, ao, (double[]) dx, dxo, len);
     }
