@@ -211,6 +211,46 @@ class GemmTest {
         }
     }
 
+    /**
+     * Products large enough to run as independent column ranges (C wider than tall) or row ranges (taller than wide)
+     * on several threads give the bits of the one-thread product, which does not split, under every transposition,
+     * accumulating into C or not.
+     */
+    @Test
+    void largeProductsSplitIntoRangesGiveTheSameBits() {
+        int[][] shapes = {{70, 707, 700}, {903, 61, 650}};
+        Random r = new Random(8);
+        for (int[] s : shapes) {
+            int m = s[0], n = s[1], k = s[2];
+            for (int tr = 0; tr < 8; tr++) {
+                boolean ta = (tr & 1) != 0, tb = (tr & 2) != 0, acc = (tr & 4) != 0;
+                float[] a = new float[m * k], b = new float[k * n], c0 = new float[m * n];
+                double[] da = new double[m * k], db = new double[k * n], dc0 = new double[m * n];
+                for (int i = 0; i < a.length; i++) da[i] = a[i] = r.nextFloat() * 2 - 1;
+                for (int i = 0; i < b.length; i++) db[i] = b[i] = r.nextFloat() * 2 - 1;
+                for (int i = 0; i < c0.length; i++) dc0[i] = c0[i] = r.nextFloat();
+                int lda = ta ? m : k, ldb = tb ? k : n;
+                float[] ref = null;
+                double[] dref = null;
+                for (int threads : new int[] {1, 2, 3}) {
+                    Parallel.setThreads(threads);
+                    float[] c = c0.clone();
+                    double[] dc = dc0.clone();
+                    Gemm.sgemm(ta, tb, m, n, k, a, 0, lda, b, 0, ldb, c, 0, n, acc);
+                    Gemm.dgemm(ta, tb, m, n, k, da, 0, lda, db, 0, ldb, dc, 0, n, acc);
+                    if (ref == null) {
+                        ref = c;
+                        dref = dc;
+                    } else {
+                        String what = threads + " threads, " + m + "x" + n + "x" + k + ", tr=" + tr;
+                        assertArrayEquals(ref, c, "sgemm differs at " + what);
+                        assertArrayEquals(dref, dc, "dgemm differs at " + what);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void nanAndInfinityPropagateThroughZeros() {
         for (int size : new int[] {8, 64, 130}) {
