@@ -26,22 +26,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Runs each step's micro-batches as one Spark job over the cached shards: the model state goes out with the job
- * (fetched once by each executor), each shard's task computes its micro-batch where its examples are cached, and
- * the results come back in partition (= shard) order. A failed task is simply run again: its result depends only
- * on the step's state and the plan.
- *
- * <p>A state under {@link #INLINE_STATE_BYTES} rides in the job itself: Spark serializes a job's RDD once and ships
- * it to each executor as a broadcast of its own, so a second broadcast of the state (created, registered with the
- * block manager master and destroyed every step, each an RPC) is pure overhead; a step in local[2] took ~30% less
- * time without it. Each task deserializes the job, state included, so a larger state goes out as its own broadcast,
- * deserialized once per executor (and Spark warns about jobs over 1000 KiB).
+ * Runs each step's micro-batches as one Spark job over the cached shards: the model state goes out as a broadcast
+ * (once per step, fetched once by each executor), each shard's task computes its micro-batch where its examples
+ * are cached, and the results come back in partition (= shard) order. A failed task is simply run again: its result
+ * depends only on the broadcast state and the plan.
  */
 public final class SparkStepEngine implements StepEngine {
     private static final String CALL_SITE_SHORT = "callSite.short";
     private static final String CALL_SITE_LONG = "callSite.long";
-    /** The largest state shipped inside the job: Spark's recommended size (1000 KiB) less room for the rest of it. */
-    static final long INLINE_STATE_BYTES = 936 << 10;
     private static final Pattern LOCAL_SLOTS = Pattern.compile("local(?:\\[(\\*|\\d+)(?:,\\d+)?])?");
 
     private final JavaSparkContext jsc;
@@ -49,7 +41,6 @@ public final class SparkStepEngine implements StepEngine {
     private final Seq<Object> partitions;
     private final int localTasksAtOnce;
     private final WorkerSpec spec;
-    private final long inlineStateBytes;
     private final String jobGroup;
     private final Set<Integer> stepStages = ConcurrentHashMap.newKeySet();
     private final AtomicLong taskResultBytes = new AtomicLong();
@@ -57,17 +48,11 @@ public final class SparkStepEngine implements StepEngine {
     private long steps, toExecutors, toDriver;
 
     SparkStepEngine(JavaSparkContext jsc, JavaRDD<ShardData> shards, WorkerSpec spec) {
-        this(jsc, shards, spec, INLINE_STATE_BYTES);
-    }
-
-    /** @param inlineStateBytes the largest state shipped inside the job, larger ones as a broadcast */
-    SparkStepEngine(JavaSparkContext jsc, JavaRDD<ShardData> shards, WorkerSpec spec, long inlineStateBytes) {
         this.jsc = jsc;
         this.shards = shards;
         this.partitions = Range$.MODULE$.apply(0, shards.getNumPartitions());
         this.localTasksAtOnce = localTasksAtOnce(jsc.master(), shards.getNumPartitions());
         this.spec = spec;
-        this.inlineStateBytes = inlineStateBytes;
         this.jobGroup = "chainrule-steps-" + spec.runId();
         this.meter = new SparkListener() {
             @Override
@@ -99,25 +84,22 @@ public final class SparkStepEngine implements StepEngine {
 
     @Override
     public List<ShardResult> compute(int epoch, int step, ModelState state) {
+        Broadcast<ModelState> b = jsc.broadcast(state);
         StepRDD.Output[] out;
         int threads = Threads.get();
-        // Set before the broadcast too: sc.broadcast, like each job, would otherwise walk the stack for its call site.
-        jsc.setLocalProperty(CALL_SITE_SHORT, "chainrule step");
-        jsc.setLocalProperty(CALL_SITE_LONG, "chainrule step");
-        Broadcast<ModelState> b = null;
         try {
-            boolean inline = state.bytes() <= inlineStateBytes;
-            if (!inline) b = jsc.broadcast(state);
             jsc.setJobGroup(jobGroup, "chainrule epoch " + (epoch + 1) + " step " + (step + 1), false);
+            jsc.setLocalProperty(CALL_SITE_SHORT, "chainrule step"); // spares Spark a stack walk per job
+            jsc.setLocalProperty(CALL_SITE_LONG, "chainrule step");
             Threads.set(Math.max(1, threads / localTasksAtOnce));
-            out = (StepRDD.Output[]) jsc.sc().runJob(new StepRDD(shards.rdd(), spec, inline ? state : null, b, epoch, step),
-                    StepRDD.ONE_RESULT, partitions, StepRDD.OUTPUT);
+            out = (StepRDD.Output[]) jsc.sc().runJob(new StepRDD(shards.rdd(), spec, b, epoch, step), StepRDD.ONE_RESULT,
+                    partitions, StepRDD.OUTPUT);
         } finally {
             Threads.set(threads);
             jsc.setLocalProperty(CALL_SITE_SHORT, null);
             jsc.setLocalProperty(CALL_SITE_LONG, null);
             jsc.clearJobGroup();
-            if (b != null) b.destroy();
+            b.destroy();
         }
         List<ShardResult> results = new ArrayList<>(out.length);
         Set<String> executors = new HashSet<>();

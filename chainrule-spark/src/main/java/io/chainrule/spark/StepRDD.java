@@ -18,11 +18,9 @@ import java.io.Serializable;
 
 /**
  * One step's job: partition s is shard s's task, which computes its micro-batch from the shard cached in its
- * executor (the only parent, one to one) and this step's model state: carried in the job itself (Spark ships a
- * job's serialized RDD to each executor once, as a broadcast of its own) or, for a large state, in a broadcast. A
- * dedicated RDD rather than {@code mapPartitions(...).collect()}: Spark's closure cleaner re-reads class files with
- * ASM for every lambda a job is given, once per step; this RDD and {@link #ONE_RESULT} are plain classes, which it
- * passes over.
+ * executor (the only parent, one to one) and this step's broadcast state. A dedicated RDD rather than
+ * {@code mapPartitions(...).collect()}: Spark's closure cleaner re-reads class files with ASM for every lambda a job
+ * is given, once per step; this RDD and {@link #ONE_RESULT} are plain classes, which it passes over.
  */
 final class StepRDD extends RDD<StepRDD.Output> {
     private static final long serialVersionUID = 1L;
@@ -38,18 +36,14 @@ final class StepRDD extends RDD<StepRDD.Output> {
     }
 
     private final WorkerSpec spec;
-    private final ModelState inline;
-    private final Broadcast<ModelState> shared;
+    private final Broadcast<ModelState> state;
     private final int epoch;
     private final int step;
 
-    /** Exactly one of {@code inline} (the state in the job) and {@code shared} (the state as a broadcast) is set. */
-    StepRDD(RDD<ShardData> shards, WorkerSpec spec, ModelState inline, Broadcast<ModelState> shared, int epoch, int step) {
+    StepRDD(RDD<ShardData> shards, WorkerSpec spec, Broadcast<ModelState> state, int epoch, int step) {
         super(shards, OUTPUT);
-        if ((inline == null) == (shared == null)) throw new IllegalArgumentException("StepRDD: one state, inline or shared");
         this.spec = spec;
-        this.inline = inline;
-        this.shared = shared;
+        this.state = state;
         this.epoch = epoch;
         this.step = step;
     }
@@ -65,8 +59,7 @@ final class StepRDD extends RDD<StepRDD.Output> {
         if (!shard.hasNext()) return scala.collection.Iterator$.MODULE$.empty();
         ShardData data = shard.next();
         Replica r = ReplicaPool.acquire(spec);
-        ModelState state = inline != null ? inline : shared.value();
-        ShardResult result = r.compute(spec.plan(), state, data, epoch, step, spec.inputShape());
+        ShardResult result = r.compute(spec.plan(), state.value(), data, epoch, step, spec.inputShape());
         ReplicaPool.release(spec, r); // not after a failure: that replica's state is unknown, a retry builds another
         SparkEnv env = SparkEnv.get();
         return scala.collection.Iterator$.MODULE$.single(new Output(env == null ? "driver" : env.executorId(), result));
