@@ -84,13 +84,15 @@ public final class SparkStepEngine implements StepEngine {
 
     @Override
     public List<ShardResult> compute(int epoch, int step, ModelState state) {
-        Broadcast<ModelState> b = jsc.broadcast(state);
         StepRDD.Output[] out;
         int threads = Threads.get();
+        // Set before the broadcast: sc.broadcast, like each job, would otherwise walk the stack for its call site.
+        jsc.setLocalProperty(CALL_SITE_SHORT, "chainrule step");
+        jsc.setLocalProperty(CALL_SITE_LONG, "chainrule step");
+        Broadcast<ModelState> b = null;
         try {
+            b = jsc.broadcast(state);
             jsc.setJobGroup(jobGroup, "chainrule epoch " + (epoch + 1) + " step " + (step + 1), false);
-            jsc.setLocalProperty(CALL_SITE_SHORT, "chainrule step"); // spares Spark a stack walk per job
-            jsc.setLocalProperty(CALL_SITE_LONG, "chainrule step");
             Threads.set(Math.max(1, threads / localTasksAtOnce));
             out = (StepRDD.Output[]) jsc.sc().runJob(new StepRDD(shards.rdd(), spec, b, epoch, step), StepRDD.ONE_RESULT,
                     partitions, StepRDD.OUTPUT);
@@ -99,7 +101,7 @@ public final class SparkStepEngine implements StepEngine {
             jsc.setLocalProperty(CALL_SITE_SHORT, null);
             jsc.setLocalProperty(CALL_SITE_LONG, null);
             jsc.clearJobGroup();
-            b.destroy();
+            if (b != null) b.destroy();
         }
         List<ShardResult> results = new ArrayList<>(out.length);
         Set<String> executors = new HashSet<>();
