@@ -218,35 +218,10 @@ class GemmTest {
      */
     @Test
     void largeProductsSplitIntoRangesGiveTheSameBits() {
-        int[][] shapes = {{70, 707, 700}, {903, 61, 650}};
         Random r = new Random(8);
-        for (int[] s : shapes) {
-            int m = s[0], n = s[1], k = s[2];
+        for (int[] s : new int[][] {{70, 707, 700}, {903, 61, 650}}) {
             for (int tr = 0; tr < 8; tr++) {
-                boolean ta = (tr & 1) != 0, tb = (tr & 2) != 0, acc = (tr & 4) != 0;
-                float[] a = new float[m * k], b = new float[k * n], c0 = new float[m * n];
-                double[] da = new double[m * k], db = new double[k * n], dc0 = new double[m * n];
-                for (int i = 0; i < a.length; i++) da[i] = a[i] = r.nextFloat() * 2 - 1;
-                for (int i = 0; i < b.length; i++) db[i] = b[i] = r.nextFloat() * 2 - 1;
-                for (int i = 0; i < c0.length; i++) dc0[i] = c0[i] = r.nextFloat();
-                int lda = ta ? m : k, ldb = tb ? k : n;
-                float[] ref = null;
-                double[] dref = null;
-                for (int threads : new int[] {1, 2, 3}) {
-                    Parallel.setThreads(threads);
-                    float[] c = c0.clone();
-                    double[] dc = dc0.clone();
-                    Gemm.sgemm(ta, tb, m, n, k, a, 0, lda, b, 0, ldb, c, 0, n, acc);
-                    Gemm.dgemm(ta, tb, m, n, k, da, 0, lda, db, 0, ldb, dc, 0, n, acc);
-                    if (ref == null) {
-                        ref = c;
-                        dref = dc;
-                    } else {
-                        String what = threads + " threads, " + m + "x" + n + "x" + k + ", tr=" + tr;
-                        assertArrayEquals(ref, c, "sgemm differs at " + what);
-                        assertArrayEquals(dref, dc, "dgemm differs at " + what);
-                    }
-                }
+                assertSameBitsOnAnyThreadCount(r, (tr & 1) != 0, (tr & 2) != 0, (tr & 4) != 0, s[0], s[1], s[2]);
             }
         }
     }
@@ -366,32 +341,7 @@ class GemmTest {
         Random r = new Random(14);
         int[][] shapes = {{0, 1, 32, 256, 784}, {1, 0, 256, 784, 32}, {0, 0, 32, 256, 128}, {0, 1, 128, 256, 784},
             {0, 1, 512, 10, 128}, {1, 0, 10, 128, 512}};
-        for (int[] s : shapes) {
-            boolean ta = s[0] == 1, tb = s[1] == 1;
-            int m = s[2], n = s[3], k = s[4], lda = ta ? m : k, ldb = tb ? k : n;
-            float[] a = new float[m * k], b = new float[k * n], c0 = new float[m * n];
-            double[] da = new double[m * k], db = new double[k * n], dc0 = new double[m * n];
-            for (int i = 0; i < a.length; i++) da[i] = a[i] = r.nextFloat() * 2 - 1;
-            for (int i = 0; i < b.length; i++) db[i] = b[i] = r.nextFloat() * 2 - 1;
-            for (int i = 0; i < c0.length; i++) dc0[i] = c0[i] = r.nextFloat() * 2 - 1;
-            float[] ref = null;
-            double[] dref = null;
-            for (int threads : new int[] {1, 2, 3}) {
-                Parallel.setThreads(threads);
-                float[] c = c0.clone();
-                double[] dc = dc0.clone();
-                Gemm.sgemm(ta, tb, m, n, k, a, 0, lda, b, 0, ldb, c, 0, n, true);
-                Gemm.dgemm(ta, tb, m, n, k, da, 0, lda, db, 0, ldb, dc, 0, n, true);
-                if (ref == null) {
-                    ref = c;
-                    dref = dc;
-                } else {
-                    String at = " at " + threads + " threads, shape " + java.util.Arrays.toString(s);
-                    assertArrayEquals(ref, c, "sgemm differs" + at);
-                    assertArrayEquals(dref, dc, "dgemm differs" + at);
-                }
-            }
-        }
+        for (int[] s : shapes) assertSameBitsOnAnyThreadCount(r, s[0] == 1, s[1] == 1, true, s[2], s[3], s[4]);
     }
 
     /**
@@ -481,5 +431,36 @@ class GemmTest {
         assertArrayEquals(new float[] {1, 2, 3, 4, 5}, c);
         Gemm.sgemm(false, false, 2, 2, 0, new float[0], 0, 0, new float[0], 0, 2, c, 1, 2, false);
         assertArrayEquals(new float[] {1, 0, 0, 0, 0}, c);
+    }
+
+    /**
+     * {@code C (+)= op(A)·op(B)} on random operands gives the same bits on 1, 2 and 3 threads, in both precisions (each
+     * thread count may take another path: the blocks' parallel tiles, or independent ranges of C for large products).
+     */
+    private static void assertSameBitsOnAnyThreadCount(Random r, boolean ta, boolean tb, boolean acc, int m, int n, int k) {
+        int lda = ta ? m : k, ldb = tb ? k : n;
+        float[] a = new float[m * k], b = new float[k * n], c0 = new float[m * n];
+        double[] da = new double[m * k], db = new double[k * n], dc0 = new double[m * n];
+        for (int i = 0; i < a.length; i++) da[i] = a[i] = r.nextFloat() * 2 - 1;
+        for (int i = 0; i < b.length; i++) db[i] = b[i] = r.nextFloat() * 2 - 1;
+        for (int i = 0; i < c0.length; i++) dc0[i] = c0[i] = r.nextFloat() * 2 - 1;
+        float[] ref = null;
+        double[] dref = null;
+        for (int threads : new int[] {1, 2, 3}) {
+            Parallel.setThreads(threads);
+            float[] c = c0.clone();
+            double[] dc = dc0.clone();
+            Gemm.sgemm(ta, tb, m, n, k, a, 0, lda, b, 0, ldb, c, 0, n, acc);
+            Gemm.dgemm(ta, tb, m, n, k, da, 0, lda, db, 0, ldb, dc, 0, n, acc);
+            if (ref == null) {
+                ref = c;
+                dref = dc;
+            } else {
+                String at = " at " + threads + " threads, " + m + "x" + n + "x" + k + (ta ? " transA" : "")
+                        + (tb ? " transB" : "") + (acc ? " accumulating" : "");
+                assertArrayEquals(ref, c, "sgemm differs" + at);
+                assertArrayEquals(dref, dc, "dgemm differs" + at);
+            }
+        }
     }
 }
