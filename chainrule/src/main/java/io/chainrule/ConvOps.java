@@ -376,8 +376,9 @@ final class ConvOps {
         });
         int[] inShape = input.shape;
         Tensor r = record(out, "MaxPool2DWithIndicesBackward0", (g, need) -> one(GradMode.isEnabled()
-                ? Tensor.zeros(g.dtype, n * c, h * wd).scatterAdd(1, Tensor.wrap(Arrays.stream(argmax).asLongStream().toArray(), DType.INT64, n * c, oh * ow),
-                        g.reshape(n * c, oh * ow)).reshape(inShape) // recorded: a scatter, whose gradient is a gather
+                ? Tensor.zeros(g.dtype, n * c, h * wd).scatterAdd(1, // recorded: a scatter, whose gradient is a gather
+                        Tensor.wrap(Arrays.stream(argmax).asLongStream().toArray(), DType.INT64, n * c, oh * ow),
+                        g.reshape(n * c, oh * ow)).reshape(inShape)
                 : maxPoolGrad(g, argmax, inShape, oh * ow)), inputs(input));
         return OpTracer.isTracing() ? traced(r, "kernel", w.kernel(), "stride", w.stride(), "padding", w.padding(),
                 "dilation", w.dilation()) : r;
