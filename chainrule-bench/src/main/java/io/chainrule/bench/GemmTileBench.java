@@ -7,7 +7,6 @@ import java.lang.management.ThreadMXBean;
 import java.util.Random;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -78,18 +77,6 @@ public final class GemmTileBench {
         float[] operands = {1.0000001f, 1e-7f};
         int iterations = 1 << 16;
         float[] sink = new float[1];
-        return best(2.0 * 12 * F.length() * iterations, () -> sink[0] += fmas(operands, iterations));
-    }
-
-    private static float fmas(float[] operands, int iterations) {
-        FloatVector x = FloatVector.broadcast(F, operands[0]), y = FloatVector.broadcast(F, operands[1]);
-        FloatVector c0 = y, c1 = y, c2 = y, c3 = y, c4 = y, c5 = y, c6 = y, c7 = y, c8 = y, c9 = y, c10 = y, c11 = y;
-        for (int i = 0; i < iterations; i++) {
-            c0 = x.fma(y, c0); c1 = x.fma(y, c1); c2 = x.fma(y, c2); c3 = x.fma(y, c3);
-            c4 = x.fma(y, c4); c5 = x.fma(y, c5); c6 = x.fma(y, c6); c7 = x.fma(y, c7);
-            c8 = x.fma(y, c8); c9 = x.fma(y, c9); c10 = x.fma(y, c10); c11 = x.fma(y, c11);
-        }
-        return c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).add(c8).add(c9).add(c10).add(c11)
-                .reduceLanes(VectorOperators.ADD);
+        return best(2.0 * 12 * F.length() * iterations, () -> sink[0] += PeakGemmBench.fmas(operands, iterations));
     }
 }

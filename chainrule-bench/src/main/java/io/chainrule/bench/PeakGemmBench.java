@@ -46,9 +46,14 @@ public class PeakGemmBench {
 
     @Benchmark
     public float fma() {
+        return fmas(operands, ITERATIONS);
+    }
+
+    /** Twelve independent chains of {@code iterations} vector FMAs each on {@code operands[0..1]}, summed. */
+    static float fmas(float[] operands, int iterations) {
         FloatVector x = FloatVector.broadcast(F, operands[0]), y = FloatVector.broadcast(F, operands[1]);
         FloatVector c0 = y, c1 = y, c2 = y, c3 = y, c4 = y, c5 = y, c6 = y, c7 = y, c8 = y, c9 = y, c10 = y, c11 = y;
-        for (int i = 0; i < ITERATIONS; i++) {
+        for (int i = 0; i < iterations; i++) {
             c0 = x.fma(y, c0); c1 = x.fma(y, c1); c2 = x.fma(y, c2); c3 = x.fma(y, c3);
             c4 = x.fma(y, c4); c5 = x.fma(y, c5); c6 = x.fma(y, c6); c7 = x.fma(y, c7);
             c8 = x.fma(y, c8); c9 = x.fma(y, c9); c10 = x.fma(y, c10); c11 = x.fma(y, c11);

@@ -7,7 +7,6 @@ import io.chainrule.nn.ReLU;
 import io.chainrule.nn.Sigmoid;
 import io.chainrule.nn.Tanh;
 
-import java.util.Iterator;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -29,15 +28,15 @@ public enum ActivationChoice implements CliChoice {
         return CliChoice.parse(ActivationChoice.class, "--activation", name);
     }
 
+    /** Every name {@code --activation} accepts, in the order of the help. */
     public static List<String> names() {
         return CliChoice.names(ActivationChoice.class);
     }
 
     /** The names, for picocli's completion candidates and {@code ${COMPLETION-CANDIDATES}} in the help. */
-    public static final class Names implements Iterable<String> {
-        @Override
-        public Iterator<String> iterator() {
-            return names().iterator();
+    public static final class Names extends CliChoice.NameList<ActivationChoice> {
+        public Names() {
+            super(ActivationChoice.class);
         }
     }
 

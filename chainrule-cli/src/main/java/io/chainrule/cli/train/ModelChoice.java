@@ -5,7 +5,6 @@ import io.chainrule.nn.LSTM;
 import io.chainrule.nn.RNN;
 import io.chainrule.nn.RecurrentLayer;
 
-import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -32,10 +31,9 @@ public enum ModelChoice implements CliChoice {
     }
 
     /** The names, for picocli's completion candidates and {@code ${COMPLETION-CANDIDATES}} in the help. */
-    public static final class Names implements Iterable<String> {
-        @Override
-        public Iterator<String> iterator() {
-            return names().iterator();
+    public static final class Names extends CliChoice.NameList<ModelChoice> {
+        public Names() {
+            super(ModelChoice.class);
         }
     }
 

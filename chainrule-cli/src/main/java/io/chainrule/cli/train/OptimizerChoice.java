@@ -12,7 +12,6 @@ import io.chainrule.optim.RMSprop;
 import io.chainrule.optim.SGD;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -87,10 +86,9 @@ public enum OptimizerChoice implements CliChoice {
     }
 
     /** The names, for picocli's completion candidates and {@code ${COMPLETION-CANDIDATES}} in the help. */
-    public static final class Names implements Iterable<String> {
-        @Override
-        public Iterator<String> iterator() {
-            return names().iterator();
+    public static final class Names extends CliChoice.NameList<OptimizerChoice> {
+        public Names() {
+            super(OptimizerChoice.class);
         }
     }
 
